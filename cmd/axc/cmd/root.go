@@ -1,0 +1,105 @@
+// Package cmd implements the axc command line: one file per subcommand, each
+// built by a newXCmd constructor.
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+// exitError carries an exit code up to Main; its message, if any, is
+// printed once there.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// findings is returned when a command printed findings and must exit 1.
+var errFindings = &exitError{code: exitFindings}
+
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}
+
+// Main runs axc with os.Args and returns the exit code.
+func Main() int {
+	return run(os.Args[1:], os.Stdout, os.Stderr)
+}
+
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	defer func() {
+		// A panic is a bug in axc; say so in one line rather than with a stack.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "axc: internal error: %v\n", r)
+			code = exitUsage
+		}
+	}()
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			for _, line := range strings.Split(ee.msg, "\n") {
+				fmt.Fprintln(stderr, "axc: "+line)
+			}
+		}
+		return ee.code
+	}
+	// cobra's own errors: unknown command or flag, wrong number of args.
+	fmt.Fprintln(stderr, "axc: "+err.Error())
+	fmt.Fprintln(stderr, "Run 'axc help' for usage.")
+	return exitUsage
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "axc",
+		Short: "axc checks axiOS hosts written in CUE and compiles them to Nix",
+		Long: `axc checks axiOS hosts written in CUE and compiles them to Nix.
+
+Hosts are described in CUE (or JSON/YAML), checked against a schema of every
+axios option and rule, and compiled to the hosts/NAME.nix and flake.nix files
+that axios.lib.mkSystem takes.
+
+Exit codes: 0 ok, 1 findings, 2 usage or I/O error.`,
+		Example: `  axc vet                  # check ./hosts
+  axc vet hosts/ web-01.json
+  axc build -o .           # write hosts/*.nix and flake.nix
+  axc build --check -o .   # in CI: fail when the Nix files are stale`,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetVersionTemplate("axc version {{.Version}}\n")
+	root.AddCommand(newVetCmd(), newBuildCmd(), newSchemaCmd())
+	return root
+}
+
+func version() string {
+	v := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		v = bi.Main.Version
+	}
+	return v
+}

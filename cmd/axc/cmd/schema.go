@@ -1,0 +1,86 @@
+package cmd
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"axc.dev/axc/internal/atomicfile"
+	"axc.dev/axc/internal/schemagen"
+)
+
+func newSchemaCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "schema",
+		Short: "work with the axios schema",
+	}
+	c.AddCommand(newSchemaGenCmd())
+	return c
+}
+
+// genFileName is the generated file inside the schema directory.
+const genFileName = "options_gen.cue"
+
+func newSchemaGenCmd() *cobra.Command {
+	var nixosFile, homeFile, outDir string
+	c := &cobra.Command{
+		Use:   "gen --nixos FILE --home FILE -o DIR",
+		Short: "generate the option schema from options.json files",
+		Long: `Gen turns the options.json files that NixOS's nixosOptionsDoc writes for the
+axios NixOS and home-manager modules into CUE: DIR/` + genFileName + `, with
+every option's type as a constraint, its NixOS type string and default in an
+@option attribute, axios-only namespaces closed and options gated by the
+modules flag that imports them.
+
+An option type axc does not know is an error naming the option and the type
+string: it is never widened to "anything".`,
+		Example: `  axc schema gen --nixos nixos-options.json --home home-options.json -o schema`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if nixosFile == "" || homeFile == "" || outDir == "" {
+				return usageErrorf("schema gen needs --nixos, --home and -o")
+			}
+			var opts [2][]*schemagen.Option
+			for i, f := range []string{nixosFile, homeFile} {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					return usageErrorf("%s: %v", f, ioReason(err))
+				}
+				o, err := schemagen.ReadOptions(f, data)
+				if err != nil {
+					return &exitError{code: exitFindings, msg: err.Error()}
+				}
+				opts[i] = o
+			}
+			src, err := schemagen.Generate(opts[0], opts[1], filepath.Base(nixosFile)+" and "+filepath.Base(homeFile))
+			if err != nil {
+				return &exitError{code: exitFindings, msg: err.Error()}
+			}
+			if err := atomicfile.Write(filepath.Join(outDir, genFileName), src); err != nil {
+				return usageErrorf("%v", err)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&nixosFile, "nixos", "", "options.json of the axios NixOS modules")
+	c.Flags().StringVar(&homeFile, "home", "", "options.json of the axios home-manager modules")
+	c.Flags().StringVarP(&outDir, "out", "o", "", "directory to write "+genFileName+" to")
+	c.MarkFlagFilename("nixos", "json")
+	c.MarkFlagFilename("home", "json")
+	c.MarkFlagDirname("out")
+	return c
+}
+
+func ioReason(err error) string {
+	switch {
+	case os.IsNotExist(err):
+		return "no such file or directory"
+	case os.IsPermission(err):
+		return "permission denied"
+	}
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,65 @@
+package cmd
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"axc.dev/axc/internal/vet"
+)
+
+func newVetCmd() *cobra.Command {
+	var format string
+	var strict bool
+	c := &cobra.Command{
+		Use:   "vet [PATH...]",
+		Short: "check hosts against the axios schema",
+		Long: `Vet checks hosts against the schema of every axios option and rule and
+reports every problem at once, one line each, at the author's file and line.
+
+A PATH is a directory (a CUE package whose top-level fields are hosts), a .cue
+file, or a .json/.yaml file holding one host (the mkSystem argument as plain
+data; its host name is the file name). The default is ./hosts.
+
+Each host is checked on its own, so one broken host never hides another's
+problems. Warnings (a virt, secrets or selfHosted section whose module is off)
+do not fail the run unless --strict is given.
+
+Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
+		Example: `  axc vet
+  axc vet ./hosts web-01.json
+  axc vet --format github ./hosts   # annotations in GitHub Actions
+  axc vet --format json | jq .`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !validFormat(format) {
+				return usageErrorf("--format %q: want one of %s", format, strings.Join(vet.Formats, ", "))
+			}
+			ds, err := check(args)
+			if err != nil {
+				return err
+			}
+			if err := vet.Write(cmd.OutOrStdout(), ds, format); err != nil {
+				return usageErrorf("%v", err)
+			}
+			if vet.HasErrors(ds, strict) {
+				return errFindings
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&format, "format", "text", "output format: text, json or github")
+	c.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors")
+	c.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return vet.Formats, cobra.ShellCompDirectiveNoFileComp
+	})
+	return c
+}
+
+func validFormat(f string) bool {
+	for _, x := range vet.Formats {
+		if f == x {
+			return true
+		}
+	}
+	return false
+}

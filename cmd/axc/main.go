@@ -1,0 +1,11 @@
+// Command axc checks axiOS hosts written in CUE and compiles them to the Nix
+// files that axios.lib.mkSystem takes.
+package main
+
+import (
+	"os"
+
+	"axc.dev/axc/cmd/axc/cmd"
+)
+
+func main() { os.Exit(cmd.Main()) }

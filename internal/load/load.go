@@ -1,0 +1,410 @@
+// Package load reads host files (CUE packages, CUE files, JSON and YAML
+// hosts) and gives one CUE value per host, unified with the schema embedded in
+// axc. It reports syntax errors as CUE errors and unreadable inputs as
+// *InputError; it does not judge the hosts.
+package load
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/errors"
+	cueload "cuelang.org/go/cue/load"
+	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
+	cuejson "cuelang.org/go/encoding/json"
+	cueyaml "cuelang.org/go/encoding/yaml"
+
+	"axc.dev/axc/schema"
+)
+
+// InputError is a path that cannot be read as host input at all (missing,
+// unreadable, binary, of an unknown kind): a usage or I/O error, not a finding.
+type InputError struct {
+	Path string
+	Err  string
+}
+
+func (e *InputError) Error() string { return e.Path + ": " + e.Err }
+
+// InputErrors are all the unreadable inputs of one Load.
+type InputErrors []*InputError
+
+func (es InputErrors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// A Host is one machine: a top-level field of a CUE hosts package, or a
+// JSON/YAML file.
+type Host struct {
+	Name string
+	// Value is the author's host unified with schema.#Host, its hostname
+	// defaulting to Name.
+	Value cue.Value
+	// Dir is the absolute directory of the file that declares the host:
+	// relative paths in it are relative to Dir.
+	Dir string
+	// Pos is where the host is declared.
+	Pos token.Pos
+	// Fields indexes the positions of every field the author wrote for this
+	// host, by path relative to the host.
+	Fields *FieldIndex
+}
+
+// Result is what Load read.
+type Result struct {
+	Hosts []*Host
+	// Errors are syntax and evaluation errors outside any single host.
+	Errors errors.Error
+	// Warnings are notes about the input as a whole.
+	Warnings []Warning
+}
+
+// Warning is a note about the input that does not make it invalid.
+type Warning struct {
+	Pos token.Pos
+	Msg string
+}
+
+// Loader loads hosts against the embedded schema. It is not safe for
+// concurrent use.
+type Loader struct {
+	ctx     *cue.Context
+	hostDef cue.Value
+	schema  cue.Value
+	files   map[string][]byte // embedded schema files by base name
+}
+
+// New compiles the embedded schema.
+func New() (*Loader, error) {
+	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}}
+	inst := build.NewContext().NewInstance("axc.dev/axc/schema", nil)
+	entries, err := fs.ReadDir(schema.Files, ".")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		data, err := fs.ReadFile(schema.Files, e.Name())
+		if err != nil {
+			return nil, err
+		}
+		l.files[e.Name()] = data
+		f, err := parser.ParseFile("schema/"+e.Name(), data, parser.ParseComments)
+		if err != nil {
+			return nil, fmt.Errorf("embedded schema: %v", err)
+		}
+		if err := inst.AddSyntax(f); err != nil {
+			return nil, fmt.Errorf("embedded schema: %v", err)
+		}
+	}
+	v := l.ctx.BuildInstance(inst)
+	if err := v.Err(); err != nil {
+		return nil, fmt.Errorf("embedded schema: %v", err)
+	}
+	l.hostDef = l.ctx.CompileString("#Host", cue.Scope(v))
+	l.schema = v
+	return l, nil
+}
+
+// Context is the CUE context of every value the loader returns.
+func (l *Loader) Context() *cue.Context { return l.ctx }
+
+// HostSchema is schema.#Host.
+func (l *Loader) HostSchema() cue.Value { return l.hostDef }
+
+// Load reads each path: a directory (a CUE package of hosts), a .cue file, or
+// a .json/.yaml/.yml file holding one host.
+func (l *Loader) Load(paths []string) (*Result, error) {
+	res := &Result{}
+	var inputErrs InputErrors
+	seen := map[string]string{}
+	for _, p := range paths {
+		hosts, err := l.loadPath(p, res)
+		if err != nil {
+			if ie, ok := err.(*InputError); ok {
+				inputErrs = append(inputErrs, ie)
+				continue
+			}
+			return nil, err
+		}
+		for _, h := range hosts {
+			if prev, dup := seen[h.Name]; dup {
+				res.Errors = errors.Append(res.Errors, errors.Newf(h.Pos, "host %s is declared twice: also in %s", h.Name, prev))
+				continue
+			}
+			seen[h.Name] = h.Pos.Filename()
+			res.Hosts = append(res.Hosts, h)
+		}
+	}
+	if len(inputErrs) > 0 {
+		return nil, inputErrs
+	}
+	return res, nil
+}
+
+func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, &InputError{Path: p, Err: ioReason(err)}
+	}
+	if info.IsDir() {
+		return l.loadPackage(p, nil, res)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, &InputError{Path: p, Err: ioReason(err)}
+	}
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return nil, &InputError{Path: p, Err: "binary file, not a host file"}
+	}
+	switch ext := strings.ToLower(filepath.Ext(p)); ext {
+	case ".cue":
+		return l.loadPackage(filepath.Dir(p), []string{p}, res)
+	case ".json", ".yaml", ".yml":
+		return l.loadData(p, ext, data, res)
+	default:
+		return nil, &InputError{Path: p, Err: "not a host file: want a directory, .cue, .json, .yaml or .yml"}
+	}
+}
+
+func ioReason(err error) string {
+	switch {
+	case os.IsNotExist(err):
+		return "no such file or directory"
+	case os.IsPermission(err):
+		return "permission denied"
+	}
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// loadData reads one JSON or YAML host; its name is the file's base name.
+func (l *Loader) loadData(p, ext string, data []byte, res *Result) ([]*Host, error) {
+	var expr ast.Expr
+	var err error
+	if ext == ".json" {
+		expr, err = cuejson.Extract(p, data)
+	} else {
+		var f *ast.File
+		f, err = cueyaml.Extract(p, data)
+		if err == nil {
+			expr = fileExpr(f)
+		}
+	}
+	if err != nil {
+		res.Errors = errors.Append(res.Errors, errors.Promote(err, "syntax error"))
+		return nil, nil
+	}
+	name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+	abs, err := filepath.Abs(filepath.Dir(p))
+	if err != nil {
+		return nil, &InputError{Path: p, Err: err.Error()}
+	}
+	st, ok := expr.(*ast.StructLit)
+	if !ok {
+		res.Errors = errors.Append(res.Errors, errors.Newf(expr.Pos(), "a host file holds one host, an object; this is not"))
+		return nil, nil
+	}
+	idx := newFieldIndex()
+	idx.addStruct(nil, st)
+	user := l.ctx.BuildExpr(expr)
+	h := &Host{
+		Name:   name,
+		Dir:    abs,
+		Pos:    token.NewFile(p, -1, len(data)).Pos(0, token.NoRelPos),
+		Fields: idx,
+	}
+	if fp := st.Pos(); fp.IsValid() {
+		h.Pos = fp
+	}
+	h.Value = l.unifyHost(name, user)
+	return []*Host{h}, nil
+}
+
+func fileExpr(f *ast.File) ast.Expr {
+	if len(f.Decls) == 1 {
+		if e, ok := f.Decls[0].(*ast.EmbedDecl); ok {
+			return e.Expr
+		}
+	}
+	return &ast.StructLit{Elts: f.Decls}
+}
+
+// named is #Host with its hostname defaulting to name.
+func (l *Loader) named(name string) cue.Value {
+	return l.ctx.CompileString(fmt.Sprintf("#Host & {hostname: *%q | _}", name), cue.Scope(l.schema))
+}
+
+// loadPackage loads the CUE package in dir (or only files, when given) and
+// returns each of its regular top-level fields as a host.
+func (l *Loader) loadPackage(dir string, files []string, res *Result) ([]*Host, error) {
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, &InputError{Path: dir, Err: err.Error()}
+	}
+	cfg, warn, err := l.config(absDir)
+	if err != nil {
+		return nil, err
+	}
+	if warn != nil {
+		res.Warnings = append(res.Warnings, *warn)
+	}
+	args := []string{"."}
+	if files != nil {
+		args = nil
+		for _, f := range files {
+			af, _ := filepath.Abs(f)
+			args = append(args, af)
+		}
+	}
+	if err := checkReadable(absDir, files); err != nil {
+		return nil, err
+	}
+	insts := cueload.Instances(args, cfg)
+	inst := insts[0]
+	if inst.Err != nil {
+		if len(inst.Files) == 0 && len(inst.BuildFiles) == 0 && files == nil {
+			msg := inst.Err.Error()
+			if strings.Contains(msg, "no CUE files") || strings.Contains(msg, "cannot find package") {
+				return nil, &InputError{Path: dir, Err: "no CUE files in this directory"}
+			}
+		}
+		res.Errors = errors.Append(res.Errors, inst.Err)
+		return nil, nil
+	}
+	pkg := l.ctx.BuildInstance(inst)
+	if err := pkg.Err(); err != nil && len(inst.Files) == 0 {
+		res.Errors = errors.Append(res.Errors, errors.Promote(err, ""))
+		return nil, nil
+	}
+	idx := newFieldIndex()
+	for _, f := range inst.Files {
+		if !strings.HasPrefix(f.Filename, absDir+string(filepath.Separator)) {
+			continue // an imported or overlaid file, not the author's hosts
+		}
+		idx.addStruct(nil, &ast.StructLit{Elts: f.Decls})
+	}
+	iter, err := pkg.Fields()
+	if err != nil {
+		res.Errors = errors.Append(res.Errors, errors.Promote(err, ""))
+		return nil, nil
+	}
+	var hosts []*Host
+	for iter.Next() {
+		name := iter.Selector().Unquoted()
+		h := &Host{
+			Name:   name,
+			Dir:    absDir,
+			Fields: idx.sub(name),
+			Value:  l.unifyHost(name, iter.Value()),
+		}
+		h.Pos = idx.labelPos([]string{name})
+		if f := h.Pos.Filename(); f != "" {
+			h.Dir = filepath.Dir(f)
+		}
+		hosts = append(hosts, h)
+	}
+	sort.SliceStable(hosts, func(i, j int) bool { return hosts[i].Name < hosts[j].Name })
+	return hosts, nil
+}
+
+// checkReadable turns unreadable or binary .cue files into an InputError
+// before the CUE loader sees them.
+func checkReadable(dir string, files []string) error {
+	if files == nil {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return &InputError{Path: dir, Err: ioReason(err)}
+		}
+		for _, e := range entries {
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".cue") {
+				files = append(files, filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return &InputError{Path: f, Err: ioReason(err)}
+		}
+		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+			return &InputError{Path: f, Err: "binary file, not CUE"}
+		}
+	}
+	return nil
+}
+
+// config finds the CUE module around dir and serves the embedded schema to it
+// as an overlay, so that `import "axc.dev/axc/schema"` resolves with nothing
+// on disk. A vendored copy that differs from the embedded one is reported.
+func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
+	cfg := &cueload.Config{Dir: dir, Overlay: map[string]cueload.Source{}}
+	root := findModuleRoot(dir)
+	if root == "" {
+		root = dir
+		cfg.Overlay[filepath.Join(root, "cue.mod", "module.cue")] = cueload.FromString("module: \"axc.local/hosts@v0\"\nlanguage: version: \"v0.17.0\"\n")
+	} else if isSchemaModule(root) {
+		return cfg, nil, nil // axc's own repository: the schema is on disk
+	}
+	cfg.ModuleRoot = root
+	vendored := filepath.Join(root, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath))
+	var warn *Warning
+	for name, data := range l.files {
+		if !strings.HasSuffix(name, ".cue") {
+			continue
+		}
+		p := filepath.Join(vendored, name)
+		if onDisk, err := os.ReadFile(p); err == nil && !bytes.Equal(onDisk, data) && warn == nil {
+			warn = &Warning{Msg: fmt.Sprintf("%s differs from the schema built into axc; axc uses its own", relOrAbs(vendored))}
+		}
+		cfg.Overlay[p] = cueload.FromBytes(data)
+	}
+	return cfg, warn, nil
+}
+
+func relOrAbs(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "..") {
+			return r
+		}
+	}
+	return p
+}
+
+func findModuleRoot(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if info, err := os.Stat(filepath.Join(d, "cue.mod")); err == nil && info.IsDir() {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
+
+// isSchemaModule reports whether root is the module that holds the schema.
+func isSchemaModule(root string) bool {
+	data, err := os.ReadFile(filepath.Join(root, "cue.mod", "module.cue"))
+	return err == nil && bytes.Contains(data, []byte(`module: "axc.dev/axc`))
+}
+
+// unifyHost unifies an author's host with #Host named name.
+func (l *Loader) unifyHost(name string, user cue.Value) cue.Value {
+	return l.named(name).Unify(user)
+}

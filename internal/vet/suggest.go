@@ -1,0 +1,93 @@
+package vet
+
+import (
+	"fmt"
+	"strings"
+
+	"cuelang.org/go/cue"
+
+	"axc.dev/axc/internal/load"
+)
+
+// suggester names the closest known field for a misspelt one.
+type suggester struct {
+	// host is #Host with every module on, so that every option is known.
+	host cue.Value
+}
+
+func newSuggester(l *load.Loader) *suggester {
+	all := l.Context().CompileString(`{hostname: "h", modules: {system: true, networking: true, users: true, desktop: true, development: true, graphics: true, virt: true, gaming: true, ai: true, secrets: true, services: true}}`)
+	return &suggester{host: l.HostSchema().Unify(all)}
+}
+
+func (s *suggester) unknownField(path []string) string {
+	name := path[len(path)-1]
+	what := "field"
+	if len(path) > 1 && path[0] == "extraConfig" {
+		what = "option"
+	}
+	msg := fmt.Sprintf("unknown %s %s", what, strings.Join(path, "."))
+	if what == "option" {
+		msg = fmt.Sprintf("unknown option %s", strings.Join(path[1:], "."))
+	}
+	if best := closest(name, s.known(path[:len(path)-1])); best != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return msg
+}
+
+// known lists the field names the schema allows at path.
+func (s *suggester) known(path []string) []string {
+	sels := make([]cue.Selector, len(path))
+	for i, p := range path {
+		sels[i] = cue.Str(p).Optional()
+	}
+	v := s.host.LookupPath(cue.MakePath(sels...))
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for it.Next() {
+		names = append(names, it.Selector().Unquoted())
+	}
+	return names
+}
+
+// closest returns the candidate nearest to name by edit distance, ignoring
+// case, or "" when none is near enough to be a likely typo.
+func closest(name string, candidates []string) string {
+	best, bestD := "", -1
+	for _, c := range candidates {
+		d := distance(strings.ToLower(name), strings.ToLower(c))
+		if bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	limit := len(name)/3 + 1
+	if bestD < 0 || bestD > limit {
+		return ""
+	}
+	return best
+}
+
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,326 @@
+// Package vet validates loaded hosts and turns CUE's errors into
+// diagnostics in axios terms, positioned in the author's files.
+package vet
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
+
+	"axc.dev/axc/internal/load"
+)
+
+// Severity of a diagnostic.
+const (
+	Error   = "error"
+	Warning = "warning"
+)
+
+// A Diagnostic is one problem, at a position in the author's file.
+type Diagnostic struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Host     string `json:"host"`
+	Path     string `json:"path"`
+	Message  string `json:"message"`
+	Severity string `json:"severity"`
+}
+
+// Check validates every host on its own, concretely, and returns the
+// diagnostics sorted by file, line and column, without duplicates.
+func Check(l *load.Loader, res *load.Result) []Diagnostic {
+	var out []Diagnostic
+	for _, e := range errors.Errors(res.Errors) {
+		out = append(out, inputDiagnostic(e))
+	}
+	for _, w := range res.Warnings {
+		out = append(out, at(w.Pos, "", "", w.Msg, Warning))
+	}
+	s := newSuggester(l)
+	for _, h := range res.Hosts {
+		out = append(out, checkHost(h, s)...)
+	}
+	return sortUnique(out)
+}
+
+func inputDiagnostic(e errors.Error) Diagnostic {
+	var pos token.Pos
+	if ps := errors.Positions(e); len(ps) > 0 {
+		pos = ps[0]
+	}
+	f, a := e.Msg()
+	msg := fmt.Sprintf(f, a...)
+	return at(pos, "", "", msg, Error)
+}
+
+// relPath shows a file relative to the working directory when it is below it.
+func relPath(name string) string {
+	wd, err := os.Getwd()
+	if err != nil || !filepath.IsAbs(name) {
+		return name
+	}
+	if r, err := filepath.Rel(wd, name); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return name
+}
+
+func at(pos token.Pos, host, path, msg, sev string) Diagnostic {
+	d := Diagnostic{Host: host, Path: path, Message: msg, Severity: sev}
+	if pos.IsValid() {
+		p := pos.Position()
+		d.File, d.Line, d.Column = relPath(p.Filename), p.Line, p.Column
+	}
+	return d
+}
+
+// HasErrors reports whether ds holds an error (strict: or a warning).
+func HasErrors(ds []Diagnostic, strict bool) bool {
+	for _, d := range ds {
+		if d.Severity == Error || strict {
+			return true
+		}
+	}
+	return false
+}
+
+type finding struct {
+	path  []string // relative to the host
+	msg   string
+	label bool // position at the label (an unknown field) rather than the value
+	sev   string
+}
+
+func checkHost(h *load.Host, s *suggester) []Diagnostic {
+	var fs []finding
+	err := h.Value.Validate(cue.Concrete(true))
+	byPath := map[string][]finding{}
+	var order []string
+	for _, e := range errors.Errors(err) {
+		f, ok := translate(e, s)
+		if !ok {
+			continue
+		}
+		k := strings.Join(f.path, ".")
+		if _, seen := byPath[k]; !seen {
+			order = append(order, k)
+		}
+		byPath[k] = append(byPath[k], f)
+	}
+	for _, k := range order {
+		fs = append(fs, preferSpecific(byPath[k])...)
+	}
+	fs = append(fs, ignoredSections(h)...)
+
+	var out []Diagnostic
+	for _, f := range fs {
+		var pos token.Pos
+		if f.label {
+			pos = h.Fields.LabelPos(f.path)
+		} else {
+			pos, _ = h.Fields.ValuePos(f.path)
+		}
+		if !pos.IsValid() {
+			pos = h.Pos
+		}
+		out = append(out, at(pos, h.Name, displayPath(h.Name, f.path), f.msg, f.sev))
+	}
+	return out
+}
+
+func displayPath(host string, path []string) string {
+	var b strings.Builder
+	b.WriteString(host)
+	for _, p := range path {
+		b.WriteByte('.')
+		if isIdent(p) {
+			b.WriteString(p)
+		} else {
+			b.WriteString(strconv.Quote(p))
+		}
+	}
+	return b.String()
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if r == '_' || r == '$' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9' {
+			continue
+		}
+		// list indexes print bare
+		if _, err := strconv.Atoi(s); err == nil {
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+// noise are CUE's own words for errors that the schema's messages already
+// explain at the same path.
+var noise = []string{"errors in empty disjunction", "conflicting values", `"encoding/json".Marshal(`}
+
+func isNoise(msg string) bool {
+	for _, n := range noise {
+		if strings.Contains(msg, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// preferSpecific keeps the schema's own messages for a path and drops CUE's
+// generic ones, unless nothing else is left.
+func preferSpecific(fs []finding) []finding {
+	var specific []finding
+	for _, f := range fs {
+		if !isNoise(f.msg) {
+			specific = append(specific, f)
+		}
+	}
+	if len(specific) > 0 {
+		return specific
+	}
+	for _, f := range fs {
+		if strings.Contains(f.msg, "conflicting values") {
+			return []finding{{path: f.path, msg: rewriteConflict(f.msg), sev: Error}}
+		}
+	}
+	return fs[:1]
+}
+
+// translate turns one CUE error into a finding, or drops it (ok false) when
+// it repeats another.
+func translate(e errors.Error, s *suggester) (finding, bool) {
+	var path []string
+	for _, p := range e.Path() {
+		if strings.HasPrefix(p, "#") {
+			if len(path) > 0 {
+				return finding{}, false // the same value seen again through a definition (#modules)
+			}
+			continue
+		}
+		path = append(path, unquote(p))
+	}
+	format, args := e.Msg()
+	msg := fmt.Sprintf(format, args...)
+
+	// A failed axios check: _check."a.b" reports at a.b.
+	for i, p := range path {
+		if p == "_check" && i+1 < len(path) {
+			target := append(append([]string{}, path[:i]...), strings.Split(path[i+1], ".")...)
+			return finding{path: target, msg: msg, sev: Error}, true
+		}
+	}
+	switch {
+	case msg == "field not allowed":
+		return finding{path: path, msg: s.unknownField(path), label: true, sev: Error}, true
+	case strings.HasPrefix(msg, "field is required but not present"):
+		return finding{path: path, msg: fmt.Sprintf("%s is required but not set", strings.Join(path, ".")), sev: Error}, true
+	case strings.Contains(msg, "incomplete value") || strings.Contains(msg, "non-concrete value"):
+		return finding{path: path, msg: fmt.Sprintf("%s has no concrete value: set it to a value, not a type", strings.Join(path, ".")), sev: Error}, true
+	}
+	return finding{path: path, msg: msg, sev: Error}, true
+}
+
+func unquote(sel string) string {
+	if strings.HasPrefix(sel, `"`) {
+		if s, err := strconv.Unquote(sel); err == nil {
+			return s
+		}
+	}
+	return sel
+}
+
+// rewriteConflict turns `conflicting values "x" and bool (mismatched types
+// string and bool)` into axios words.
+func rewriteConflict(msg string) string {
+	i := strings.Index(msg, "(mismatched types ")
+	if i < 0 {
+		return msg
+	}
+	types := strings.TrimSuffix(msg[i+len("(mismatched types "):], ")")
+	got, want, ok := strings.Cut(types, " and ")
+	if !ok {
+		return msg
+	}
+	return fmt.Sprintf("is %s, want %s", article(got), article(want))
+}
+
+func article(kind string) string {
+	switch kind {
+	case "struct":
+		return "an attribute set"
+	case "list":
+		return "a list"
+	case "int":
+		return "an integer"
+	case "bool":
+		return "a boolean"
+	case "string":
+		return "a string"
+	case "null":
+		return "null"
+	case "float", "number":
+		return "a number"
+	}
+	return kind
+}
+
+// ignoredSections warns about host fields that axios copies only when their
+// module is on.
+func ignoredSections(h *load.Host) []finding {
+	var fs []finding
+	for _, sec := range []struct{ field, flag string }{
+		{"virt", "virt"}, {"secrets", "secrets"}, {"selfHosted", "services"},
+	} {
+		if !h.Value.LookupPath(cue.MakePath(cue.Str(sec.field))).Exists() {
+			continue
+		}
+		on, err := h.Value.LookupPath(cue.MakePath(cue.Str("modules"), cue.Str(sec.flag))).Bool()
+		if err == nil && !on {
+			fs = append(fs, finding{
+				path:  []string{sec.field},
+				msg:   fmt.Sprintf("%s is ignored: axios copies it only when modules.%s = true", sec.field, sec.flag),
+				label: true,
+				sev:   Warning,
+			})
+		}
+	}
+	return fs
+}
+
+func sortUnique(ds []Diagnostic) []Diagnostic {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Message < b.Message
+	})
+	out := ds[:0]
+	for i, d := range ds {
+		if i > 0 && d == ds[i-1] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
