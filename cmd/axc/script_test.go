@@ -1,0 +1,83 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	cuecmd "cuelang.org/go/cmd/cue/cmd"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"axc.dev/axc/cmd/axc/cmd"
+	"axc.dev/axc/schema"
+)
+
+// -update rewrites the golden files in testdata/scripts from actual output.
+var update = flag.Bool("update", false, "update testscript golden files")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"axc": func() { os.Exit(cmd.Main()) },
+		// The real cue command, from the module axc depends on.
+		"cue": func() { os.Exit(cuecmd.Main()) },
+	})
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           filepath.Join("..", "..", "testdata", "scripts"),
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("AXC_REQUIRE_NIX", os.Getenv("AXC_REQUIRE_NIX"))
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "nix":
+				if _, err := exec.LookPath("nix-instantiate"); err == nil {
+					return true, nil
+				}
+				if os.Getenv("AXC_REQUIRE_NIX") == "1" {
+					return false, fmt.Errorf("nix-instantiate not found, and AXC_REQUIRE_NIX=1")
+				}
+				return false, nil
+			case "root":
+				return os.Geteuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"vendorschema": vendorSchema,
+		},
+	})
+}
+
+// vendorSchema sets up $WORK as a CUE module with the schema vendored under
+// cue.mod/pkg, as an author's repository would, so that the real cue
+// command can vet host files that import it.
+func vendorSchema(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: vendorschema")
+	}
+	dir := ts.MkAbs(filepath.Join("cue.mod", "pkg", filepath.FromSlash(schema.ImportPath)))
+	ts.Check(os.MkdirAll(dir, 0o755))
+	err := fs.WalkDir(schema.Files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(schema.Files, p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, p), data, 0o644)
+	})
+	ts.Check(err)
+	mod := ts.MkAbs(filepath.Join("cue.mod", "module.cue"))
+	if _, err := os.Stat(mod); os.IsNotExist(err) {
+		ts.Check(os.WriteFile(mod, []byte("module: \"example.com/flake@v0\"\nlanguage: version: \"v0.17.0\"\n"), 0o644))
+	}
+}
