@@ -1,0 +1,89 @@
+// Package nixtest runs nix-instantiate from tests to check generated Nix
+// code: that it parses, and what it evaluates to.
+package nixtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+const bin = "nix-instantiate"
+
+// timeout bounds one nix-instantiate run so a runaway evaluation fails the
+// test instead of hanging it.
+const timeout = 2 * time.Minute
+
+// Require skips the test when nix-instantiate is not on PATH, or fails it
+// when AXC_REQUIRE_NIX=1 so CI cannot silently skip the Nix checks.
+func Require(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath(bin); err != nil {
+		if os.Getenv("AXC_REQUIRE_NIX") == "1" {
+			t.Fatalf("AXC_REQUIRE_NIX=1 but %s is unavailable: %v", bin, err)
+		}
+		t.Skipf("%s not found; set AXC_REQUIRE_NIX=1 to make this a failure", bin)
+	}
+}
+
+// Parse fails the test unless `nix-instantiate --parse file` succeeds.
+func Parse(t testing.TB, file string) {
+	t.Helper()
+	Require(t)
+	if _, err := run(t, "", "--parse", file); err != nil {
+		t.Fatalf("nix-instantiate --parse %s: %v", file, err)
+	}
+}
+
+// EvalJSON evaluates expr with `nix-instantiate --eval --strict --json` in
+// dir (so relative paths in expr resolve against it) and returns the result
+// decoded with json.Number for numbers, so ints compare exactly. Note that
+// Nix 2.8 prints floats with only 6 significant digits.
+func EvalJSON(t testing.TB, expr string, dir string) any {
+	t.Helper()
+	Require(t)
+	// The leading space keeps nix from taking an expression such as "-1"
+	// for a command-line flag.
+	out, err := run(t, dir, "--eval", "--strict", "--json", "-E", " "+expr)
+	if err != nil {
+		t.Fatalf("nix-instantiate --eval: %v\nexpression:\n%s", err, expr)
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("decoding nix output %q: %v", out, err)
+	}
+	if dec.More() {
+		t.Fatalf("trailing data in nix output %q", out)
+	}
+	return v
+}
+
+type nixError struct {
+	err    error
+	stderr string
+}
+
+func (e *nixError) Error() string { return e.err.Error() + "\n" + e.stderr }
+
+func run(t testing.TB, dir string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	defer cancel()
+	// Read-only mode keeps evaluation working without a writable Nix store
+	// (CI containers, sandboxes); store paths are still computed.
+	cmd := exec.CommandContext(ctx, bin, append([]string{"--readonly-mode"}, args...)...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, &nixError{err, strings.TrimSpace(stderr.String())}
+	}
+	return out, nil
+}
