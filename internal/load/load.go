@@ -123,6 +123,9 @@ func New() (*Loader, error) {
 // Context is the CUE context of every value the loader returns.
 func (l *Loader) Context() *cue.Context { return l.ctx }
 
+// Schema is the embedded schema package.
+func (l *Loader) Schema() cue.Value { return l.schema }
+
 // HostSchema is schema.#Host.
 func (l *Loader) HostSchema() cue.Value { return l.hostDef }
 

@@ -355,7 +355,10 @@ func selfRef(name string) string {
 // scalar reports whether t has no inner values: only then may an error
 // disjunct carry the message, since a failing disjunction hides the errors
 // of the values inside it.
-func (t *Type) scalar() bool {
+func (t *Type) scalar() bool { return t.Scalar() }
+
+// Scalar reports whether t has no inner values.
+func (t *Type) Scalar() bool {
 	switch t.Kind {
 	case Bool, Str, Lines, Int, IntRange, AbsPath, Enum:
 		return true
@@ -433,3 +436,6 @@ func optionalPath(loc []string) string {
 func formatCUE(src []byte) ([]byte, error) {
 	return cueformat.Source(src, cueformat.Simplify())
 }
+
+// Parsed is the option's type.
+func (o *Option) Parsed() *Type { return o.parsed }

@@ -1,0 +1,238 @@
+package schema_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"cuelang.org/go/cue"
+
+	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/schemagen"
+)
+
+// The options files the committed schema was generated from (upstream 96990f9).
+const nixosFile, homeFile = "../testdata/axios/nixos-options.json", "../testdata/axios/home-options.json"
+
+func readOptions(t *testing.T, file string) []*schemagen.Option {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := schemagen.ReadOptions(file, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opts
+}
+
+// TestGeneratedFileUpToDate: axc schema gen on the options files reproduces
+// the committed options_gen.cue byte for byte.
+func TestGeneratedFileUpToDate(t *testing.T) {
+	got, err := schemagen.Generate(readOptions(t, nixosFile), readOptions(t, homeFile), "nixos-options.json and home-options.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("options_gen.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatal("schema/options_gen.cue is stale: run axc schema gen --nixos testdata/axios/nixos-options.json --home testdata/axios/home-options.json -o schema")
+	}
+}
+
+const allModules = `{system: true, networking: true, users: true, desktop: true, development: true, graphics: true, virt: true, gaming: true, ai: true, secrets: true, services: true}`
+
+// TestEveryOptionMirrored walks both options files and proves each option is
+// in the schema with its mapped type (a valid value passes, an invalid one
+// fails), its default (in the @option attribute) and its namespace's
+// closedness.
+func TestEveryOptionMirrored(t *testing.T) {
+	l, err := load.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("options_gen.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	// The NixOS and home options are generated into separate sections; both
+	// have secrets.identityPaths, of different types.
+	nixosSrc, homeSrc, _ := strings.Cut(string(src), "#HomeOptions:")
+	for _, set := range []struct {
+		file, config, src string
+	}{
+		{nixosFile, "#NixOSConfig & {#modules: " + allModules + "}", nixosSrc},
+		{homeFile, "#HomeConfig", homeSrc},
+	} {
+		opts := readOptions(t, set.file)
+		for _, o := range opts {
+			n++
+			t.Run(set.file[strings.LastIndex(set.file, "/")+1:]+"/"+o.Name, func(t *testing.T) {
+				typ := o.Parsed()
+				good, bad := samples(typ)
+				if o.ReadOnly {
+					if validate(l, set.config, o, opts, good) == nil {
+						t.Errorf("read-only option accepts %s", good)
+					}
+				} else {
+					if err := validate(l, set.config, o, opts, good); err != nil {
+						t.Errorf("rejects valid %s: %v", good, err)
+					}
+					if validate(l, set.config, o, opts, bad) == nil {
+						t.Errorf("accepts invalid %s", bad)
+					}
+				}
+				checkAttribute(t, set.src, o)
+			})
+		}
+		if len(opts) == 0 {
+			t.Fatalf("%s: no options", set.file)
+		}
+	}
+	if n != 61 {
+		t.Errorf("walked %d options, want 61 (42 NixOS + 19 home)", n)
+	}
+
+	// Closedness: an unknown name in an axios-only namespace is an error,
+	// elsewhere in extraConfig it is not.
+	config := "#NixOSConfig & {#modules: " + allModules + "}"
+	for _, ns := range schemagen.ClosedNamespaces {
+		if err := validateValue(l, config, nest(strings.Split(ns, "."), "{zzUnknown: 1}")); err == nil {
+			t.Errorf("closed namespace %s accepts an unknown name", ns)
+		}
+	}
+	for _, ns := range []string{"boot", "boot.lanzaboote", "networking", "services", "hardware", "system", "services.openssh"} {
+		if err := validateValue(l, config, nest(strings.Split(ns, "."), "{zzUnknown: 1}")); err != nil {
+			t.Errorf("open namespace %s rejects an unknown name: %v", ns, err)
+		}
+	}
+}
+
+// samples returns a value t accepts and one it rejects, as CUE text.
+func samples(t *schemagen.Type) (good, bad string) {
+	switch t.Kind {
+	case schemagen.Bool:
+		// false: true would switch on checks (17) that need other options.
+		return "false", `"yes"`
+	case schemagen.Str, schemagen.Lines:
+		return `"text"`, "1"
+	case schemagen.Int:
+		return "-3", `"3"`
+	case schemagen.IntRange:
+		return strconv.FormatInt(t.Min, 10), strconv.FormatInt(t.Min-1, 10)
+	case schemagen.AbsPath:
+		return `"/var/lib/x"`, `"var/lib/x"`
+	case schemagen.Enum:
+		return strconv.Quote(t.Values[0]), `"zz-not-a-value"`
+	case schemagen.NullOr:
+		g, b := samples(t.Elem)
+		if g == "null" {
+			g = "null"
+		}
+		return g, b
+	case schemagen.ListOf:
+		g, b := samples(t.Elem)
+		return "[" + g + "]", "[" + g + ", " + b + "]"
+	case schemagen.AttrsOf:
+		return "{}", "1"
+	}
+	panic(fmt.Sprintf("no samples for %v", t.Kind))
+}
+
+// validate sets option o to value, with every required sibling of a
+// submodule option set to a valid sample, and validates the result.
+func validate(l *load.Loader, config string, o *schemagen.Option, all []*schemagen.Option, value string) error {
+	// Sub-options ("<name>" in loc) live in an entry "x" of each submodule
+	// level, which needs its required siblings too.
+	parts := []string{nest(named(o.Loc), value)}
+	for i, seg := range o.Loc {
+		if seg != "<name>" {
+			continue
+		}
+		level := strings.Join(o.Loc[:i+1], ".")
+		for _, s := range all {
+			if len(s.Loc) == i+2 && strings.Join(s.Loc[:i+1], ".") == level && s.Default == nil && s.Name != o.Name {
+				g, _ := samples(s.Parsed())
+				parts = append(parts, nest(named(s.Loc), g))
+			}
+		}
+	}
+	return validateValue(l, config, strings.Join(parts, " & "))
+}
+
+// named replaces "<name>" by an entry name.
+func named(loc []string) []string {
+	out := append([]string{}, loc...)
+	for i, p := range out {
+		if p == "<name>" {
+			out[i] = "x"
+		}
+	}
+	return out
+}
+
+// nest writes value at path as CUE: {a: {b: value}}.
+func nest(path []string, value string) string {
+	out := value
+	for i := len(path) - 1; i >= 0; i-- {
+		out = "{" + strconv.Quote(path[i]) + ": " + out + "}"
+	}
+	return out
+}
+
+func validateValue(l *load.Loader, config, value string) error {
+	v := l.Context().CompileString(config+" & "+value, cue.Scope(l.Schema()))
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return v.Validate(cue.Concrete(true))
+}
+
+var attrRe = regexp.MustCompile(`@option\(name="((?:[^"\\]|\\.)*)", type="((?:[^"\\]|\\.)*)"(?:, default="((?:[^"\\]|\\.)*)")?(?:, defaultText="(?:[^"\\]|\\.)*")?(, readOnly)?\)`)
+
+// checkAttribute finds o's @option attribute and compares its type and
+// default with the options file.
+func checkAttribute(t *testing.T, src string, o *schemagen.Option) {
+	name := strings.Join(o.Loc, ".")
+	for _, m := range attrRe.FindAllStringSubmatch(src, -1) {
+		if unquote(t, m[1]) != name {
+			continue
+		}
+		if got := unquote(t, m[2]); got != o.Type {
+			t.Errorf("type attribute %q, want %q", got, o.Type)
+		}
+		if o.Default != nil {
+			v, ok := schemagen.ParseNixLiteral(o.Default.Text)
+			if !ok {
+				t.Errorf("default %q is not a Nix literal", o.Default.Text)
+				return
+			}
+			want, _ := json.Marshal(v)
+			if got := unquote(t, m[3]); got != string(want) {
+				t.Errorf("default attribute %s, want %s", got, want)
+			}
+		} else if m[3] != "" {
+			t.Errorf("default attribute %s, want none", m[3])
+		}
+		if (m[4] != "") != o.ReadOnly {
+			t.Errorf("readOnly attribute %v, want %v", m[4] != "", o.ReadOnly)
+		}
+		return
+	}
+	t.Errorf("no @option attribute for %s", name)
+}
+
+func unquote(t *testing.T, s string) string {
+	u, err := strconv.Unquote(`"` + s + `"`)
+	if err != nil {
+		t.Fatalf("unquote %s: %v", s, err)
+	}
+	return u
+}
