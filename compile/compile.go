@@ -32,6 +32,8 @@ type Compiler struct {
 	// rebased to point from there to the same files.
 	OutDir    string
 	pathTypes []*regexp.Regexp
+	// Raw collects every {$nix: "…"} value compiled so far.
+	Raw []RawValue
 }
 
 // New returns a compiler writing below outDir.
@@ -133,6 +135,7 @@ func (c *Compiler) value(h *load.Host, v cue.Value, path []string) (nix.Expr, er
 	switch v.Kind() {
 	case cue.StructKind:
 		if raw, ok := rawNix(v); ok {
+			c.Raw = append(c.Raw, RawValue{Host: h.Name, Path: append([]string{}, path...), Text: raw})
 			return nix.Raw(raw), nil
 		}
 		var attrs nix.Attrs

@@ -369,7 +369,8 @@ func (t *Type) Scalar() bool {
 }
 
 // valueExpr is the CUE expression for a value of type t; self names the field
-// holding it, so that the message can quote the value.
+// holding it, so that the message can quote the value. Scalars also accept
+// #Nix, the raw-Nix escape hatch (lib.mkForce false).
 func valueExpr(t *Type, self string) string {
 	switch {
 	case t.scalar():
@@ -379,7 +380,7 @@ func valueExpr(t *Type, self string) string {
 		} else {
 			msg = `"must be ` + escape(t.Describe()) + `"`
 		}
-		return t.CUE() + " | error(" + msg + ")"
+		return t.CUE() + " | #Nix | error(" + msg + ")"
 	case t.Kind == ListOf:
 		return "[...(" + valueExpr(t.Elem, "") + ")]"
 	case t.Kind == AttrsOf:

@@ -42,7 +42,7 @@ func Check(l *load.Loader, res *load.Result) []Diagnostic {
 		out = append(out, inputDiagnostic(e))
 	}
 	for _, w := range res.Warnings {
-		out = append(out, at(w.Pos, "", "", w.Msg, Warning))
+		out = append(out, At(w.Pos, "", "", w.Msg, Warning))
 	}
 	s := newSuggester(l)
 	for _, h := range res.Hosts {
@@ -58,7 +58,7 @@ func inputDiagnostic(e errors.Error) Diagnostic {
 	}
 	f, a := e.Msg()
 	msg := fmt.Sprintf(f, a...)
-	return at(pos, "", "", msg, Error)
+	return At(pos, "", "", msg, Error)
 }
 
 // relPath shows a file relative to the working directory when it is below it.
@@ -73,7 +73,8 @@ func relPath(name string) string {
 	return name
 }
 
-func at(pos token.Pos, host, path, msg, sev string) Diagnostic {
+// At makes a diagnostic at pos.
+func At(pos token.Pos, host, path, msg, sev string) Diagnostic {
 	d := Diagnostic{Host: host, Path: path, Message: msg, Severity: sev}
 	if pos.IsValid() {
 		p := pos.Position()
@@ -131,12 +132,13 @@ func checkHost(h *load.Host, s *suggester) []Diagnostic {
 		if !pos.IsValid() {
 			pos = h.Pos
 		}
-		out = append(out, at(pos, h.Name, displayPath(h.Name, f.path), f.msg, f.sev))
+		out = append(out, At(pos, h.Name, DisplayPath(h.Name, f.path), f.msg, f.sev))
 	}
 	return out
 }
 
-func displayPath(host string, path []string) string {
+// DisplayPath writes a path below a host for messages.
+func DisplayPath(host string, path []string) string {
 	var b strings.Builder
 	b.WriteString(host)
 	for _, p := range path {

@@ -14,6 +14,7 @@ import (
 	"axc.dev/axc/compile"
 	"axc.dev/axc/internal/atomicfile"
 	"axc.dev/axc/internal/diff"
+	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/vet"
 )
 
@@ -84,6 +85,10 @@ func build(stdout, stderr io.Writer, paths []string, outDir string, check, force
 		want[compile.HostFile(h.Name)] = data
 		names = append(names, h.Name)
 	}
+	if bad := badRawNix(comp.Raw, res); len(bad) > 0 {
+		vet.Write(stderr, bad, "text")
+		return errFindings
+	}
 	flake, err := compile.Flake(names, sourceList(paths))
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -107,6 +112,30 @@ func build(stdout, stderr io.Writer, paths []string, outDir string, check, force
 		}
 	}
 	return writeOutputs(outDir, want, stale)
+}
+
+// badRawNix reports raw Nix values that the Nix parser rejects, at the
+// author's position; without nix-instantiate they are written unchecked.
+func badRawNix(raws []compile.RawValue, res *load.Result) []vet.Diagnostic {
+	errs, _ := compile.CheckRaw(raws)
+	hosts := map[string]*load.Host{}
+	for _, h := range res.Hosts {
+		hosts[h.Name] = h
+	}
+	var ds []vet.Diagnostic
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		r := raws[i]
+		h := hosts[r.Host]
+		pos, _ := h.Fields.ValuePos(r.Path)
+		if !pos.IsValid() {
+			pos = h.Pos
+		}
+		ds = append(ds, vet.At(pos, h.Name, vet.DisplayPath(h.Name, r.Path), "raw Nix does not parse: "+err.Error(), vet.Error))
+	}
+	return ds
 }
 
 // sourceName shows a host's file relative to the working directory.
