@@ -77,7 +77,7 @@ func build(stdout, stderr io.Writer, paths []string, outDir string, check, force
 	want := map[string][]byte{}
 	var names []string
 	for _, h := range res.Hosts {
-		src := sourceName(h.Pos.Filename())
+		src := sourceName(outDir, h.Pos.Filename())
 		data, err := comp.Host(h, src)
 		if err != nil {
 			return usageErrorf("%v", err)
@@ -89,7 +89,7 @@ func build(stdout, stderr io.Writer, paths []string, outDir string, check, force
 		vet.Write(stderr, bad, "text")
 		return errFindings
 	}
-	flake, err := compile.Flake(names, sourceList(paths))
+	flake, err := compile.Flake(names, sourceList(outDir, paths))
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -138,21 +138,32 @@ func badRawNix(raws []compile.RawValue, res *load.Result) []vet.Diagnostic {
 	return ds
 }
 
-// sourceName shows a host's file relative to the working directory.
-func sourceName(f string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if r, err := filepath.Rel(wd, f); err == nil && !strings.HasPrefix(r, "..") {
+// sourceName names a host's file relative to the output directory, so that
+// the header does not depend on where axc ran.
+func sourceName(outDir, f string) string {
+	abs, err := filepath.Abs(outDir)
+	if err == nil {
+		if r, err := filepath.Rel(abs, f); err == nil {
 			return filepath.ToSlash(r)
 		}
 	}
 	return filepath.ToSlash(f)
 }
 
-func sourceList(paths []string) string {
+// sourceList names the inputs relative to the output directory.
+func sourceList(outDir string, paths []string) string {
 	if len(paths) == 0 {
 		paths = defaultPaths
 	}
-	return strings.Join(paths, ", ")
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			abs = p
+		}
+		names[i] = sourceName(outDir, abs)
+	}
+	return strings.Join(names, ", ")
 }
 
 func sortedKeys(m map[string][]byte) []string {

@@ -38,10 +38,11 @@ func usageErrorf(format string, args ...any) error {
 
 // Main runs axc with os.Args and returns the exit code.
 func Main() int {
-	return run(os.Args[1:], os.Stdout, os.Stderr)
+	return Run(os.Args[1:], os.Stdout, os.Stderr)
 }
 
-func run(args []string, stdout, stderr io.Writer) (code int) {
+// Run runs axc with args and returns the exit code.
+func Run(args []string, stdout, stderr io.Writer) (code int) {
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(stdout)
