@@ -45,6 +45,8 @@ type Path string
 // Lines after the first are re-indented to the current level, which keeps
 // indented strings inside it intact as long as they start with a line break;
 // a multi-line "..." string inside Raw would get the indentation inserted.
+// Surrounding whitespace is trimmed, and a last line containing # is ended
+// with a line break in case it is a comment that would swallow a `;`.
 type Raw string
 
 // List is a Nix list.

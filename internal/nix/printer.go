@@ -118,8 +118,8 @@ type line struct {
 type doc struct {
 	lines []line
 	// hang marks a multi-line doc whose first line opens a block closed on
-	// its last line ({ }, [ ], '' '', ( )), so it can stay on the line of
-	// `key =`, of a function, or of an operator.
+	// its last line (braces, brackets, indented string quotes, parentheses),
+	// so it can stay on the line of `key =`, a function or an operator.
 	hang bool
 }
 
@@ -150,14 +150,16 @@ func below(a, b doc, shift int) doc {
 	return doc{lines: lines}
 }
 
+// block puts items one per line, indented, between open and close.
 func block(open string, items []doc, close string) doc {
-	d := text(open)
+	lines := []line{{0, open}}
 	for _, it := range items {
-		d = below(d, it, 1)
+		for _, l := range it.lines {
+			lines = append(lines, line{l.ind + 1, l.text})
+		}
 	}
-	d = below(d, text(close), 0)
-	d.hang = true
-	return d
+	lines = append(lines, line{0, close})
+	return doc{lines: lines, hang: true}
 }
 
 func (d doc) suffix(s string) doc {
@@ -170,7 +172,7 @@ func (d doc) bytes() []byte {
 	var b bytes.Buffer
 	for _, l := range d.lines {
 		// Empty lines get no indentation: no trailing spaces, and inside
-		// ''-strings they do not take part in indentation stripping anyway.
+		// indented strings they take no part in indentation stripping.
 		if l.text != "" {
 			b.WriteString(strings.Repeat(indentUnit, l.ind))
 			b.WriteString(l.text)
@@ -216,7 +218,7 @@ func isAtom(e Expr) bool {
 		// MinInt64 prints already parenthesised.
 		return e >= 0 || e == math.MinInt64
 	case Float:
-		// Zero and subnormals print already parenthesised.
+		// Negative zero and subnormals print already parenthesised.
 		return !(e < 0 && -e >= minNormal)
 	case Raw:
 		return rawAtom(string(e))
@@ -228,6 +230,7 @@ func rawAtom(s string) bool {
 	return isIdentPath(s) || numRe.MatchString(s) || pathRe.MatchString(s)
 }
 
+// needsParens reports whether e must be parenthesised in position c.
 func needsParens(e Expr, c ctx) bool {
 	switch c {
 	case ctxFunc, ctxSelect:
@@ -270,8 +273,8 @@ func expr(e Expr) (doc, error) {
 		return text("false"), nil
 	case Int:
 		if e == math.MinInt64 {
-			// Nix cannot parse 9223372036854775808, so negation of it is
-			// no way to write the minimum.
+			// Nix cannot parse the literal 9223372036854775808, so the
+			// minimum cannot be written as a negated literal.
 			return text("(-9223372036854775807 - 1)"), nil
 		}
 		return text(strconv.FormatInt(int64(e), 10)), nil
@@ -321,7 +324,7 @@ func floatLit(f float64) (string, error) {
 			return "(-1 * 0.0)", nil
 		}
 		return "0.0", nil
-	case f != 0 && math.Abs(f) < minNormal:
+	case math.Abs(f) < minNormal:
 		// Both factors are normal and the product is representable, so
 		// the multiplication is exact.
 		return "(" + floatDigits(f*0x1p64) + " * " + floatDigits(0x1p-64) + ")", nil
@@ -375,13 +378,11 @@ func indented(s string) (doc, bool) {
 	if !flush {
 		return doc{}, false
 	}
-	d := text("''")
-	for _, l := range ls {
-		d = below(d, text(escapeIndented(l)), 1)
+	items := make([]doc, len(ls))
+	for i, l := range ls {
+		items[i] = text(escapeIndented(l))
 	}
-	d = below(d, text("''"), 0)
-	d.hang = true
-	return d, true
+	return block("''", items, "''"), true
 }
 
 func escapeIndented(l string) string {
@@ -427,13 +428,13 @@ func raw(r string) (doc, error) {
 		return doc{}, fmt.Errorf("Raw expression %q contains a NUL byte", r)
 	}
 	parts := strings.Split(s, "\n")
-	d := text(parts[0])
-	for _, p := range parts[1:] {
-		d = below(d, text(p), 0)
+	var d doc
+	for _, p := range parts {
+		d.lines = append(d.lines, line{0, p})
 	}
 	// A trailing line comment would swallow whatever follows (`;`, `)`).
 	if strings.Contains(parts[len(parts)-1], "#") {
-		d = below(d, text(""), 0)
+		d.lines = append(d.lines, line{0, ""})
 	}
 	d.hang = d.multi()
 	return d, nil

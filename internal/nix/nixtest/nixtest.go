@@ -32,6 +32,8 @@ func Require(t testing.TB) {
 }
 
 // Parse fails the test unless `nix-instantiate --parse file` succeeds.
+// Nix resolves variables while parsing, so the file must not have free
+// variables; wrap such code in a function of them or in `with { };`.
 func Parse(t testing.TB, file string) {
 	t.Helper()
 	Require(t)
