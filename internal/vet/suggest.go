@@ -20,6 +20,10 @@ func newSuggester(l *load.Loader) *suggester {
 	return &suggester{host: l.HostSchema().Unify(all)}
 }
 
+// closedDefinitionMsg explains fields that the schema knows but a closed
+// definition of the author's rejects; one such message per host is enough.
+const closedDefinitionMsg = "a closed #definition unified into this host rejects fields the schema allows (definitions are closed in CUE: share settings with a regular or _hidden field)"
+
 func (s *suggester) unknownField(path []string) string {
 	name := path[len(path)-1]
 	what := "field"
@@ -30,7 +34,15 @@ func (s *suggester) unknownField(path []string) string {
 	if what == "option" {
 		msg = fmt.Sprintf("unknown option %s", strings.Join(path[1:], "."))
 	}
-	if best := closest(name, s.known(path[:len(path)-1])); best != "" {
+	known := s.known(path[:len(path)-1])
+	for _, k := range known {
+		if k == name {
+			// The schema has it: a closed #definition of the author's, unified
+			// into the host, is what rejects it.
+			return closedDefinitionMsg
+		}
+	}
+	if best := closest(name, known); best != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", best)
 	}
 	return msg

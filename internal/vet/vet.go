@@ -116,8 +116,18 @@ func checkHost(h *load.Host, s *suggester) []Diagnostic {
 		}
 		byPath[k] = append(byPath[k], f)
 	}
+	closedSeen := false
 	for _, k := range order {
-		fs = append(fs, preferSpecific(byPath[k])...)
+		for _, f := range preferSpecific(byPath[k]) {
+			if f.msg == closedDefinitionMsg {
+				if closedSeen {
+					continue
+				}
+				closedSeen = true
+				f.path = nil // the host: the cause is not at any one field
+			}
+			fs = append(fs, f)
+		}
 	}
 	fs = append(fs, ignoredSections(h)...)
 
