@@ -86,7 +86,10 @@ type Loader struct {
 	ctx     *cue.Context
 	hostDef cue.Value
 	schema  cue.Value
-	files   map[string][]byte // embedded schema files by base name
+	// loaded holds the packages (directory and package name) read so far
+	// in this Load: several files of one package load it once.
+	loaded map[string]bool
+	files  map[string][]byte // embedded schema files by base name
 }
 
 // New compiles the embedded schema.
@@ -135,6 +138,7 @@ func (l *Loader) Load(paths []string) (*Result, error) {
 	res := &Result{}
 	var inputErrs InputErrors
 	seen := map[string]string{}
+	l.loaded = map[string]bool{}
 	for _, p := range paths {
 		hosts, err := l.loadPath(p, res)
 		if err != nil {
@@ -165,7 +169,7 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 		return nil, &InputError{Path: p, Err: ioReason(err)}
 	}
 	if info.IsDir() {
-		return l.loadPackage(p, nil, res)
+		return l.loadPackage(p, "", res)
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
@@ -176,7 +180,15 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 	}
 	switch ext := strings.ToLower(filepath.Ext(p)); ext {
 	case ".cue":
-		return l.loadPackage(filepath.Dir(p), []string{p}, res)
+		// A CUE file is read with the rest of its package: hosts may use
+		// fields declared in other files, and pre-commit passes only the
+		// files that changed.
+		f, err := parser.ParseFile(p, data, parser.PackageClauseOnly)
+		if err != nil {
+			res.Errors = errors.Append(res.Errors, errors.Promote(err, "syntax error"))
+			return nil, nil
+		}
+		return l.loadPackage(filepath.Dir(p), f.PackageName(), res)
 	case ".json", ".yaml", ".yml":
 		return l.loadData(p, ext, data, res)
 	default:
@@ -254,13 +266,18 @@ func (l *Loader) named(name string) cue.Value {
 	return l.ctx.CompileString(fmt.Sprintf("#Host & {hostname: *%q | _}", name), cue.Scope(l.schema))
 }
 
-// loadPackage loads the CUE package in dir (or only files, when given) and
-// returns each of its regular top-level fields as a host.
-func (l *Loader) loadPackage(dir string, files []string, res *Result) ([]*Host, error) {
+// loadPackage loads the CUE package in dir (the one named pkg, when not
+// empty) and returns each of its regular top-level fields as a host.
+func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, &InputError{Path: dir, Err: err.Error()}
 	}
+	key := absDir + "\x00" + pkgName
+	if l.loaded[key] {
+		return nil, nil
+	}
+	l.loaded[key] = true
 	cfg, warn, err := l.config(absDir)
 	if err != nil {
 		return nil, err
@@ -268,21 +285,14 @@ func (l *Loader) loadPackage(dir string, files []string, res *Result) ([]*Host, 
 	if warn != nil {
 		res.Warnings = append(res.Warnings, *warn)
 	}
-	args := []string{"."}
-	if files != nil {
-		args = nil
-		for _, f := range files {
-			af, _ := filepath.Abs(f)
-			args = append(args, af)
-		}
-	}
-	if err := checkReadable(absDir, files); err != nil {
+	cfg.Package = pkgName
+	if err := checkReadable(absDir); err != nil {
 		return nil, err
 	}
-	insts := cueload.Instances(args, cfg)
+	insts := cueload.Instances([]string{"."}, cfg)
 	inst := insts[0]
 	if inst.Err != nil {
-		if len(inst.Files) == 0 && len(inst.BuildFiles) == 0 && files == nil {
+		if len(inst.Files) == 0 && len(inst.BuildFiles) == 0 {
 			msg := inst.Err.Error()
 			if strings.Contains(msg, "no CUE files") || strings.Contains(msg, "cannot find package") {
 				return nil, &InputError{Path: dir, Err: "no CUE files in this directory"}
@@ -329,19 +339,16 @@ func (l *Loader) loadPackage(dir string, files []string, res *Result) ([]*Host, 
 
 // checkReadable turns unreadable or binary .cue files into an InputError
 // before the CUE loader sees them.
-func checkReadable(dir string, files []string) error {
-	if files == nil {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return &InputError{Path: dir, Err: ioReason(err)}
-		}
-		for _, e := range entries {
-			if !e.IsDir() && strings.HasSuffix(e.Name(), ".cue") {
-				files = append(files, filepath.Join(dir, e.Name()))
-			}
-		}
+func checkReadable(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return &InputError{Path: dir, Err: ioReason(err)}
 	}
-	for _, f := range files {
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+			continue
+		}
+		f := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return &InputError{Path: f, Err: ioReason(err)}
