@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# bench/run.sh: how fast is `axc vet`, against the real `cue vet -c`?
+#
+# It builds axc and the cue CLI at go.mod's version, generates three author
+# repositories (1, 100 and 1000 valid hosts, 10 hosts a file, the schema
+# vendored under cue.mod/pkg), and in each one times `axc vet hosts` and
+# `cue vet -c ./hosts`: median wall time, highest peak RSS and median CPU
+# time (user + system) over several runs, after one untimed run that also
+# checks that the set is valid. Then it prints a table and PASS/MISS against
+# the performance targets. Wall time is what the targets are about; CPU time
+# is there to tell a slow program from a busy machine (see the load average
+# printed with the results).
+#
+# Run from anywhere, in one command:
+#
+#	bash bench/run.sh            # vet only
+#	bash bench/run.sh --build    # also time `axc build` on 1000 hosts
+#
+# Environment: RUNS (timed runs per size, default 5), RUNS_1000 (for 1000
+# hosts, default 3), BENCH_KEEP=1 keeps the temporary directory.
+#
+# A MISS does not fail the script (it measures, it does not gate); a failing
+# command or an invalid generated set does (exit 1).
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+build=0
+for arg in "$@"; do
+	case $arg in
+	--build) build=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) die "unknown argument $arg (want --build)" ;;
+	esac
+done
+
+RUNS=${RUNS:-5}
+RUNS_1000=${RUNS_1000:-3}
+SIZES=(1 100 1000)
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." # the repository root
+[[ -f go.mod && -d schema && -d cmd/axc ]] || die "not in the axc repository"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/axc-bench.XXXXXX")
+if [[ ${BENCH_KEEP:-} == 1 ]]; then
+	echo "keeping $tmp"
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
+
+echo "building axc, cue and peakrss..."
+go build -o "$tmp/axc" ./cmd/axc
+go build -o "$tmp/cue" cuelang.org/go/cmd/cue # go.mod's version of cuelang.org/go
+go build -o "$tmp/peakrss" ./bench/peakrss
+axc=$tmp/axc cue=$tmp/cue peakrss=$tmp/peakrss
+
+# --- generating the author repositories --------------------------------------
+
+zones=(UTC Europe/Berlin America/New_York Asia/Tokyo Australia/Sydney America/Sao_Paulo)
+
+# host I: a desktop, a laptop or a server (like hosts/*.cue), with per-host
+# variation so that no two hosts are the same value.
+host() {
+	local i=$1 name tz=${zones[$(($1 % ${#zones[@]}))]}
+	case $((i % 3)) in
+	0)
+		local cpu=amd gpu=amd vendor='vendor: "msi"'
+		if ((i % 2)); then cpu=intel gpu=nvidia vendor=''; fi
+		name=$(printf 'desktop-%04d' "$i")
+		cat <<EOF
+"$name": {
+	formFactor: "desktop"
+	hardware: {
+		cpu: "$cpu"
+		gpu: "$gpu"
+		$vendor
+		hasSSD: true
+	}
+	modules: {
+		desktop:     true
+		development: true
+		graphics:    true
+		gaming:      true
+	}
+	diskConfigPath: "./disks/$name.nix"
+	extraConfig: {
+		axios: system: timeZone: "$tz"
+		gaming: enable: true
+		hardware: desktop: enableMsiSensors: $([[ -n $vendor ]] && echo true || echo false)
+		boot: lanzaboote: enableSecureBoot: true
+		services: openssh: enable: true
+		boot: kernel: sysctl: "net.core.rmem_max": $((7500000 + i))
+	}
+}
+EOF
+		;;
+	1)
+		local vendor='vendor: "system76"' quirks=true
+		if ((i % 2)); then vendor='' quirks=false; fi
+		name=$(printf 'laptop-%04d' "$i")
+		cat <<EOF
+"$name": {
+	formFactor: "laptop"
+	hardware: {
+		cpu: "intel"
+		gpu: "intel"
+		$vendor
+		hasSSD:   true
+		isLaptop: true
+	}
+	modules: {
+		desktop:     true
+		development: true
+		graphics:    true
+		secrets:     true
+	}
+	homeProfile: "laptop"
+	secrets: secretsDir: "./secrets/$name"
+	extraConfig: {
+		axios: system: {
+			timeZone: "$tz"
+			locale:   "de_DE.UTF-8"
+		}
+		axios: networking: backend: "iwd"
+		hardware: laptop: enablePangolinQuirks: $quirks
+		networking: samba: sharedDirectories: ["Music", "Documents"]
+		services: tlp: enable: true
+	}
+}
+EOF
+		;;
+	2)
+		local gpu=intel
+		if ((i % 2)); then gpu=nvidia; fi
+		name=$(printf 'server-%04d' "$i")
+		cat <<EOF
+"$name": {
+	system: "x86_64-linux"
+	hardware: {
+		cpu:    "intel"
+		hasSSD: true
+	}
+	modules: {
+		virt:     true
+		services: true
+		ai:       true
+	}
+	virt: {
+		containers: enable: true
+		libvirt: enable:    true
+	}
+	selfHosted: {
+		immich: {
+			enable:                true
+			enableGpuAcceleration: true
+			gpuType:               "$gpu"
+			mediaLocation:         "/srv/photos/$name"
+			port:                  $((2283 + i % 1000))
+			subdomain:             "photos-$i"
+		}
+		caddy: extraConfig: """
+			header {
+				X-Frame-Options DENY
+			}
+			"""
+	}
+	extraConfig: {
+		axios: system: timeZone: "$tz"
+		networking: tailscale: domain: "tail$(printf '%04x' "$i")ab.ts.net"
+		hardware: crashDiagnostics: {
+			enable:        true
+			rebootOnPanic: $((10 + i % 20))
+		}
+		system: memory: oomd: enable: true
+		services: openssh: {
+			enable: true
+			settings: PasswordAuthentication: false
+		}
+		networking: firewall: allowedTCPPorts: [22, 443, $((8000 + i % 1000))]
+	}
+}
+EOF
+		;;
+	esac
+}
+
+# gen DIR N: an author repository with N hosts, 10 a file.
+gen() {
+	local dir=$1 n=$2 i f
+	mkdir -p "$dir/cue.mod/pkg/axc.dev/axc/schema" "$dir/hosts"
+	cp schema/*.cue "$dir/cue.mod/pkg/axc.dev/axc/schema/"
+	printf 'module: "example.com/flake@v0"\nlanguage: version: "v0.17.0"\n' >"$dir/cue.mod/module.cue"
+	cat >"$dir/hosts/hosts.cue" <<'EOF'
+package hosts
+
+import "axc.dev/axc/schema"
+
+// Every top-level field of package hosts is a host; its hostname defaults to
+// its key.
+[Name=string]: schema.#Host & {hostname: *Name | _}
+EOF
+	for ((i = 0; i < n; i++)); do
+		f=$(printf '%s/hosts/hosts_%03d.cue' "$dir" $((i / 10)))
+		[[ -f $f ]] || printf 'package hosts\n' >"$f"
+		{ echo; host "$i"; } >>"$f"
+	done
+	local got
+	got=$(cat "$dir"/hosts/hosts_*.cue | grep -c '^"[a-z]*-[0-9]*": {$' || true)
+	((got == n)) || die "generated $got hosts in $dir, want $n"
+}
+
+echo "generating ${SIZES[*]} hosts..."
+for n in "${SIZES[@]}"; do gen "$tmp/repo-$n" "$n"; done
+
+# --- measuring ----------------------------------------------------------------
+
+# run DIR CMD...: run CMD once in DIR under peakrss; its output goes to
+# $tmp/out, "WALL_MS PEAK_KIB CPU_MS" to $tmp/m; returns CMD's exit code.
+run() {
+	local dir=$1
+	shift
+	(cd "$dir" && "$peakrss" -o "$tmp/m" -- "$@") >"$tmp/out" 2>&1
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# measure RUNS DIR CMD...: one untimed run, which must succeed, then RUNS timed
+# ones. Sets ms (median wall time), mib (highest peak RSS) and cpu (median
+# CPU time).
+measure() {
+	local runs=$1 dir=$2 r walls=() cpus=() kib=0 k w c
+	shift 2
+	if ! run "$dir" "$@"; then
+		cat "$tmp/out" >&2
+		die "failed in $dir: $*"
+	fi
+	for ((r = 0; r < runs; r++)); do
+		if ! run "$dir" "$@"; then
+			cat "$tmp/out" >&2
+			die "failed in $dir: $*"
+		fi
+		read -r w k c <"$tmp/m"
+		walls+=("$w") cpus+=("$c")
+		if ((k > kib)); then kib=$k; fi
+	done
+	ms=$(median "${walls[@]}") cpu=$(median "${cpus[@]}")
+	mib=$(awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}')
+}
+
+declare -A axc_ms axc_mib axc_cpu cue_ms cue_mib cue_cpu
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
+for n in "${SIZES[@]}"; do
+	dir=$tmp/repo-$n runs=$RUNS
+	if ((n >= 1000)); then runs=$RUNS_1000; fi
+	echo "timing $n hosts ($runs runs each)..."
+	# Validity first, with a clear message: every generated host must pass.
+	if ! run "$dir" "$axc" vet hosts; then
+		head -n 40 "$tmp/out" >&2
+		die "the generated set of $n hosts is not valid for axc vet (see above)"
+	fi
+	measure "$runs" "$dir" "$axc" vet hosts
+	axc_ms[$n]=$ms axc_mib[$n]=$mib axc_cpu[$n]=$cpu
+	measure "$runs" "$dir" "$cue" vet -c ./hosts
+	cue_ms[$n]=$ms cue_mib[$n]=$mib cue_cpu[$n]=$cpu
+done
+
+# --- report ---------------------------------------------------------------------
+
+# ratio A B: A/B to two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+# verdict OK: PASS if OK (an awk condition) holds.
+verdict() { awk "BEGIN {print (($1) ? \"PASS\" : \"MISS\")}"; }
+
+echo
+echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown CPU)"
+echo "$(go version); $("$cue" version | head -n 1); axc at $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (dirty)')"
+echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+if awk -v l="${load_before%% *}" -v n="$(nproc)" 'BEGIN {exit !(l + 0 > n)}'; then
+	echo "WARNING: the machine was busy (load average above $(nproc) CPUs): wall times are inflated; compare cpu ms"
+fi
+echo "wall, cpu: median of $RUNS runs ($RUNS_1000 for 1000 hosts); peak: highest RSS of those runs"
+echo
+row='%6s  %11s  %12s  %11s  %12s  %7s  %11s  %11s\n'
+# shellcheck disable=SC2059
+printf "$row" hosts "axc wall ms" "axc peak MiB" "cue wall ms" "cue peak MiB" axc/cue "axc cpu ms" "cue cpu ms"
+for n in "${SIZES[@]}"; do
+	# shellcheck disable=SC2059
+	printf "$row" "$n" "${axc_ms[$n]}" "${axc_mib[$n]}" "${cue_ms[$n]}" "${cue_mib[$n]}" \
+		"$(ratio "${axc_ms[$n]}" "${cue_ms[$n]}")" "${axc_cpu[$n]}" "${cue_cpu[$n]}"
+done
+scale=$(ratio "${axc_ms[1000]}" "${axc_ms[100]}")
+echo
+echo "scaling: axc(1000)/axc(100) = ${scale}x  (cue: $(ratio "${cue_ms[1000]}" "${cue_ms[100]}")x)"
+echo
+echo "targets:"
+printf '  %-4s  1 host ≤ 50 ms                (%s ms)\n' "$(verdict "${axc_ms[1]} <= 50")" "${axc_ms[1]}"
+printf '  %-4s  1000 hosts ≤ 2 s              (%s ms)\n' "$(verdict "${axc_ms[1000]} <= 2000")" "${axc_ms[1000]}"
+printf '  %-4s  1000 hosts ≤ 300 MiB          (%s MiB)\n' "$(verdict "${axc_mib[1000]} <= 300")" "${axc_mib[1000]}"
+for n in "${SIZES[@]}"; do
+	printf '  %-4s  axc no slower than cue, %-4d  (%sx)\n' "$(verdict "${axc_ms[$n]} <= ${cue_ms[$n]}")" "$n" \
+		"$(ratio "${axc_ms[$n]}" "${cue_ms[$n]}")"
+done
+printf '  %-4s  1000 hosts ≤ 11× 100 hosts    (%sx)\n' "$(verdict "$scale <= 11")" "$scale"
+
+# --- axc build (optional) -------------------------------------------------------
+
+if ((build)); then
+	echo
+	dir=$tmp/repo-1000
+	if ! run "$dir" "$axc" build hosts -o "$tmp/nix-out"; then
+		if grep -qiE 'not implemented|unknown command|unknown flag' "$tmp/out"; then
+			echo "axc build: not available ($(head -n 1 "$tmp/out"))"
+			exit 0
+		fi
+		cat "$tmp/out" >&2
+		die "axc build failed on 1000 hosts"
+	fi
+	measure "$RUNS_1000" "$dir" "$axc" build hosts -o "$tmp/nix-out"
+	echo "axc build, 1000 hosts: $ms ms wall, $cpu ms cpu (median of $RUNS_1000), $mib MiB peak"
+fi
