@@ -63,6 +63,9 @@ type Host struct {
 	// Fields indexes the positions of every field the author wrote for this
 	// host, by path relative to the host.
 	Fields *FieldIndex
+	// Depth is how many leading selectors of Value's error paths lead to the
+	// host: 1 for a field of a package, 0 for a JSON or YAML host.
+	Depth int
 }
 
 // Result is what Load read.
@@ -286,8 +289,20 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		res.Warnings = append(res.Warnings, *warn)
 	}
 	cfg.Package = pkgName
-	if err := checkReadable(absDir); err != nil {
+	names, err := checkReadable(absDir)
+	if err != nil {
 		return nil, err
+	}
+	if pkgName == "" && len(names) == 1 {
+		pkgName = names[0]
+	}
+	var patternFile string
+	if pkgName != "" && pkgName != "_" {
+		// Every top-level field is a host: the pattern, served beside the
+		// author's files, lets the package's own evaluation apply #Host once
+		// (CUE merges it with an identical pattern the author may have).
+		patternFile = unusedName(absDir, "axc_hosts_pattern.cue")
+		cfg.Overlay[patternFile] = cueload.FromString(fmt.Sprintf(hostsPattern, pkgName, schema.ImportPath))
 	}
 	insts := cueload.Instances([]string{"."}, cfg)
 	inst := insts[0]
@@ -308,7 +323,7 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 	}
 	idx := newFieldIndex()
 	for _, f := range inst.Files {
-		if !strings.HasPrefix(f.Filename, absDir+string(filepath.Separator)) {
+		if !strings.HasPrefix(f.Filename, absDir+string(filepath.Separator)) || f.Filename == patternFile {
 			continue // an imported or overlaid file, not the author's hosts
 		}
 		idx.addStruct(nil, &ast.StructLit{Elts: f.Decls})
@@ -325,7 +340,8 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 			Name:   name,
 			Dir:    absDir,
 			Fields: idx.sub(name),
-			Value:  l.unifyHost(name, iter.Value()),
+			Value:  iter.Value(),
+			Depth:  1,
 		}
 		h.Pos = idx.labelPos([]string{name})
 		if f := h.Pos.Filename(); f != "" {
@@ -337,13 +353,37 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 	return hosts, nil
 }
 
+// hostsPattern makes every regular top-level field of package %s a #Host
+// named by its key.
+const hostsPattern = `package %s
+
+import axcschema %q
+
+[axcName=string]: axcschema.#Host & {hostname: *axcName | _}
+`
+
+// unusedName is name in dir, changed until no file on disk has it: an
+// overlay must not hide an author's file.
+func unusedName(dir, name string) string {
+	p := filepath.Join(dir, name)
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(p); os.IsNotExist(err) {
+			return p
+		}
+		p = filepath.Join(dir, fmt.Sprintf("%s_%d.cue", strings.TrimSuffix(name, ".cue"), i))
+	}
+}
+
 // checkReadable turns unreadable or binary .cue files into an InputError
-// before the CUE loader sees them.
-func checkReadable(dir string) error {
+// before the CUE loader sees them, and returns the package names the files
+// declare.
+func checkReadable(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return &InputError{Path: dir, Err: ioReason(err)}
+		return nil, &InputError{Path: dir, Err: ioReason(err)}
 	}
+	var names []string
+	seen := map[string]bool{}
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
 			continue
@@ -351,13 +391,18 @@ func checkReadable(dir string) error {
 		f := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return &InputError{Path: f, Err: ioReason(err)}
+			return nil, &InputError{Path: f, Err: ioReason(err)}
 		}
 		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
-			return &InputError{Path: f, Err: "binary file, not CUE"}
+			return nil, &InputError{Path: f, Err: "binary file, not CUE"}
+		}
+		// A syntax error is the loader's to report, with its position.
+		if pf, err := parser.ParseFile(f, data, parser.PackageClauseOnly); err == nil && !seen[pf.PackageName()] {
+			seen[pf.PackageName()] = true
+			names = append(names, pf.PackageName())
 		}
 	}
-	return nil
+	return names, nil
 }
 
 // config finds the CUE module around dir and serves the embedded schema to it

@@ -106,7 +106,7 @@ func checkHost(h *load.Host, s *suggester) []Diagnostic {
 	byPath := map[string][]finding{}
 	var order []string
 	for _, e := range errors.Errors(err) {
-		f, ok := translate(e, s)
+		f, ok := translate(e, h.Depth, s)
 		if !ok {
 			continue
 		}
@@ -212,11 +212,16 @@ func preferSpecific(fs []finding) []finding {
 	return fs[:1]
 }
 
-// translate turns one CUE error into a finding, or drops it (ok false) when
-// it repeats another.
-func translate(e errors.Error, s *suggester) (finding, bool) {
+// translate turns one CUE error of a host (whose paths start with depth
+// selectors leading to it) into a finding, or drops it (ok
+// false) when it repeats another.
+func translate(e errors.Error, depth int, s *suggester) (finding, bool) {
 	var path []string
-	for _, p := range e.Path() {
+	sels := e.Path()
+	if len(sels) >= depth {
+		sels = sels[depth:]
+	}
+	for _, p := range sels {
 		if strings.HasPrefix(p, "#") {
 			if len(path) > 0 {
 				return finding{}, false // the same value seen again through a definition (#modules)
