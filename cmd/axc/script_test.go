@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -13,6 +16,9 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"axc.dev/axc/cmd/axc/cmd"
+	"axc.dev/axc/compile"
+	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/nix/nixtest"
 	"axc.dev/axc/schema"
 )
 
@@ -52,6 +58,8 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"vendorschema": vendorSchema,
+			"nixeq":        nixEqual,
+			"copyrepo":     copyRepo,
 		},
 	})
 }
@@ -79,5 +87,64 @@ func vendorSchema(ts *testscript.TestScript, neg bool, args []string) {
 	mod := ts.MkAbs(filepath.Join("cue.mod", "module.cue"))
 	if _, err := os.Stat(mod); os.IsNotExist(err) {
 		ts.Check(os.WriteFile(mod, []byte("module: \"example.com/flake@v0\"\nlanguage: version: \"v0.17.0\"\n"), 0o644))
+	}
+}
+
+// nixEqual checks, with real Nix, every host built from PATH... into DIR:
+// its file parses, and its hostConfig evaluates to what cue export gives
+// for the host. Usage: nixeq DIR PATH...
+func nixEqual(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: nixeq DIR PATH...")
+	}
+	l, err := load.New()
+	ts.Check(err)
+	paths := make([]string, len(args)-1)
+	for i, p := range args[1:] {
+		paths[i] = ts.MkAbs(p)
+	}
+	res, err := l.Load(paths)
+	ts.Check(err)
+	if len(res.Hosts) == 0 {
+		ts.Fatalf("no hosts in %v", args[1:])
+	}
+	ctx := context.Background()
+	for _, h := range res.Hosts {
+		file := ts.MkAbs(filepath.Join(args[0], compile.HostFile(h.Name)))
+		ts.Check(nixtest.ParseFile(ctx, file))
+		got, err := nixtest.HostConfig(ctx, file)
+		ts.Check(err)
+		js, err := h.Value.MarshalJSON()
+		ts.Check(err)
+		dec := json.NewDecoder(bytes.NewReader(js))
+		dec.UseNumber()
+		var want any
+		ts.Check(dec.Decode(&want))
+		if diff := nixtest.CompareExport(ctx, want, got, h.Dir); diff != "" {
+			ts.Fatalf("%s: Nix and cue export differ: %s", h.Name, diff)
+		}
+	}
+}
+
+// copyRepo copies the repository's CUE module (cue.mod, schema, hosts) into
+// $WORK/repo, so that scripts can run the real cue command on it.
+func copyRepo(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: copyrepo")
+	}
+	root := filepath.Join("..", "..")
+	for _, dir := range []string{"cue.mod", "schema", "hosts"} {
+		entries, err := os.ReadDir(filepath.Join(root, dir))
+		ts.Check(err)
+		dst := ts.MkAbs(filepath.Join("repo", dir))
+		ts.Check(os.MkdirAll(dst, 0o755))
+		for _, e := range entries {
+			if e.IsDir() || filepath.Ext(e.Name()) != ".cue" {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(root, dir, e.Name()))
+			ts.Check(err)
+			ts.Check(os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644))
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -37,9 +38,17 @@ func Require(t testing.TB) {
 func Parse(t testing.TB, file string) {
 	t.Helper()
 	Require(t)
-	if _, err := run(t, "", "--parse", file); err != nil {
-		t.Fatalf("nix-instantiate --parse %s: %v", file, err)
+	if err := ParseFile(t.Context(), file); err != nil {
+		t.Fatal(err)
 	}
+}
+
+// ParseFile runs `nix-instantiate --parse file`.
+func ParseFile(ctx context.Context, file string) error {
+	if _, err := run(ctx, "", "--parse", file); err != nil {
+		return fmt.Errorf("nix-instantiate --parse %s: %v", file, err)
+	}
+	return nil
 }
 
 // EvalJSON evaluates expr with `nix-instantiate --eval --strict --json` in
@@ -49,22 +58,31 @@ func Parse(t testing.TB, file string) {
 func EvalJSON(t testing.TB, expr string, dir string) any {
 	t.Helper()
 	Require(t)
+	v, err := Eval(t.Context(), expr, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// Eval is EvalJSON for callers without a testing.TB.
+func Eval(ctx context.Context, expr string, dir string) (any, error) {
 	// The leading space keeps nix from taking an expression such as "-1"
 	// for a command-line flag.
-	out, err := run(t, dir, "--eval", "--strict", "--json", "-E", " "+expr)
+	out, err := run(ctx, dir, "--eval", "--strict", "--json", "-E", " "+expr)
 	if err != nil {
-		t.Fatalf("nix-instantiate --eval: %v\nexpression:\n%s", err, expr)
+		return nil, fmt.Errorf("nix-instantiate --eval: %v\nexpression:\n%s", err, expr)
 	}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		t.Fatalf("decoding nix output %q: %v", out, err)
+		return nil, fmt.Errorf("decoding nix output %q: %v", out, err)
 	}
 	if dec.More() {
-		t.Fatalf("trailing data in nix output %q", out)
+		return nil, fmt.Errorf("trailing data in nix output %q", out)
 	}
-	return v
+	return v, nil
 }
 
 type nixError struct {
@@ -74,8 +92,8 @@ type nixError struct {
 
 func (e *nixError) Error() string { return e.err.Error() + "\n" + e.stderr }
 
-func run(t testing.TB, dir string, args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+func run(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	// Read-only mode keeps evaluation working without a writable Nix store
 	// (CI containers, sandboxes); store paths are still computed.
