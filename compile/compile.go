@@ -32,8 +32,13 @@ type Compiler struct {
 	// rebased to point from there to the same files.
 	OutDir    string
 	pathTypes []*regexp.Regexp
-	// Raw collects every {$nix: "…"} value compiled so far.
-	Raw []RawValue
+}
+
+// hostState is what compiling one host collects; a Compiler itself is
+// read-only, so hosts can be compiled concurrently.
+type hostState struct {
+	h   *load.Host
+	raw []RawValue
 }
 
 // New returns a compiler writing below outDir.
@@ -104,19 +109,22 @@ func (c *Compiler) isPath(path []string) bool {
 	return false
 }
 
-// Host compiles one validated host to the content of hosts/NAME.nix. source
-// names the file the host came from, for the header.
-func (c *Compiler) Host(h *load.Host, source string) ([]byte, error) {
-	body, err := c.value(h, h.Value, nil)
+// Host compiles one validated host to the content of hosts/NAME.nix, and
+// returns its raw Nix values. source names the file the host came from, for
+// the header. It is safe to call for several hosts at once.
+func (c *Compiler) Host(h *load.Host, source string) ([]byte, []RawValue, error) {
+	st := &hostState{h: h}
+	body, err := c.value(st, h.Value, nil)
 	if err != nil {
-		return nil, fmt.Errorf("host %s: %v", h.Name, err)
+		return nil, nil, fmt.Errorf("host %s: %v", h.Name, err)
 	}
 	file := nix.Lambda{
 		Formals:  []string{"lib", "userModulePath"},
 		Ellipsis: true,
 		Body:     nix.Attrs{{Path: []string{"hostConfig"}, Value: body}},
 	}
-	return render(fmt.Sprintf("%s from %s. Do not edit: edit the source and run axc build.", Header, source), file)
+	data, err := render(fmt.Sprintf("%s from %s. Do not edit: edit the source and run axc build.", Header, source), file)
+	return data, st.raw, err
 }
 
 func render(header string, e nix.Expr) ([]byte, error) {
@@ -130,12 +138,12 @@ func render(header string, e nix.Expr) ([]byte, error) {
 // value converts a concrete CUE value to Nix: the data of `cue export`,
 // with relative paths in path-typed fields as path literals and {$nix: "…"}
 // as verbatim Nix.
-func (c *Compiler) value(h *load.Host, v cue.Value, path []string) (nix.Expr, error) {
+func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, error) {
 	v, _ = v.Default()
 	switch v.Kind() {
 	case cue.StructKind:
 		if raw, ok := rawNix(v); ok {
-			c.Raw = append(c.Raw, RawValue{Host: h.Name, Path: append([]string{}, path...), Text: raw})
+			st.raw = append(st.raw, RawValue{Host: st.h.Name, Path: append([]string{}, path...), Text: raw})
 			return nix.Raw(raw), nil
 		}
 		var attrs nix.Attrs
@@ -145,7 +153,7 @@ func (c *Compiler) value(h *load.Host, v cue.Value, path []string) (nix.Expr, er
 		}
 		for it.Next() {
 			name := it.Selector().Unquoted()
-			e, err := c.value(h, it.Value(), append(path, name))
+			e, err := c.value(st, it.Value(), append(path, name))
 			if err != nil {
 				return nil, err
 			}
@@ -159,7 +167,7 @@ func (c *Compiler) value(h *load.Host, v cue.Value, path []string) (nix.Expr, er
 			return nil, err
 		}
 		for i := 0; it.Next(); i++ {
-			e, err := c.value(h, it.Value(), append(path, strconv.Itoa(i)))
+			e, err := c.value(st, it.Value(), append(path, strconv.Itoa(i)))
 			if err != nil {
 				return nil, err
 			}
@@ -172,7 +180,7 @@ func (c *Compiler) value(h *load.Host, v cue.Value, path []string) (nix.Expr, er
 			return nil, err
 		}
 		if c.isPath(path) && (strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../")) {
-			return c.rebase(h, s, path)
+			return c.rebase(st.h, s, path)
 		}
 		return nix.String(s), nil
 	case cue.IntKind:

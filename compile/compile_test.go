@@ -46,7 +46,7 @@ func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, h := range res.Hosts {
-			data, err := c.Host(h, "test")
+			data, _, err := c.Host(h, "test")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +94,7 @@ func TestBuildIsDeterministic(t *testing.T) {
 			}
 			files := map[string][]byte{}
 			for _, h := range res.Hosts {
-				data, err := c.Host(h, "test")
+				data, _, err := c.Host(h, "test")
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"cuelang.org/go/cue"
@@ -44,10 +45,17 @@ func BenchmarkLoadAndValidate(b *testing.B) {
 				if len(res.Hosts) != n {
 					b.Fatalf("loaded %d hosts, want %d", len(res.Hosts), n)
 				}
-				for _, h := range res.Hosts {
+				var mu sync.Mutex
+				var bad []string
+				res.Each(func(_ int, h *load.Host) {
 					if err := h.Value.Validate(cue.Concrete(true)); err != nil {
-						b.Fatalf("generated host %s is not valid: %v", h.Name, err)
+						mu.Lock()
+						bad = append(bad, fmt.Sprintf("%s: %v", h.Name, err))
+						mu.Unlock()
 					}
+				})
+				if len(bad) > 0 {
+					b.Fatalf("generated hosts are not valid: %v", bad)
 				}
 			}
 		})

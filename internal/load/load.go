@@ -66,6 +66,8 @@ type Host struct {
 	// Depth is how many leading selectors of Value's error paths lead to the
 	// host: 1 for a field of a package, 0 for a JSON or YAML host.
 	Depth int
+
+	lazy *lazyPackage // evaluated by Result.Each, not by Load
 }
 
 // Result is what Load read.
@@ -75,6 +77,8 @@ type Result struct {
 	Errors errors.Error
 	// Warnings are notes about the input as a whole.
 	Warnings []Warning
+
+	lazy []*lazyPackage
 }
 
 // Warning is a note about the input that does not make it invalid.
@@ -86,16 +90,19 @@ type Warning struct {
 // Loader loads hosts against the embedded schema. It is not safe for
 // concurrent use.
 type Loader struct {
-	ctx     *cue.Context
-	hostDef cue.Value
-	schema  cue.Value
+	ctx *cue.Context
+	// schemaInst is the embedded schema, parsed; it is evaluated (schema,
+	// hostDef) only when needed: a package of hosts imports its own copy.
+	schemaInst *build.Instance
+	hostDef    cue.Value
+	schema     cue.Value
 	// loaded holds the packages (directory and package name) read so far
 	// in this Load: several files of one package load it once.
 	loaded map[string]bool
 	files  map[string][]byte // embedded schema files by base name
 }
 
-// New compiles the embedded schema.
+// New parses the embedded schema.
 func New() (*Loader, error) {
 	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}}
 	inst := build.NewContext().NewInstance("axc.dev/axc/schema", nil)
@@ -117,23 +124,29 @@ func New() (*Loader, error) {
 			return nil, fmt.Errorf("embedded schema: %v", err)
 		}
 	}
-	v := l.ctx.BuildInstance(inst)
-	if err := v.Err(); err != nil {
-		return nil, fmt.Errorf("embedded schema: %v", err)
-	}
-	l.hostDef = l.ctx.CompileString("#Host", cue.Scope(v))
-	l.schema = v
+	l.schemaInst = inst
 	return l, nil
 }
 
-// Context is the CUE context of every value the loader returns.
+// Context is the CUE context of the loader's own values: the schema and
+// JSON/YAML hosts. Hosts of large packages are evaluated in contexts of
+// their own (see Result.Each).
 func (l *Loader) Context() *cue.Context { return l.ctx }
 
 // Schema is the embedded schema package.
-func (l *Loader) Schema() cue.Value { return l.schema }
+func (l *Loader) Schema() cue.Value {
+	if !l.schema.Exists() {
+		l.schema = l.ctx.BuildInstance(l.schemaInst)
+		l.hostDef = l.ctx.CompileString("#Host", cue.Scope(l.schema))
+	}
+	return l.schema
+}
 
 // HostSchema is schema.#Host.
-func (l *Loader) HostSchema() cue.Value { return l.hostDef }
+func (l *Loader) HostSchema() cue.Value {
+	l.Schema()
+	return l.hostDef
+}
 
 // Load reads each path: a directory (a CUE package of hosts), a .cue file, or
 // a .json/.yaml/.yml file holding one host.
@@ -266,7 +279,7 @@ func fileExpr(f *ast.File) ast.Expr {
 
 // named is #Host with its hostname defaulting to name.
 func (l *Loader) named(name string) cue.Value {
-	return l.ctx.CompileString(fmt.Sprintf("#Host & {hostname: *%q | _}", name), cue.Scope(l.schema))
+	return l.ctx.CompileString(fmt.Sprintf("#Host & {hostname: *%q | _}", name), cue.Scope(l.Schema()))
 }
 
 // loadPackage loads the CUE package in dir (the one named pkg, when not
@@ -289,7 +302,7 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		res.Warnings = append(res.Warnings, *warn)
 	}
 	cfg.Package = pkgName
-	names, err := checkReadable(absDir)
+	names, sources, err := checkReadable(absDir)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +315,9 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		// author's files, lets the package's own evaluation apply #Host once
 		// (CUE merges it with an identical pattern the author may have).
 		patternFile = unusedName(absDir, "axc_hosts_pattern.cue")
-		cfg.Overlay[patternFile] = cueload.FromString(fmt.Sprintf(hostsPattern, pkgName, schema.ImportPath))
+		pattern := fmt.Sprintf(hostsPattern, pkgName, schema.ImportPath)
+		cfg.Overlay[patternFile] = cueload.FromString(pattern)
+		sources[patternFile] = []byte(pattern)
 	}
 	insts := cueload.Instances([]string{"."}, cfg)
 	inst := insts[0]
@@ -316,11 +331,6 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		res.Errors = errors.Append(res.Errors, inst.Err)
 		return nil, nil
 	}
-	pkg := l.ctx.BuildInstance(inst)
-	if err := pkg.Err(); err != nil && len(inst.Files) == 0 {
-		res.Errors = errors.Append(res.Errors, errors.Promote(err, ""))
-		return nil, nil
-	}
 	idx := newFieldIndex()
 	for _, f := range inst.Files {
 		if !strings.HasPrefix(f.Filename, absDir+string(filepath.Separator)) || f.Filename == patternFile {
@@ -328,6 +338,31 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		}
 		idx.addStruct(nil, &ast.StructLit{Elts: f.Decls})
 	}
+	newHost := func(name string) *Host {
+		h := &Host{Name: name, Dir: absDir, Fields: idx.sub(name), Depth: 1}
+		h.Pos = idx.labelPos([]string{name})
+		if f := h.Pos.Filename(); f != "" {
+			h.Dir = filepath.Dir(f)
+		}
+		return h
+	}
+
+	if names, ok := staticHosts(inst.Files); ok && len(names) > chunkSize {
+		// Many hosts, all known from the syntax: evaluate them later, in
+		// chunks, each in a context of its own (Result.Each).
+		lp := &lazyPackage{inst: inst, names: names, src: sources}
+		var hosts []*Host
+		for _, name := range names {
+			h := newHost(name)
+			h.lazy = lp
+			hosts = append(hosts, h)
+		}
+		res.lazy = append(res.lazy, lp)
+		sortHosts(hosts)
+		return hosts, nil
+	}
+
+	pkg := l.ctx.BuildInstance(inst)
 	iter, err := pkg.Fields()
 	if err != nil {
 		res.Errors = errors.Append(res.Errors, errors.Promote(err, ""))
@@ -335,22 +370,16 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 	}
 	var hosts []*Host
 	for iter.Next() {
-		name := iter.Selector().Unquoted()
-		h := &Host{
-			Name:   name,
-			Dir:    absDir,
-			Fields: idx.sub(name),
-			Value:  iter.Value(),
-			Depth:  1,
-		}
-		h.Pos = idx.labelPos([]string{name})
-		if f := h.Pos.Filename(); f != "" {
-			h.Dir = filepath.Dir(f)
-		}
+		h := newHost(iter.Selector().Unquoted())
+		h.Value = iter.Value()
 		hosts = append(hosts, h)
 	}
-	sort.SliceStable(hosts, func(i, j int) bool { return hosts[i].Name < hosts[j].Name })
+	sortHosts(hosts)
 	return hosts, nil
+}
+
+func sortHosts(hosts []*Host) {
+	sort.SliceStable(hosts, func(i, j int) bool { return hosts[i].Name < hosts[j].Name })
 }
 
 // hostsPattern makes every regular top-level field of package %s a #Host
@@ -376,14 +405,15 @@ func unusedName(dir, name string) string {
 
 // checkReadable turns unreadable or binary .cue files into an InputError
 // before the CUE loader sees them, and returns the package names the files
-// declare.
-func checkReadable(dir string) ([]string, error) {
+// declare and their contents.
+func checkReadable(dir string) ([]string, map[string][]byte, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, &InputError{Path: dir, Err: ioReason(err)}
+		return nil, nil, &InputError{Path: dir, Err: ioReason(err)}
 	}
 	var names []string
 	seen := map[string]bool{}
+	sources := map[string][]byte{}
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
 			continue
@@ -391,18 +421,19 @@ func checkReadable(dir string) ([]string, error) {
 		f := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return nil, &InputError{Path: f, Err: ioReason(err)}
+			return nil, nil, &InputError{Path: f, Err: ioReason(err)}
 		}
 		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
-			return nil, &InputError{Path: f, Err: "binary file, not CUE"}
+			return nil, nil, &InputError{Path: f, Err: "binary file, not CUE"}
 		}
+		sources[f] = data
 		// A syntax error is the loader's to report, with its position.
 		if pf, err := parser.ParseFile(f, data, parser.PackageClauseOnly); err == nil && !seen[pf.PackageName()] {
 			seen[pf.PackageName()] = true
 			names = append(names, pf.PackageName())
 		}
 	}
-	return names, nil
+	return names, sources, nil
 }
 
 // config finds the CUE module around dir and serves the embedded schema to it

@@ -37,6 +37,13 @@ type Diagnostic struct {
 // Check validates every host on its own, concretely, and returns the
 // diagnostics sorted by file, line and column, without duplicates.
 func Check(l *load.Loader, res *load.Result) []Diagnostic {
+	return CheckEach(l, res, nil)
+}
+
+// CheckEach is Check that also calls also for every host while its value
+// is evaluated (see load.Result.Each), so that a caller can compile hosts in
+// the same pass.
+func CheckEach(l *load.Loader, res *load.Result, also func(i int, h *load.Host)) []Diagnostic {
 	var out []Diagnostic
 	for _, e := range errors.Errors(res.Errors) {
 		out = append(out, inputDiagnostic(e))
@@ -44,9 +51,33 @@ func Check(l *load.Loader, res *load.Result) []Diagnostic {
 	for _, w := range res.Warnings {
 		out = append(out, At(w.Pos, "", "", w.Msg, Warning))
 	}
-	s := newSuggester(l)
-	for _, h := range res.Hosts {
-		out = append(out, checkHost(h, s)...)
+	perHost := make([][]finding, len(res.Hosts))
+	res.Each(func(i int, h *load.Host) {
+		perHost[i] = hostFindings(h)
+		if also != nil {
+			also(i, h)
+		}
+	})
+	// Suggestions use the loader's own context: after Each, in this goroutine.
+	var s *suggester
+	for i, h := range res.Hosts {
+		closedSeen := false
+		for _, f := range perHost[i] {
+			if f.unknown {
+				if s == nil {
+					s = newSuggester(l)
+				}
+				f.msg = s.unknownField(f.path)
+				if f.msg == closedDefinitionMsg {
+					if closedSeen {
+						continue
+					}
+					closedSeen = true
+					f.path, f.label = nil, true // the host: the cause is not at any one field
+				}
+			}
+			out = append(out, diagnostic(h, f))
+		}
 	}
 	return sortUnique(out)
 }
@@ -94,19 +125,22 @@ func HasErrors(ds []Diagnostic, strict bool) bool {
 }
 
 type finding struct {
-	path  []string // relative to the host
-	msg   string
-	label bool // position at the label (an unknown field) rather than the value
-	sev   string
+	path    []string // relative to the host
+	msg     string
+	label   bool // position at the label (an unknown field) rather than the value
+	unknown bool // an unknown field: msg is written later, with a suggestion
+	sev     string
 }
 
-func checkHost(h *load.Host, s *suggester) []Diagnostic {
+// hostFindings validates one host. It may run in several goroutines at
+// once, for different hosts.
+func hostFindings(h *load.Host) []finding {
 	var fs []finding
 	err := h.Value.Validate(cue.Concrete(true))
 	byPath := map[string][]finding{}
 	var order []string
 	for _, e := range errors.Errors(err) {
-		f, ok := translate(e, h.Depth, s)
+		f, ok := translate(e, h.Depth)
 		if !ok {
 			continue
 		}
@@ -116,35 +150,24 @@ func checkHost(h *load.Host, s *suggester) []Diagnostic {
 		}
 		byPath[k] = append(byPath[k], f)
 	}
-	closedSeen := false
 	for _, k := range order {
-		for _, f := range preferSpecific(byPath[k]) {
-			if f.msg == closedDefinitionMsg {
-				if closedSeen {
-					continue
-				}
-				closedSeen = true
-				f.path = nil // the host: the cause is not at any one field
-			}
-			fs = append(fs, f)
-		}
+		fs = append(fs, preferSpecific(byPath[k])...)
 	}
-	fs = append(fs, ignoredSections(h)...)
+	return append(fs, ignoredSections(h)...)
+}
 
-	var out []Diagnostic
-	for _, f := range fs {
-		var pos token.Pos
-		if f.label {
-			pos = h.Fields.LabelPos(f.path)
-		} else {
-			pos, _ = h.Fields.ValuePos(f.path)
-		}
-		if !pos.IsValid() {
-			pos = h.Pos
-		}
-		out = append(out, At(pos, h.Name, DisplayPath(h.Name, f.path), f.msg, f.sev))
+// diagnostic places f in the author's file.
+func diagnostic(h *load.Host, f finding) Diagnostic {
+	var pos token.Pos
+	if f.label {
+		pos = h.Fields.LabelPos(f.path)
+	} else {
+		pos, _ = h.Fields.ValuePos(f.path)
 	}
-	return out
+	if !pos.IsValid() {
+		pos = h.Pos
+	}
+	return At(pos, h.Name, DisplayPath(h.Name, f.path), f.msg, f.sev)
 }
 
 // DisplayPath writes a path below a host for messages.
@@ -215,7 +238,7 @@ func preferSpecific(fs []finding) []finding {
 // translate turns one CUE error of a host (whose paths start with depth
 // selectors leading to it) into a finding, or drops it (ok
 // false) when it repeats another.
-func translate(e errors.Error, depth int, s *suggester) (finding, bool) {
+func translate(e errors.Error, depth int) (finding, bool) {
 	var path []string
 	sels := e.Path()
 	if len(sels) >= depth {
@@ -242,7 +265,7 @@ func translate(e errors.Error, depth int, s *suggester) (finding, bool) {
 	}
 	switch {
 	case msg == "field not allowed":
-		return finding{path: path, msg: s.unknownField(path), label: true, sev: Error}, true
+		return finding{path: path, msg: "field not allowed", label: true, unknown: true, sev: Error}, true
 	case strings.HasPrefix(msg, "field is required but not present"):
 		return finding{path: path, msg: fmt.Sprintf("%s is required but not set", strings.Join(path, ".")), sev: Error}, true
 	case strings.Contains(msg, "incomplete value") || strings.Contains(msg, "non-concrete value"):

@@ -63,29 +63,40 @@ func build(stdout, stderr io.Writer, paths []string, outDir string, check, force
 	if err != nil {
 		return err
 	}
-	ds := vet.Check(l, res)
+	comp, err := compile.New(outDir)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	// Hosts are compiled in the same pass that vets them, while their values
+	// are evaluated; the output is dropped if vet finds an error.
+	type output struct {
+		data []byte
+		raw  []compile.RawValue
+		err  error
+	}
+	outputs := make([]output, len(res.Hosts))
+	ds := vet.CheckEach(l, res, func(i int, h *load.Host) {
+		data, raw, err := comp.Host(h, sourceName(outDir, h.Pos.Filename()))
+		outputs[i] = output{data, raw, err}
+	})
 	if vet.HasErrors(ds, false) {
 		vet.Write(stderr, ds, "text")
 		return errFindings
 	}
 	vet.Write(stderr, ds, "text") // warnings
 
-	comp, err := compile.New(outDir)
-	if err != nil {
-		return usageErrorf("%v", err)
-	}
 	want := map[string][]byte{}
 	var names []string
-	for _, h := range res.Hosts {
-		src := sourceName(outDir, h.Pos.Filename())
-		data, err := comp.Host(h, src)
-		if err != nil {
+	var raws []compile.RawValue
+	for i, h := range res.Hosts {
+		if err := outputs[i].err; err != nil {
 			return usageErrorf("%v", err)
 		}
-		want[compile.HostFile(h.Name)] = data
+		want[compile.HostFile(h.Name)] = outputs[i].data
 		names = append(names, h.Name)
+		raws = append(raws, outputs[i].raw...)
 	}
-	if bad := badRawNix(comp.Raw, res); len(bad) > 0 {
+	if bad := badRawNix(raws, res); len(bad) > 0 {
 		vet.Write(stderr, bad, "text")
 		return errFindings
 	}

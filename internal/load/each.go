@@ -1,0 +1,218 @@
+package load
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/parser"
+)
+
+// chunkSize is how many hosts of a large package one context evaluates.
+// Hosts do not depend on each other, so a chunk holds only its own hosts
+// (and the package's other declarations): memory stays that of a chunk per
+// worker, and the chunks spread over the machine's cores.
+var chunkSize = 50
+
+// A lazyPackage is a package whose hosts Result.Each evaluates in chunks.
+type lazyPackage struct {
+	inst  *build.Instance
+	names []string
+	src   map[string][]byte // file contents by name, to parse chunks from
+}
+
+// Each calls fn for every host of r, in no particular order, with h.Value
+// evaluated. For hosts of large packages h.Value is valid only during the
+// call, and fn may be called from several goroutines at once (for
+// different hosts); i is the host's index in r.Hosts.
+func (r *Result) Each(fn func(i int, h *Host)) {
+	index := map[*Host]int{}
+	byName := map[*lazyPackage]map[string]*Host{}
+	for i, h := range r.Hosts {
+		index[h] = i
+		if h.lazy == nil {
+			fn(i, h)
+			continue
+		}
+		if byName[h.lazy] == nil {
+			byName[h.lazy] = map[string]*Host{}
+		}
+		byName[h.lazy][h.Name] = h
+	}
+
+	type chunk struct {
+		pkg   *lazyPackage
+		hosts []*Host
+	}
+	var chunks []chunk
+	for _, lp := range r.lazy {
+		hosts := byName[lp]
+		var c chunk
+		for _, name := range lp.names {
+			h, ok := hosts[name]
+			if !ok {
+				continue // declared twice across inputs: reported by Load
+			}
+			c.pkg = lp
+			c.hosts = append(c.hosts, h)
+			if len(c.hosts) == chunkSize {
+				chunks = append(chunks, c)
+				c = chunk{}
+			}
+		}
+		if len(c.hosts) > 0 {
+			chunks = append(chunks, c)
+		}
+	}
+
+	work := make(chan chunk)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(chunks)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				keep := map[string]bool{}
+				for _, h := range c.hosts {
+					keep[h.Name] = true
+				}
+				ctx := cuecontext.New()
+				var pkg cue.Value
+				if inst, err := c.pkg.only(keep); err == nil {
+					pkg = ctx.BuildInstance(inst)
+				} else {
+					// The sources parsed once already; report rather than crash.
+					pkg = ctx.CompileString(fmt.Sprintf("error(%q)", "re-reading hosts: "+err.Error()))
+				}
+				for _, h := range c.hosts {
+					h.Value = pkg.LookupPath(cue.MakePath(cue.Str(h.Name)))
+					fn(index[h], h)
+					h.Value = cue.Value{} // let the chunk's memory go
+				}
+			}
+		}()
+	}
+	for _, c := range chunks {
+		work <- c
+	}
+	close(work)
+	wg.Wait()
+}
+
+// only is the package with only the hosts in keep, and every declaration
+// that is not a host. The files are parsed anew from their source with the
+// other hosts blanked out (lines and columns kept), because a syntax tree's
+// resolved references may not be shared between differently trimmed copies.
+func (lp *lazyPackage) only(keep map[string]bool) (*build.Instance, error) {
+	hosts := map[string]bool{}
+	for _, n := range lp.names {
+		hosts[n] = true
+	}
+	c := *lp.inst
+	c.Files = make([]*ast.File, len(lp.inst.Files))
+	for i, f := range lp.inst.Files {
+		src, ok := lp.src[f.Filename]
+		if !ok {
+			return nil, fmt.Errorf("%s: source not read", f.Filename)
+		}
+		buf := append([]byte(nil), src...)
+		for j, d := range f.Decls {
+			if name, ok := hostLabel(d); !ok || !hosts[name] || keep[name] {
+				continue
+			}
+			end := len(buf)
+			if j+1 < len(f.Decls) {
+				end = f.Decls[j+1].Pos().Offset()
+			}
+			for k := d.Pos().Offset(); k < end; k++ {
+				if buf[k] != '\n' {
+					buf[k] = ' '
+				}
+			}
+		}
+		nf, err := parser.ParseFile(f.Filename, buf)
+		if err != nil {
+			return nil, err
+		}
+		c.Files[i] = nf
+	}
+	return &c, nil
+}
+
+// hostLabel is the name of a top-level declaration that declares a host: a
+// regular field with a fixed name.
+func hostLabel(d ast.Decl) (string, bool) {
+	f, ok := d.(*ast.Field)
+	if !ok {
+		return "", false
+	}
+	name, ok := labelName(f.Label)
+	if !ok || f.Constraint != 0 {
+		return "", false
+	}
+	return name, true
+}
+
+// staticHosts returns the host names of a package when they are all known
+// from its syntax and no declaration refers to a host by name, so that
+// hosts can be evaluated apart. ok is false otherwise (a comprehension or an
+// embedding at the top, a dynamic label, a reference to a host).
+func staticHosts(files []*ast.File) (names []string, ok bool) {
+	seen := map[string]bool{}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.Field:
+				if name, ok := hostLabel(d); ok {
+					if !seen[name] {
+						seen[name] = true
+						names = append(names, name)
+					}
+					continue
+				}
+				switch l := d.Label.(type) {
+				case *ast.Ident:
+					// _hidden and #Definition: not hosts, kept in every chunk.
+					if !strings.HasPrefix(l.Name, "_") && !strings.HasPrefix(l.Name, "#") {
+						return nil, false
+					}
+				case *ast.ListLit:
+					// a pattern constraint: kept in every chunk.
+				default:
+					return nil, false
+				}
+			case *ast.ImportDecl, *ast.Package, *ast.LetClause, *ast.Attribute, *ast.CommentGroup:
+			default:
+				return nil, false
+			}
+		}
+	}
+	// A reference to a host by name (conservatively: any identifier that
+	// spells one, outside labels) ties hosts together.
+	refers := false
+	for _, f := range files {
+		for _, d := range f.Decls {
+			refIdents(d, func(id *ast.Ident) { refers = refers || seen[id.Name] })
+		}
+	}
+	return names, !refers
+}
+
+// refIdents calls fn for the identifiers in n that are not field labels.
+func refIdents(n ast.Node, fn func(*ast.Ident)) {
+	ast.Walk(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Field:
+			refIdents(n.Value, fn)
+			return false
+		case *ast.Ident:
+			fn(n)
+		}
+		return true
+	}, nil)
+}
