@@ -91,21 +91,19 @@ type Warning struct {
 // concurrent use.
 type Loader struct {
 	ctx *cue.Context
-	// schemaInst is the embedded schema, parsed; it is evaluated (schema,
-	// hostDef) only when needed: a package of hosts imports its own copy.
-	schemaInst *build.Instance
-	hostDef    cue.Value
-	schema     cue.Value
+	// The embedded schema, evaluated only when needed (JSON/YAML hosts,
+	// suggestions): a package of hosts imports its own copy.
+	hostDef cue.Value
+	schema  cue.Value
 	// loaded holds the packages (directory and package name) read so far
 	// in this Load: several files of one package load it once.
 	loaded map[string]bool
 	files  map[string][]byte // embedded schema files by base name
 }
 
-// New parses the embedded schema.
+// New returns a loader for the embedded schema.
 func New() (*Loader, error) {
 	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}}
-	inst := build.NewContext().NewInstance("axc.dev/axc/schema", nil)
 	entries, err := fs.ReadDir(schema.Files, ".")
 	if err != nil {
 		return nil, err
@@ -116,16 +114,29 @@ func New() (*Loader, error) {
 			return nil, err
 		}
 		l.files[e.Name()] = data
-		f, err := parser.ParseFile("schema/"+e.Name(), data, parser.ParseComments)
-		if err != nil {
-			return nil, fmt.Errorf("embedded schema: %v", err)
+	}
+	return l, nil
+}
+
+// buildSchema evaluates the embedded schema in the loader's context.
+func (l *Loader) buildSchema() cue.Value {
+	inst := build.NewContext().NewInstance(schema.ImportPath, nil)
+	names := make([]string, 0, len(l.files))
+	for name := range l.files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		f, err := parser.ParseFile("schema/"+name, l.files[name])
+		if err == nil {
+			err = inst.AddSyntax(f)
 		}
-		if err := inst.AddSyntax(f); err != nil {
-			return nil, fmt.Errorf("embedded schema: %v", err)
+		if err != nil {
+			// Tested: the embedded files parse (schema tests).
+			return l.ctx.CompileString(fmt.Sprintf("error(%q)", "embedded schema: "+err.Error()))
 		}
 	}
-	l.schemaInst = inst
-	return l, nil
+	return l.ctx.BuildInstance(inst)
 }
 
 // Context is the CUE context of the loader's own values: the schema and
@@ -136,7 +147,7 @@ func (l *Loader) Context() *cue.Context { return l.ctx }
 // Schema is the embedded schema package.
 func (l *Loader) Schema() cue.Value {
 	if !l.schema.Exists() {
-		l.schema = l.ctx.BuildInstance(l.schemaInst)
+		l.schema = l.buildSchema()
 		l.hostDef = l.ctx.CompileString("#Host", cue.Scope(l.schema))
 	}
 	return l.schema
