@@ -4,8 +4,24 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"axc.dev/axc/cmd/axc/cmd"
 )
 
-func main() { os.Exit(cmd.Main()) }
+func main() {
+	tuneGC()
+	os.Exit(cmd.Main())
+}
+
+// tuneGC trades memory for time the way a short-lived command can: collect
+// less often, but stay under a soft memory limit (bench/ measures both).
+// GOGC and GOMEMLIMIT, when set, win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(200 << 20)
+	}
+}

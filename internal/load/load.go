@@ -193,14 +193,14 @@ func (l *Loader) Load(paths []string) (*Result, error) {
 func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 	info, err := os.Stat(p)
 	if err != nil {
-		return nil, &InputError{Path: p, Err: ioReason(err)}
+		return nil, &InputError{Path: p, Err: IOReason(err)}
 	}
 	if info.IsDir() {
 		return l.loadPackage(p, "", res)
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return nil, &InputError{Path: p, Err: ioReason(err)}
+		return nil, &InputError{Path: p, Err: IOReason(err)}
 	}
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return nil, &InputError{Path: p, Err: "binary file, not a host file"}
@@ -223,7 +223,8 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 	}
 }
 
-func ioReason(err error) string {
+// IOReason says in a few words why a file could not be read.
+func IOReason(err error) string {
 	switch {
 	case os.IsNotExist(err):
 		return "no such file or directory"
@@ -420,7 +421,7 @@ func unusedName(dir, name string) string {
 func checkReadable(dir string) ([]string, map[string][]byte, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, &InputError{Path: dir, Err: ioReason(err)}
+		return nil, nil, &InputError{Path: dir, Err: IOReason(err)}
 	}
 	var names []string
 	seen := map[string]bool{}
@@ -432,7 +433,7 @@ func checkReadable(dir string) ([]string, map[string][]byte, error) {
 		f := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return nil, nil, &InputError{Path: f, Err: ioReason(err)}
+			return nil, nil, &InputError{Path: f, Err: IOReason(err)}
 		}
 		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 			return nil, nil, &InputError{Path: f, Err: "binary file, not CUE"}

@@ -200,7 +200,7 @@ func staleHostFiles(outDir string, want map[string][]byte) ([]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, usageErrorf("%s: %v", filepath.Join(outDir, "hosts"), ioReason(err))
+		return nil, usageErrorf("%s: %v", filepath.Join(outDir, "hosts"), load.IOReason(err))
 	}
 	var stale []string
 	for _, e := range entries {

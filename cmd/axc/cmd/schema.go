@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"axc.dev/axc/internal/atomicfile"
+	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/schemagen"
 )
 
@@ -45,7 +46,7 @@ string: it is never widened to "anything".`,
 			for i, f := range []string{nixosFile, homeFile} {
 				data, err := os.ReadFile(f)
 				if err != nil {
-					return usageErrorf("%s: %v", f, ioReason(err))
+					return usageErrorf("%s: %v", f, load.IOReason(err))
 				}
 				o, err := schemagen.ReadOptions(f, data)
 				if err != nil {
@@ -70,17 +71,4 @@ string: it is never widened to "anything".`,
 	c.MarkFlagFilename("home", "json")
 	c.MarkFlagDirname("out")
 	return c
-}
-
-func ioReason(err error) string {
-	switch {
-	case os.IsNotExist(err):
-		return "no such file or directory"
-	case os.IsPermission(err):
-		return "permission denied"
-	}
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
