@@ -289,11 +289,6 @@ func fileExpr(f *ast.File) ast.Expr {
 	return &ast.StructLit{Elts: f.Decls}
 }
 
-// named is #Host with its hostname defaulting to name.
-func (l *Loader) named(name string) cue.Value {
-	return l.ctx.CompileString(fmt.Sprintf("#Host & {hostname: *%q | _}", name), cue.Scope(l.Schema()))
-}
-
 // loadPackage loads the CUE package in dir (the one named pkg, when not
 // empty) and returns each of its regular top-level fields as a host.
 func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) {
@@ -502,7 +497,9 @@ func isSchemaModule(root string) bool {
 	return err == nil && bytes.Contains(data, []byte(`module: "axc.dev/axc`))
 }
 
-// unifyHost unifies an author's host with #Host named name.
+// unifyHost unifies an author's host with #Host, its hostname defaulting
+// to name.
 func (l *Loader) unifyHost(name string, user cue.Value) cue.Value {
-	return l.named(name).Unify(user)
+	named := l.ctx.CompileString(fmt.Sprintf("#Host & {hostname: *%q | _}", name), cue.Scope(l.Schema()))
+	return named.Unify(user)
 }
