@@ -53,158 +53,18 @@ echo "building axc, cue and peakrss..."
 go build -o "$tmp/axc" ./cmd/axc
 go build -o "$tmp/cue" cuelang.org/go/cmd/cue # go.mod's version of cuelang.org/go
 go build -o "$tmp/peakrss" ./bench/peakrss
-axc=$tmp/axc cue=$tmp/cue peakrss=$tmp/peakrss
+go build -o "$tmp/genhosts" ./bench/genhosts
+axc=$tmp/axc cue=$tmp/cue peakrss=$tmp/peakrss genhosts=$tmp/genhosts
 
 # --- generating the author repositories --------------------------------------
 
-zones=(UTC Europe/Berlin America/New_York Asia/Tokyo Australia/Sydney America/Sao_Paulo)
-
-# host I: a desktop, a laptop or a server (like hosts/*.cue), with per-host
-# variation so that no two hosts are the same value.
-host() {
-	local i=$1 name tz=${zones[$(($1 % ${#zones[@]}))]}
-	case $((i % 3)) in
-	0)
-		local cpu=amd gpu=amd vendor='vendor: "msi"'
-		if ((i % 2)); then cpu=intel gpu=nvidia vendor=''; fi
-		name=$(printf 'desktop-%04d' "$i")
-		cat <<EOF
-"$name": {
-	formFactor: "desktop"
-	hardware: {
-		cpu: "$cpu"
-		gpu: "$gpu"
-		$vendor
-		hasSSD: true
-	}
-	modules: {
-		desktop:     true
-		development: true
-		graphics:    true
-		gaming:      true
-	}
-	diskConfigPath: "./disks/$name.nix"
-	extraConfig: {
-		axios: system: timeZone: "$tz"
-		gaming: enable: true
-		hardware: desktop: enableMsiSensors: $([[ -n $vendor ]] && echo true || echo false)
-		boot: lanzaboote: enableSecureBoot: true
-		services: openssh: enable: true
-		boot: kernel: sysctl: "net.core.rmem_max": $((7500000 + i))
-	}
-}
-EOF
-		;;
-	1)
-		local vendor='vendor: "system76"' quirks=true
-		if ((i % 2)); then vendor='' quirks=false; fi
-		name=$(printf 'laptop-%04d' "$i")
-		cat <<EOF
-"$name": {
-	formFactor: "laptop"
-	hardware: {
-		cpu: "intel"
-		gpu: "intel"
-		$vendor
-		hasSSD:   true
-		isLaptop: true
-	}
-	modules: {
-		desktop:     true
-		development: true
-		graphics:    true
-		secrets:     true
-	}
-	homeProfile: "laptop"
-	secrets: secretsDir: "./secrets/$name"
-	extraConfig: {
-		axios: system: {
-			timeZone: "$tz"
-			locale:   "de_DE.UTF-8"
-		}
-		axios: networking: backend: "iwd"
-		hardware: laptop: enablePangolinQuirks: $quirks
-		networking: samba: sharedDirectories: ["Music", "Documents"]
-		services: tlp: enable: true
-	}
-}
-EOF
-		;;
-	2)
-		local gpu=intel
-		if ((i % 2)); then gpu=nvidia; fi
-		name=$(printf 'server-%04d' "$i")
-		cat <<EOF
-"$name": {
-	system: "x86_64-linux"
-	hardware: {
-		cpu:    "intel"
-		hasSSD: true
-	}
-	modules: {
-		virt:     true
-		services: true
-		ai:       true
-	}
-	virt: {
-		containers: enable: true
-		libvirt: enable:    true
-	}
-	selfHosted: {
-		immich: {
-			enable:                true
-			enableGpuAcceleration: true
-			gpuType:               "$gpu"
-			mediaLocation:         "/srv/photos/$name"
-			port:                  $((2283 + i % 1000))
-			subdomain:             "photos-$i"
-		}
-		caddy: extraConfig: """
-			header {
-				X-Frame-Options DENY
-			}
-			"""
-	}
-	extraConfig: {
-		axios: system: timeZone: "$tz"
-		networking: tailscale: domain: "tail$(printf '%04x' "$i")ab.ts.net"
-		hardware: crashDiagnostics: {
-			enable:        true
-			rebootOnPanic: $((10 + i % 20))
-		}
-		system: memory: oomd: enable: true
-		services: openssh: {
-			enable: true
-			settings: PasswordAuthentication: false
-		}
-		networking: firewall: allowedTCPPorts: [22, 443, $((8000 + i % 1000))]
-	}
-}
-EOF
-		;;
-	esac
-}
-
 # gen DIR N: an author repository with N hosts, 10 a file.
 gen() {
-	local dir=$1 n=$2 i f
+	local dir=$1 n=$2
 	mkdir -p "$dir/cue.mod/pkg/axc.dev/axc/schema" "$dir/hosts"
 	cp schema/*.cue "$dir/cue.mod/pkg/axc.dev/axc/schema/"
 	printf 'module: "example.com/flake@v0"\nlanguage: version: "v0.17.0"\n' >"$dir/cue.mod/module.cue"
-	cat >"$dir/hosts/hosts.cue" <<'EOF'
-package hosts
-
-import "axc.dev/axc/schema"
-
-// Every top-level field of package hosts is a host; its hostname defaults to
-// its key.
-[Name=string]: schema.#Host & {hostname: *Name | _}
-EOF
-	for ((i = 0; i < n; i++)); do
-		f=$(printf '%s/hosts/hosts_%03d.cue' "$dir" $((i / 10)))
-		[[ -f $f ]] || printf 'package hosts\n' >"$f"
-		{ echo; host "$i"; } >>"$f"
-	done
+	"$genhosts" -n "$n" "$dir/hosts" # the same hosts as the Go benchmarks'
 	local got
 	got=$(cat "$dir"/hosts/hosts_*.cue | grep -c '^"[a-z]*-[0-9]*": {$' || true)
 	((got == n)) || die "generated $got hosts in $dir, want $n"

@@ -2,14 +2,12 @@ package load_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
 	"cuelang.org/go/cue"
 
+	"axc.dev/axc/bench/hostgen"
 	"axc.dev/axc/internal/load"
 )
 
@@ -28,7 +26,9 @@ func BenchmarkLoadAndValidate(b *testing.B) {
 				b.Skip("slow; run without -short")
 			}
 			dir := b.TempDir()
-			writeHosts(b, dir, n)
+			if err := hostgen.Write(dir, n); err != nil {
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				l, err := load.New()
@@ -59,166 +59,5 @@ func BenchmarkLoadAndValidate(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-// writeHosts writes a hosts package of n valid hosts to dir, 10 a file,
-// cycling through a desktop, a laptop and a server like those of hosts/ (the
-// same generator as bench/run.sh's).
-func writeHosts(tb testing.TB, dir string, n int) {
-	tb.Helper()
-	files := map[string]*strings.Builder{
-		"hosts.cue": {},
-	}
-	files["hosts.cue"].WriteString(`package hosts
-
-import "axc.dev/axc/schema"
-
-[Name=string]: schema.#Host & {hostname: *Name | _}
-`)
-	for i := range n {
-		name := fmt.Sprintf("hosts_%03d.cue", i/10)
-		f := files[name]
-		if f == nil {
-			f = &strings.Builder{}
-			f.WriteString("package hosts\n")
-			files[name] = f
-		}
-		f.WriteString("\n")
-		f.WriteString(benchHost(i))
-	}
-	for name, f := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(f.String()), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-}
-
-var benchZones = []string{"UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo"}
-
-// benchHost is host i: a desktop, a laptop or a server, varied so that no two
-// hosts are the same value.
-func benchHost(i int) string {
-	tz := benchZones[i%len(benchZones)]
-	odd := i%2 == 1
-	switch i % 3 {
-	case 0:
-		cpu, gpu, vendor, msi := "amd", "amd", `vendor: "msi"`, true
-		if odd {
-			cpu, gpu, vendor, msi = "intel", "nvidia", "", false
-		}
-		name := fmt.Sprintf("desktop-%04d", i)
-		return fmt.Sprintf(`%q: {
-	formFactor: "desktop"
-	hardware: {
-		cpu: %q
-		gpu: %q
-		%s
-		hasSSD: true
-	}
-	modules: {
-		desktop:     true
-		development: true
-		graphics:    true
-		gaming:      true
-	}
-	diskConfigPath: "./disks/%s.nix"
-	extraConfig: {
-		axios: system: timeZone: %q
-		gaming: enable: true
-		hardware: desktop: enableMsiSensors: %t
-		boot: lanzaboote: enableSecureBoot: true
-		services: openssh: enable: true
-		boot: kernel: sysctl: "net.core.rmem_max": %d
-	}
-}
-`, name, cpu, gpu, vendor, name, tz, msi, 7500000+i)
-	case 1:
-		vendor, quirks := `vendor: "system76"`, true
-		if odd {
-			vendor, quirks = "", false
-		}
-		name := fmt.Sprintf("laptop-%04d", i)
-		return fmt.Sprintf(`%q: {
-	formFactor: "laptop"
-	hardware: {
-		cpu: "intel"
-		gpu: "intel"
-		%s
-		hasSSD:   true
-		isLaptop: true
-	}
-	modules: {
-		desktop:     true
-		development: true
-		graphics:    true
-		secrets:     true
-	}
-	homeProfile: "laptop"
-	secrets: secretsDir: "./secrets/%s"
-	extraConfig: {
-		axios: system: {
-			timeZone: %q
-			locale:   "de_DE.UTF-8"
-		}
-		axios: networking: backend: "iwd"
-		hardware: laptop: enablePangolinQuirks: %t
-		networking: samba: sharedDirectories: ["Music", "Documents"]
-		services: tlp: enable: true
-	}
-}
-`, name, vendor, name, tz, quirks)
-	default:
-		gpu := "intel"
-		if odd {
-			gpu = "nvidia"
-		}
-		name := fmt.Sprintf("server-%04d", i)
-		return fmt.Sprintf(`%q: {
-	system: "x86_64-linux"
-	hardware: {
-		cpu:    "intel"
-		hasSSD: true
-	}
-	modules: {
-		virt:     true
-		services: true
-		ai:       true
-	}
-	virt: {
-		containers: enable: true
-		libvirt: enable:    true
-	}
-	selfHosted: {
-		immich: {
-			enable:                true
-			enableGpuAcceleration: true
-			gpuType:               %q
-			mediaLocation:         "/srv/photos/%s"
-			port:                  %d
-			subdomain:             "photos-%d"
-		}
-		caddy: extraConfig: """
-			header {
-				X-Frame-Options DENY
-			}
-			"""
-	}
-	extraConfig: {
-		axios: system: timeZone: %q
-		networking: tailscale: domain: "tail%04xab.ts.net"
-		hardware: crashDiagnostics: {
-			enable:        true
-			rebootOnPanic: %d
-		}
-		system: memory: oomd: enable: true
-		services: openssh: {
-			enable: true
-			settings: PasswordAuthentication: false
-		}
-		networking: firewall: allowedTCPPorts: [22, 443, %d]
-	}
-}
-`, name, gpu, name, 2283+i%1000, i, tz, i, 10+i%20, 8000+i%1000)
 	}
 }
