@@ -185,21 +185,18 @@ func DisplayPath(host string, path []string) string {
 	return b.String()
 }
 
+// isIdent reports whether a path element prints bare: an identifier, or a
+// list index.
 func isIdent(s string) bool {
-	if s == "" {
-		return false
+	if _, err := strconv.Atoi(s); err == nil {
+		return true
 	}
 	for i, r := range s {
-		if r == '_' || r == '$' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9' {
-			continue
+		if r != '_' && r != '$' && !(r >= 'a' && r <= 'z') && !(r >= 'A' && r <= 'Z') && !(i > 0 && r >= '0' && r <= '9') {
+			return false
 		}
-		// list indexes print bare
-		if _, err := strconv.Atoi(s); err == nil {
-			return true
-		}
-		return false
 	}
-	return true
+	return s != ""
 }
 
 // noise are CUE's own words for errors that the schema's messages already
