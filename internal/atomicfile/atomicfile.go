@@ -8,38 +8,69 @@ import (
 	"path/filepath"
 )
 
-// Write replaces name with data: it writes a temporary file in the same
-// directory, syncs it and renames it over name.
-func Write(name string, data []byte) error {
+// Pending is a file written to a temporary name beside its destination,
+// not yet in place.
+type Pending struct {
+	tmp, name string
+}
+
+// Stage writes data to a temporary file in name's directory (created if
+// missing) and syncs it. Commit puts it in place; Abort removes it.
+func Stage(name string, data []byte) (*Pending, error) {
 	dir := filepath.Dir(name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("%s: cannot create directory: %v", dir, reason(err))
+		return nil, fmt.Errorf("%s: cannot create directory: %v", dir, reason(err))
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("%s: cannot write: %v", name, reason(err))
+		return nil, fmt.Errorf("%s: cannot write: %v", name, reason(err))
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op after the rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: cannot write: %v", name, reason(err))
+	p := &Pending{tmp: f.Name(), name: name}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
 	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: cannot write: %v", name, reason(err))
+	if err == nil {
+		err = f.Sync()
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: cannot write: %v", name, reason(err))
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("%s: cannot write: %v", name, reason(err))
+	if err != nil {
+		p.Abort()
+		return nil, fmt.Errorf("%s: cannot write: %v", name, reason(err))
 	}
-	if err := os.Rename(tmp, name); err != nil {
-		return fmt.Errorf("%s: cannot write: %v", name, reason(err))
+	return p, nil
+}
+
+// RemoveLeftovers removes temporary files that a Stage of name left behind
+// when its process was killed before Commit or Abort.
+func RemoveLeftovers(name string) {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+".tmp*"))
+	for _, m := range matches {
+		os.Remove(m)
+	}
+}
+
+// Commit renames the staged file over its destination.
+func (p *Pending) Commit() error {
+	if err := os.Rename(p.tmp, p.name); err != nil {
+		p.Abort()
+		return fmt.Errorf("%s: cannot write: %v", p.name, reason(err))
 	}
 	return nil
+}
+
+// Abort removes the staged file.
+func (p *Pending) Abort() { os.Remove(p.tmp) }
+
+// Write replaces name with data atomically.
+func Write(name string, data []byte) error {
+	p, err := Stage(name, data)
+	if err != nil {
+		return err
+	}
+	return p.Commit()
 }
 
 func reason(err error) error {

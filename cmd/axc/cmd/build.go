@@ -245,15 +245,31 @@ func checkOutputs(stdout io.Writer, outDir string, want map[string][]byte, stale
 	return &exitError{code: exitFindings, msg: fmt.Sprintf("%s is not up to date: run axc build -o %s", outDir, outDir)}
 }
 
-// writeOutputs replaces each file atomically and removes stale ones; files
-// whose content is unchanged are not touched.
+// writeOutputs writes every changed file to a temporary name first, and
+// only when all of them are written renames them into place and removes
+// stale ones: a failure writes nothing, and each file is always whole.
 func writeOutputs(outDir string, want map[string][]byte, stale []string) error {
+	var staged []*atomicfile.Pending
 	for _, rel := range sortedKeys(want) {
 		p := filepath.Join(outDir, rel)
+		atomicfile.RemoveLeftovers(p) // of a build that was killed
 		if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, want[rel]) {
 			continue
 		}
-		if err := atomicfile.Write(p, want[rel]); err != nil {
+		f, err := atomicfile.Stage(p, want[rel])
+		if err != nil {
+			for _, f := range staged {
+				f.Abort()
+			}
+			return usageErrorf("%v", err)
+		}
+		staged = append(staged, f)
+	}
+	for i, f := range staged {
+		if err := f.Commit(); err != nil {
+			for _, rest := range staged[i+1:] {
+				rest.Abort()
+			}
 			return usageErrorf("%v", err)
 		}
 		if os.Getenv("AXC_TEST_CRASH_AFTER_FIRST_WRITE") == "1" {
