@@ -23,7 +23,16 @@ var chunkSize = 50
 type lazyPackage struct {
 	inst  *build.Instance
 	names []string
+	hosts map[string]bool   // names, as a set
 	src   map[string][]byte // file contents by name, to parse chunks from
+}
+
+func newLazyPackage(inst *build.Instance, names []string, src map[string][]byte) *lazyPackage {
+	lp := &lazyPackage{inst: inst, names: names, hosts: map[string]bool{}, src: src}
+	for _, n := range names {
+		lp.hosts[n] = true
+	}
+	return lp
 }
 
 // Each calls fn for every host of r, in no particular order, with h.Value
@@ -109,10 +118,6 @@ func (r *Result) Each(fn func(i int, h *Host)) {
 // other hosts blanked out (lines and columns kept), because a syntax tree's
 // resolved references may not be shared between differently trimmed copies.
 func (lp *lazyPackage) only(keep map[string]bool) (*build.Instance, error) {
-	hosts := map[string]bool{}
-	for _, n := range lp.names {
-		hosts[n] = true
-	}
 	c := *lp.inst
 	c.Files = make([]*ast.File, len(lp.inst.Files))
 	for i, f := range lp.inst.Files {
@@ -122,7 +127,7 @@ func (lp *lazyPackage) only(keep map[string]bool) (*build.Instance, error) {
 		}
 		buf := append([]byte(nil), src...)
 		for j, d := range f.Decls {
-			if name, ok := hostLabel(d); !ok || !hosts[name] || keep[name] {
+			if name, ok := hostLabel(d); !ok || !lp.hosts[name] || keep[name] {
 				continue
 			}
 			end := len(buf)

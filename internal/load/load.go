@@ -81,10 +81,12 @@ type Result struct {
 	lazy []*lazyPackage
 }
 
-// Warning is a note about the input that does not make it invalid.
+// Warning is a note about the input that does not make it invalid, about a
+// position in a file or about a whole file or directory (Path).
 type Warning struct {
-	Pos token.Pos
-	Msg string
+	Pos  token.Pos
+	Path string
+	Msg  string
 }
 
 // Loader loads hosts against the embedded schema. It is not safe for
@@ -313,6 +315,9 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 	if err != nil {
 		return nil, err
 	}
+	for f, data := range sources {
+		cfg.Overlay[f] = cueload.FromBytes(data) // read once: the loader need not again
+	}
 	if pkgName == "" && len(names) == 1 {
 		pkgName = names[0]
 	}
@@ -323,8 +328,8 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		// (CUE merges it with an identical pattern the author may have).
 		patternFile = unusedName(absDir, "axc_hosts_pattern.cue")
 		pattern := fmt.Sprintf(hostsPattern, pkgName, schema.ImportPath)
-		cfg.Overlay[patternFile] = cueload.FromString(pattern)
 		sources[patternFile] = []byte(pattern)
+		cfg.Overlay[patternFile] = cueload.FromBytes(sources[patternFile])
 	}
 	insts := cueload.Instances([]string{"."}, cfg)
 	inst := insts[0]
@@ -357,7 +362,7 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 	if names, ok := staticHosts(inst.Files); ok && len(names) > chunkSize {
 		// Many hosts, all known from the syntax: evaluate them later, in
 		// chunks, each in a context of its own (Result.Each).
-		lp := &lazyPackage{inst: inst, names: names, src: sources}
+		lp := newLazyPackage(inst, names, sources)
 		var hosts []*Host
 		for _, name := range names {
 			h := newHost(name)
@@ -464,20 +469,11 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 		}
 		p := filepath.Join(vendored, name)
 		if onDisk, err := os.ReadFile(p); err == nil && !bytes.Equal(onDisk, data) && warn == nil {
-			warn = &Warning{Msg: fmt.Sprintf("%s differs from the schema built into axc; axc uses its own", relOrAbs(vendored))}
+			warn = &Warning{Path: vendored, Msg: "differs from the schema built into axc; axc uses its own"}
 		}
 		cfg.Overlay[p] = cueload.FromBytes(data)
 	}
 	return cfg, warn, nil
-}
-
-func relOrAbs(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "..") {
-			return r
-		}
-	}
-	return p
 }
 
 func findModuleRoot(dir string) string {

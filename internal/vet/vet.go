@@ -49,7 +49,11 @@ func CheckEach(l *load.Loader, res *load.Result, also func(i int, h *load.Host))
 		out = append(out, inputDiagnostic(e))
 	}
 	for _, w := range res.Warnings {
-		out = append(out, At(w.Pos, "", "", w.Msg, Warning))
+		msg := w.Msg
+		if w.Path != "" {
+			msg = relPath(w.Path) + " " + msg
+		}
+		out = append(out, At(w.Pos, "", "", msg, Warning))
 	}
 	perHost := make([][]finding, len(res.Hosts))
 	res.Each(func(i int, h *load.Host) {
