@@ -247,10 +247,7 @@ func translate(e errors.Error, depth int) (finding, bool) {
 	}
 	for _, p := range sels {
 		if strings.HasPrefix(p, "#") {
-			if len(path) > 0 {
-				return finding{}, false // the same value seen again through a definition (#modules)
-			}
-			continue
+			return finding{}, false // the same value seen again through a definition (#modules)
 		}
 		path = append(path, unquote(p))
 	}
