@@ -6,7 +6,6 @@ package compile
 
 import (
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -54,20 +53,19 @@ func New(outDir string) (*Compiler, error) {
 	return &Compiler{OutDir: abs, pathTypes: pt}, nil
 }
 
-// pathOptions reads from the schema which options take absolute paths; their
-// relative values become Nix path literals.
+// pathOptions reads from the schema which NixOS options take absolute
+// paths; their relative values become Nix path literals.
 func pathOptions() ([]*regexp.Regexp, error) {
-	src, err := fs.ReadFile(schema.Files, "options_gen.cue")
+	opts, err := schema.Options()
 	if err != nil {
 		return nil, err
 	}
-	attr := regexp.MustCompile(`@option\(name="([^"]+)", type="([^"]*)"`)
 	var out []*regexp.Regexp
-	for _, m := range attr.FindAllStringSubmatch(string(src), -1) {
-		if !strings.Contains(m[2], "absolute path") {
+	for _, o := range opts {
+		if o.Set != "nixos" || !strings.Contains(o.Type, "absolute path") {
 			continue
 		}
-		parts := strings.Split(m[1], ".")
+		parts := strings.Split(o.Name, ".")
 		for i, p := range parts {
 			if p == "<name>" {
 				parts[i] = `[^\x00]*`

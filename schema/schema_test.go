@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/schemagen"
+	"axc.dev/axc/schema"
 )
 
 // The options files the committed schema was generated from (upstream 96990f9).
@@ -57,19 +57,18 @@ func TestEveryOptionMirrored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.ReadFile("options_gen.cue")
+	attrs, err := schema.Options()
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	// The NixOS and home options are generated into separate sections; both
+	// The NixOS and home options are generated into separate sets; both
 	// have secrets.identityPaths, of different types.
-	nixosSrc, homeSrc, _ := strings.Cut(string(src), "#HomeOptions:")
 	for _, set := range []struct {
-		file, config, src string
+		file, config, name string
 	}{
-		{nixosFile, "#NixOSConfig & {#modules: " + allModules + "}", nixosSrc},
-		{homeFile, "#HomeConfig", homeSrc},
+		{nixosFile, "#NixOSConfig & {#modules: " + allModules + "}", "nixos"},
+		{homeFile, "#HomeConfig", "home"},
 	} {
 		opts := readOptions(t, set.file)
 		for _, o := range opts {
@@ -89,7 +88,7 @@ func TestEveryOptionMirrored(t *testing.T) {
 						t.Errorf("accepts invalid %s", bad)
 					}
 				}
-				checkAttribute(t, set.src, o)
+				checkAttribute(t, attrs, set.name, o)
 			})
 		}
 		if len(opts) == 0 {
@@ -195,18 +194,16 @@ func validateValue(l *load.Loader, config, value string) error {
 	return v.Validate(cue.Concrete(true))
 }
 
-var attrRe = regexp.MustCompile(`@option\(name="((?:[^"\\]|\\.)*)", type="((?:[^"\\]|\\.)*)"(?:, default="((?:[^"\\]|\\.)*)")?(?:, defaultText="(?:[^"\\]|\\.)*")?(, readOnly)?\)`)
-
-// checkAttribute finds o's @option attribute and compares its type and
-// default with the options file.
-func checkAttribute(t *testing.T, src string, o *schemagen.Option) {
+// checkAttribute finds o's @option attribute in set and compares its type
+// and default with the options file.
+func checkAttribute(t *testing.T, attrs []schema.Option, set string, o *schemagen.Option) {
 	name := strings.Join(o.Loc, ".")
-	for _, m := range attrRe.FindAllStringSubmatch(src, -1) {
-		if unquote(t, m[1]) != name {
+	for _, a := range attrs {
+		if a.Set != set || a.Name != name {
 			continue
 		}
-		if got := unquote(t, m[2]); got != o.Type {
-			t.Errorf("type attribute %q, want %q", got, o.Type)
+		if a.Type != o.Type {
+			t.Errorf("type attribute %q, want %q", a.Type, o.Type)
 		}
 		if o.Default != nil {
 			v, ok := schemagen.ParseNixLiteral(o.Default.Text)
@@ -215,24 +212,16 @@ func checkAttribute(t *testing.T, src string, o *schemagen.Option) {
 				return
 			}
 			want, _ := json.Marshal(v)
-			if got := unquote(t, m[3]); got != string(want) {
-				t.Errorf("default attribute %s, want %s", got, want)
+			if a.Default != string(want) {
+				t.Errorf("default attribute %s, want %s", a.Default, want)
 			}
-		} else if m[3] != "" {
-			t.Errorf("default attribute %s, want none", m[3])
+		} else if a.Default != "" {
+			t.Errorf("default attribute %s, want none", a.Default)
 		}
-		if (m[4] != "") != o.ReadOnly {
-			t.Errorf("readOnly attribute %v, want %v", m[4] != "", o.ReadOnly)
+		if a.ReadOnly != o.ReadOnly {
+			t.Errorf("readOnly attribute %v, want %v", a.ReadOnly, o.ReadOnly)
 		}
 		return
 	}
 	t.Errorf("no @option attribute for %s", name)
-}
-
-func unquote(t *testing.T, s string) string {
-	u, err := strconv.Unquote(`"` + s + `"`)
-	if err != nil {
-		t.Fatalf("unquote %s: %v", s, err)
-	}
-	return u
 }

@@ -1,0 +1,32 @@
+package compile
+
+import (
+	"strings"
+	"testing"
+)
+
+// The fields whose relative values become Nix path literals come from the
+// schema's "absolute path" options, plus the host's own path fields.
+func TestIsPath(t *testing.T) {
+	c, err := New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]bool{
+		"diskConfigPath":                              true,
+		"userModulePath":                              true,
+		"secrets.secretsDir":                          true,
+		"secrets.identityPaths.1":                     true,
+		"extraConfig.secrets.identityPaths.0":         true,
+		"extraConfig.selfHosted.immich.mediaLocation": true,
+		"selfHosted.immich.mediaLocation":             true,
+		"extraConfig.axios.system.timeZone":           false,
+		"extraConfig.services.openssh.settings.path":  false,
+		"hostname": false,
+		"extraConfig.networking.samba.sharedDirectories.0": false,
+	} {
+		if got := c.isPath(strings.Split(path, ".")); got != want {
+			t.Errorf("%s: isPath %v, want %v", path, got, want)
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package schema
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/literal"
+	"cuelang.org/go/cue/parser"
+)
+
+// Option is what an @option attribute of the generated schema records.
+type Option struct {
+	Set         string // "nixos" or "home"
+	Name        string // dotted, as in the NixOS manual
+	Type        string // the NixOS type description
+	Default     string // JSON of the default, when it is a Nix literal
+	DefaultText string // the Nix text of a default that is not a literal
+	ReadOnly    bool
+}
+
+// genFile is the schema file that `axc schema gen` writes.
+const genFile = "options_gen.cue"
+
+// Options lists the @option attributes of the generated schema, in file
+// order.
+func Options() ([]Option, error) {
+	src, err := fs.ReadFile(Files, genFile)
+	if err != nil {
+		return nil, err
+	}
+	f, err := parser.ParseFile(genFile, src)
+	if err != nil {
+		return nil, err
+	}
+	var opts []Option
+	var walkErr error
+	for _, d := range f.Decls {
+		top, ok := d.(*ast.Field)
+		if !ok {
+			continue
+		}
+		label, _, _ := ast.LabelName(top.Label)
+		set := "nixos"
+		if strings.HasPrefix(label, "#Home") {
+			set = "home"
+		}
+		ast.Walk(top.Value, func(n ast.Node) bool {
+			field, ok := n.(*ast.Field)
+			if !ok {
+				return true
+			}
+			for _, a := range field.Attrs {
+				if key, body := a.Split(); key == "option" {
+					o, err := parseOption(body)
+					if err != nil && walkErr == nil {
+						walkErr = fmt.Errorf("%s: %v", a.Pos(), err)
+					}
+					o.Set = set
+					opts = append(opts, o)
+				}
+			}
+			return true
+		}, nil)
+	}
+	return opts, walkErr
+}
+
+// parseOption reads `name="…", type="…", default="…", readOnly`.
+func parseOption(body string) (Option, error) {
+	var o Option
+	for _, arg := range splitArgs(body) {
+		key, value, hasValue := strings.Cut(strings.TrimSpace(arg), "=")
+		if hasValue {
+			s, err := literal.Unquote(value)
+			if err != nil {
+				return o, fmt.Errorf("%s: %v", key, err)
+			}
+			value = s
+		}
+		switch key {
+		case "name":
+			o.Name = value
+		case "type":
+			o.Type = value
+		case "default":
+			o.Default = value
+		case "defaultText":
+			o.DefaultText = value
+		case "readOnly":
+			o.ReadOnly = true
+		default:
+			return o, fmt.Errorf("unknown argument %q", key)
+		}
+	}
+	return o, nil
+}
+
+// splitArgs splits at the commas outside quoted strings.
+func splitArgs(s string) []string {
+	var args []string
+	inQuote, start := false, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			inQuote = !inQuote
+		case ',':
+			if !inQuote {
+				args = append(args, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(args, s[start:])
+}
