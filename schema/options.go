@@ -20,17 +20,17 @@ type Option struct {
 	ReadOnly    bool
 }
 
-// genFile is the schema file that `axc schema gen` writes.
-const genFile = "options_gen.cue"
+// GenFile is the schema file that `axc schema gen` writes.
+const GenFile = "options_gen.cue"
 
 // Options lists the @option attributes of the generated schema, in file
 // order.
 func Options() ([]Option, error) {
-	src, err := fs.ReadFile(Files, genFile)
+	src, err := fs.ReadFile(Files, GenFile)
 	if err != nil {
 		return nil, err
 	}
-	f, err := parser.ParseFile(genFile, src)
+	f, err := parser.ParseFile(GenFile, src)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func TestGeneratedFileUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := os.ReadFile("options_gen.cue")
+	want, err := os.ReadFile(schema.GenFile)
 	if err != nil {
 		t.Fatal(err)
 	}

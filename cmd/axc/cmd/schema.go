@@ -9,6 +9,7 @@ import (
 	"axc.dev/axc/internal/atomicfile"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/schemagen"
+	"axc.dev/axc/schema"
 )
 
 func newSchemaCmd() *cobra.Command {
@@ -20,16 +21,13 @@ func newSchemaCmd() *cobra.Command {
 	return c
 }
 
-// genFileName is the generated file inside the schema directory.
-const genFileName = "options_gen.cue"
-
 func newSchemaGenCmd() *cobra.Command {
 	var nixosFile, homeFile, outDir string
 	c := &cobra.Command{
 		Use:   "gen --nixos FILE --home FILE -o DIR",
 		Short: "generate the option schema from options.json files",
 		Long: `Gen turns the options.json files that NixOS's nixosOptionsDoc writes for the
-axios NixOS and home-manager modules into CUE: DIR/` + genFileName + `, with
+axios NixOS and home-manager modules into CUE: DIR/` + schema.GenFile + `, with
 every option's type as a constraint, its NixOS type string and default in an
 @option attribute, axios-only namespaces closed and options gated by the
 modules flag that imports them.
@@ -58,7 +56,7 @@ string: it is never widened to "anything".`,
 			if err != nil {
 				return &exitError{code: exitFindings, msg: err.Error()}
 			}
-			if err := atomicfile.Write(filepath.Join(outDir, genFileName), src); err != nil {
+			if err := atomicfile.Write(filepath.Join(outDir, schema.GenFile), src); err != nil {
 				return usageErrorf("%v", err)
 			}
 			return nil
@@ -66,7 +64,7 @@ string: it is never widened to "anything".`,
 	}
 	c.Flags().StringVar(&nixosFile, "nixos", "", "options.json of the axios NixOS modules")
 	c.Flags().StringVar(&homeFile, "home", "", "options.json of the axios home-manager modules")
-	c.Flags().StringVarP(&outDir, "out", "o", "", "directory to write "+genFileName+" to")
+	c.Flags().StringVarP(&outDir, "out", "o", "", "directory to write "+schema.GenFile+" to")
 	c.MarkFlagFilename("nixos", "json")
 	c.MarkFlagFilename("home", "json")
 	c.MarkFlagDirname("out")
