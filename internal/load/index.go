@@ -1,6 +1,7 @@
 package load
 
 import (
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue/ast"
@@ -8,28 +9,61 @@ import (
 	"cuelang.org/go/cue/token"
 )
 
-// FieldIndex maps the paths of the fields an author wrote to their
-// positions, so that a problem is reported at the author's line rather than
-// in the schema.
+// FieldIndex is a tree of the fields an author wrote, with their positions,
+// so that a problem is reported at the author's line rather than in the
+// schema, and so that the author's field names can be checked against the
+// schema whatever else is wrong. Building it costs time linear in the size of
+// the syntax: no node copies its path.
 type FieldIndex struct {
-	prefix []string
-	fields map[string]fieldPos // shared by sub-indexes
+	// Label is where the field's label is written (its first declaration),
+	// Value where its value is.
+	Label, Value token.Pos
+	// Decls are every value written for this field, in source order: one
+	// field may be declared in several places (files, or embeddings).
+	Decls []Decl
+
+	children map[string]*FieldIndex
+	order    []string
 }
 
-type fieldPos struct {
-	label, value token.Pos
+// Decl is one place a field's value is written.
+type Decl struct {
+	Label token.Pos
+	Expr  ast.Expr
 }
 
-func newFieldIndex() *FieldIndex { return &FieldIndex{fields: map[string]fieldPos{}} }
+func newFieldIndex() *FieldIndex { return &FieldIndex{} }
 
-// sub is the index of the fields below name.
-func (x *FieldIndex) sub(name string) *FieldIndex {
-	return &FieldIndex{prefix: append(append([]string{}, x.prefix...), name), fields: x.fields}
+// Child is the field name below x, or nil.
+func (x *FieldIndex) Child(name string) *FieldIndex {
+	if x == nil {
+		return nil
+	}
+	return x.children[name]
 }
 
-func key(path []string) string { return strings.Join(path, "\x00") }
+// Names are the names of the fields below x, in the order first written.
+func (x *FieldIndex) Names() []string {
+	if x == nil {
+		return nil
+	}
+	return x.order
+}
 
-func (x *FieldIndex) addStruct(path []string, st *ast.StructLit) {
+func (x *FieldIndex) child(name string) *FieldIndex {
+	if c, ok := x.children[name]; ok {
+		return c
+	}
+	if x.children == nil {
+		x.children = map[string]*FieldIndex{}
+	}
+	c := &FieldIndex{}
+	x.children[name] = c
+	x.order = append(x.order, name)
+	return c
+}
+
+func (x *FieldIndex) addStruct(st *ast.StructLit) {
 	for _, d := range st.Elts {
 		switch d := d.(type) {
 		case *ast.Field:
@@ -37,47 +71,39 @@ func (x *FieldIndex) addStruct(path []string, st *ast.StructLit) {
 			if !ok {
 				continue
 			}
-			p := append(append([]string{}, path...), name)
-			k := key(p)
-			if _, seen := x.fields[k]; !seen {
-				x.fields[k] = fieldPos{label: d.Label.Pos(), value: d.Value.Pos()}
+			c := x.child(name)
+			if !c.Label.IsValid() {
+				c.Label, c.Value = d.Label.Pos(), d.Value.Pos()
 			}
-			x.addValue(p, d.Value)
+			c.Decls = append(c.Decls, Decl{Label: d.Label.Pos(), Expr: d.Value})
+			c.addValue(d.Value)
 		case *ast.EmbedDecl:
-			x.addValue(path, d.Expr)
+			x.addValue(d.Expr)
 		}
 	}
 }
 
-func (x *FieldIndex) addValue(path []string, v ast.Expr) {
+func (x *FieldIndex) addValue(v ast.Expr) {
 	switch v := v.(type) {
 	case *ast.StructLit:
-		x.addStruct(path, v)
+		x.addStruct(v)
 	case *ast.ListLit:
 		for i, e := range v.Elts {
-			p := append(append([]string{}, path...), itoa(i))
-			k := key(p)
-			if _, seen := x.fields[k]; !seen {
-				x.fields[k] = fieldPos{label: e.Pos(), value: e.Pos()}
+			c := x.child(strconv.Itoa(i))
+			if !c.Label.IsValid() {
+				c.Label, c.Value = e.Pos(), e.Pos()
 			}
-			x.addValue(p, e)
+			c.Decls = append(c.Decls, Decl{Label: e.Pos(), Expr: e})
+			c.addValue(e)
 		}
 	case *ast.BinaryExpr:
 		if v.Op == token.AND {
-			x.addValue(path, v.X)
-			x.addValue(path, v.Y)
+			x.addValue(v.X)
+			x.addValue(v.Y)
 		}
 	case *ast.ParenExpr:
-		x.addValue(path, v.X)
+		x.addValue(v.X)
 	}
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }
 
 func labelName(l ast.Label) (string, bool) {
@@ -97,44 +123,52 @@ func labelName(l ast.Label) (string, bool) {
 	return "", false
 }
 
-// labelPos is the position of the label of path, or of its nearest ancestor
-// that the author wrote.
-func (x *FieldIndex) labelPos(path []string) token.Pos {
-	p, _ := x.lookup(path)
-	return p.label
+// lookup returns the deepest written node along path and how many elements
+// of path it covers.
+func (x *FieldIndex) lookup(path []string) (*FieldIndex, int) {
+	n, depth := x, 0
+	for _, p := range path {
+		c := n.Child(p)
+		if c == nil {
+			break
+		}
+		n, depth = c, depth+1
+	}
+	return n, depth
+}
+
+// Node is the field at path, or nil when the author did not write it.
+func (x *FieldIndex) Node(path []string) *FieldIndex {
+	n, depth := x.lookup(path)
+	if depth < len(path) {
+		return nil
+	}
+	return n
 }
 
 // ValuePos is where the value at path (relative to the host) is written, or
-// where the nearest written ancestor is; exact reports whether path itself
-// was written.
+// where the nearest written ancestor's label is; exact reports whether path
+// itself was written.
 func (x *FieldIndex) ValuePos(path []string) (pos token.Pos, exact bool) {
-	p, n := x.lookup(path)
-	if n == len(path) {
-		return p.value, true
+	n, depth := x.lookup(path)
+	if depth == len(path) {
+		return n.Value, true
 	}
-	return p.label, false
+	return n.Label, false
 }
 
 // LabelPos is where the label of path is written, or its nearest written
 // ancestor's.
 func (x *FieldIndex) LabelPos(path []string) token.Pos {
-	p, _ := x.lookup(path)
-	return p.label
+	n, _ := x.lookup(path)
+	return n.Label
 }
 
-// Has reports whether the author wrote path.
-func (x *FieldIndex) Has(path []string) bool {
-	_, n := x.lookup(path)
-	return n == len(path)
-}
-
-// lookup returns the deepest written prefix of path and its length.
-func (x *FieldIndex) lookup(path []string) (fieldPos, int) {
-	full := append(append([]string{}, x.prefix...), path...)
-	for n := len(full); n > 0; n-- {
-		if p, ok := x.fields[key(full[:n])]; ok {
-			return p, n - len(x.prefix)
-		}
+// Depth is how deep the written fields nest below x.
+func (x *FieldIndex) Depth() int {
+	d := 0
+	for _, c := range x.children {
+		d = max(d, 1+c.Depth())
 	}
-	return fieldPos{}, -len(x.prefix)
+	return d
 }

@@ -7,10 +7,13 @@ package load
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -161,34 +164,54 @@ func (l *Loader) HostSchema() cue.Value {
 	return l.hostDef
 }
 
-// Load reads each path: a directory (a CUE package of hosts), a .cue file, or
-// a .json/.yaml/.yml file holding one host.
+// Limits on one input: no host file can make axc read without bound or
+// evaluate for long.
+const (
+	// MaxFileSize is the largest host file axc reads.
+	MaxFileSize = 4 << 20
+	// MaxDepth is how deeply the values of a host file may nest.
+	MaxDepth = 100
+)
+
+// hostExts are the file kinds that hold hosts.
+var hostExts = map[string]bool{".cue": true, ".json": true, ".yaml": true, ".yml": true}
+
+// Load reads each path: a directory (a CUE package of hosts, and a host per
+// JSON or YAML file), a .cue file (its package), or a .json/.yaml/.yml file
+// holding one host. A file or package given twice is read once.
 func (l *Loader) Load(paths []string) (*Result, error) {
 	res := &Result{}
 	var inputErrs InputErrors
-	seen := map[string]string{}
+	byName := map[string]*Host{}
 	l.loaded = map[string]bool{}
 	for _, p := range paths {
 		hosts, err := l.loadPath(p, res)
 		if err != nil {
-			if ie, ok := err.(*InputError); ok {
+			var ie *InputError
+			var ies InputErrors
+			switch {
+			case errors.As(err, &ies):
+				inputErrs = append(inputErrs, ies...)
+				continue
+			case errors.As(err, &ie):
 				inputErrs = append(inputErrs, ie)
 				continue
 			}
 			return nil, err
 		}
 		for _, h := range hosts {
-			if prev, dup := seen[h.Name]; dup {
-				res.Errors = errors.Append(res.Errors, errors.Newf(h.Pos, "host %s is declared twice: also in %s", h.Name, prev))
+			if prev, dup := byName[h.Name]; dup {
+				res.Errors = errors.Append(res.Errors, errors.Newf(h.Pos, "host %s is declared twice: here and in %s", h.Name, RelPath(prev.Pos.Filename())))
 				continue
 			}
-			seen[h.Name] = h.Pos.Filename()
+			byName[h.Name] = h
 			res.Hosts = append(res.Hosts, h)
 		}
 	}
 	if len(inputErrs) > 0 {
 		return nil, inputErrs
 	}
+	sortHosts(res.Hosts)
 	return res, nil
 }
 
@@ -198,31 +221,124 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 		return nil, &InputError{Path: p, Err: IOReason(err)}
 	}
 	if info.IsDir() {
-		return l.loadPackage(p, "", res)
+		return l.loadDir(p, res)
 	}
-	data, err := os.ReadFile(p)
+	ext := strings.ToLower(filepath.Ext(p))
+	if !hostExts[ext] {
+		return nil, &InputError{Path: p, Err: "not a host file: want a directory, .cue, .json, .yaml or .yml"}
+	}
+	if ext == ".cue" {
+		// A CUE file is read with the rest of its package: hosts may use
+		// fields declared in other files, and pre-commit passes only the
+		// files that changed.
+		data, err := readHostFile(p)
+		if err != nil {
+			return nil, err
+		}
+		f, perr := parser.ParseFile(p, data, parser.PackageClauseOnly)
+		if perr != nil {
+			res.Errors = errors.Append(res.Errors, syntaxError(perr, p, data))
+			return nil, nil
+		}
+		if f.PackageName() == "" {
+			return nil, &InputError{Path: p, Err: noPackageMsg("")}
+		}
+		return l.loadPackage(filepath.Dir(p), f.PackageName(), res)
+	}
+	return l.loadDataFile(p, ext, res)
+}
+
+// loadDir reads a directory: its CUE package, and each JSON or YAML file as
+// a host of its own.
+func (l *Loader) loadDir(dir string, res *Result) ([]*Host, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, &InputError{Path: dir, Err: IOReason(err)}
+	}
+	var hosts []*Host
+	hasCUE := false
+	var data []string
+	for _, e := range entries {
+		name := e.Name()
+		ext := strings.ToLower(filepath.Ext(name))
+		if !hostExts[ext] || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			continue // as the CUE loader does: . and _ files are not sources
+		}
+		if ext == ".cue" {
+			hasCUE = true
+		} else {
+			data = append(data, filepath.Join(dir, name))
+		}
+	}
+	if !hasCUE && len(data) == 0 {
+		return nil, &InputError{Path: dir, Err: "no host files in this directory (.cue, .json, .yaml or .yml)"}
+	}
+	var errs InputErrors
+	if hasCUE {
+		hs, err := l.loadPackage(dir, "", res)
+		if err != nil {
+			return nil, err
+		}
+		hosts = append(hosts, hs...)
+	}
+	for _, p := range data {
+		hs, err := l.loadDataFile(p, strings.ToLower(filepath.Ext(p)), res)
+		if ie, ok := err.(*InputError); ok {
+			errs = append(errs, ie)
+			continue
+		}
+		hosts = append(hosts, hs...)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return hosts, nil
+}
+
+// readHostFile reads a host file after checking that it is a regular file
+// of bounded size, so that a FIFO, a device or a huge file cannot hang axc
+// or exhaust its memory.
+func readHostFile(p string) ([]byte, error) {
+	info, err := os.Stat(p)
 	if err != nil {
 		return nil, &InputError{Path: p, Err: IOReason(err)}
+	}
+	if !info.Mode().IsRegular() {
+		return nil, &InputError{Path: p, Err: "not a regular file"}
+	}
+	tooBig := &InputError{Path: p, Err: fmt.Sprintf("larger than %d MiB, the most a host file may be", MaxFileSize>>20)}
+	if info.Size() > MaxFileSize {
+		return nil, tooBig
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, &InputError{Path: p, Err: IOReason(err)}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, &InputError{Path: p, Err: IOReason(err)}
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooBig
 	}
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return nil, &InputError{Path: p, Err: "binary file, not a host file"}
 	}
-	switch ext := strings.ToLower(filepath.Ext(p)); ext {
-	case ".cue":
-		// A CUE file is read with the rest of its package: hosts may use
-		// fields declared in other files, and pre-commit passes only the
-		// files that changed.
-		f, err := parser.ParseFile(p, data, parser.PackageClauseOnly)
-		if err != nil {
-			res.Errors = errors.Append(res.Errors, errors.Promote(err, "syntax error"))
-			return nil, nil
-		}
-		return l.loadPackage(filepath.Dir(p), f.PackageName(), res)
-	case ".json", ".yaml", ".yml":
-		return l.loadData(p, ext, data, res)
-	default:
-		return nil, &InputError{Path: p, Err: "not a host file: want a directory, .cue, .json, .yaml or .yml"}
+	return data, nil
+}
+
+// RelPath shows a file relative to the working directory when it is below
+// it.
+func RelPath(name string) string {
+	wd, err := os.Getwd()
+	if err != nil || !filepath.IsAbs(name) {
+		return name
 	}
+	if r, err := filepath.Rel(wd, name); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return name
 }
 
 // IOReason says in a few words why a file could not be read.
@@ -233,16 +349,28 @@ func IOReason(err error) string {
 	case os.IsPermission(err):
 		return "permission denied"
 	}
-	if pe, ok := err.(*fs.PathError); ok {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
 		return pe.Err.Error()
 	}
 	return err.Error()
 }
 
-// loadData reads one JSON or YAML host; its name is the file's base name.
-func (l *Loader) loadData(p, ext string, data []byte, res *Result) ([]*Host, error) {
+// loadDataFile reads one JSON or YAML host, once however often it is named.
+func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return nil, &InputError{Path: p, Err: err.Error()}
+	}
+	if l.loaded[abs] {
+		return nil, nil
+	}
+	l.loaded[abs] = true
+	data, err := readHostFile(p)
+	if err != nil {
+		return nil, err
+	}
 	var expr ast.Expr
-	var err error
 	if ext == ".json" {
 		expr, err = cuejson.Extract(p, data)
 	} else {
@@ -253,56 +381,58 @@ func (l *Loader) loadData(p, ext string, data []byte, res *Result) ([]*Host, err
 		}
 	}
 	if err != nil {
-		res.Errors = errors.Append(res.Errors, errors.Promote(err, "syntax error"))
+		res.Errors = errors.Append(res.Errors, syntaxError(err, p, data))
+		return nil, nil
+	}
+	if pos, deep := tooDeep(expr); deep {
+		res.Errors = errors.Append(res.Errors, errors.Newf(pos, "%s", tooDeepMsg))
 		return nil, nil
 	}
 	name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
-	abs, err := filepath.Abs(filepath.Dir(p))
-	if err != nil {
-		return nil, &InputError{Path: p, Err: err.Error()}
-	}
 	st, ok := expr.(*ast.StructLit)
 	if !ok {
 		res.Errors = errors.Append(res.Errors, errors.Newf(expr.Pos(), "a host file holds one host, an object; this is not"))
 		return nil, nil
 	}
 	idx := newFieldIndex()
-	idx.addStruct(nil, st)
+	idx.addStruct(st)
 	user := l.ctx.BuildExpr(expr)
 	h := &Host{
 		Name:   name,
-		Dir:    abs,
+		Dir:    filepath.Dir(abs),
 		Pos:    token.NewFile(p, -1, len(data)).Pos(0, token.NoRelPos),
 		Fields: idx,
 	}
 	if fp := st.Pos(); fp.IsValid() {
 		h.Pos = fp
 	}
+	idx.Label, idx.Value = h.Pos, h.Pos
 	h.Value = l.unifyHost(name, user)
 	return []*Host{h}, nil
 }
 
-func fileExpr(f *ast.File) ast.Expr {
-	if len(f.Decls) == 1 {
-		if e, ok := f.Decls[0].(*ast.EmbedDecl); ok {
-			return e.Expr
-		}
-	}
-	return &ast.StructLit{Elts: f.Decls}
-}
-
-// loadPackage loads the CUE package in dir (the one named pkg, when not
+// loadPackage loads the CUE package in dir (the one named pkgName, when not
 // empty) and returns each of its regular top-level fields as a host.
 func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, &InputError{Path: dir, Err: err.Error()}
 	}
-	key := absDir + "\x00" + pkgName
-	if l.loaded[key] {
+	asked := absDir + "\x00" + pkgName
+	if l.loaded[asked] {
 		return nil, nil
 	}
-	l.loaded[key] = true
+	l.loaded[asked] = true
+	pkgName, sources, err := readPackage(dir, absDir, pkgName)
+	if err != nil {
+		return nil, err
+	}
+	if found := absDir + "\x00" + pkgName; found != asked {
+		if l.loaded[found] {
+			return nil, nil // named once as a directory and once as a file
+		}
+		l.loaded[found] = true
+	}
 	cfg, warn, err := l.config(absDir)
 	if err != nil {
 		return nil, err
@@ -311,48 +441,48 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		res.Warnings = append(res.Warnings, *warn)
 	}
 	cfg.Package = pkgName
-	names, sources, err := checkReadable(absDir)
-	if err != nil {
-		return nil, err
-	}
 	for f, data := range sources {
 		cfg.Overlay[f] = cueload.FromBytes(data) // read once: the loader need not again
 	}
-	if pkgName == "" && len(names) == 1 {
-		pkgName = names[0]
-	}
-	var patternFile string
-	if pkgName != "" && pkgName != "_" {
-		// Every top-level field is a host: the pattern, served beside the
-		// author's files, lets the package's own evaluation apply #Host once
-		// (CUE merges it with an identical pattern the author may have).
-		patternFile = unusedName(absDir, "axc_hosts_pattern.cue")
-		pattern := fmt.Sprintf(hostsPattern, pkgName, schema.ImportPath)
-		sources[patternFile] = []byte(pattern)
-		cfg.Overlay[patternFile] = cueload.FromBytes(sources[patternFile])
-	}
+	// Every top-level field is a host: the pattern, served beside the
+	// author's files, lets the package's own evaluation apply #Host once
+	// (CUE merges it with an identical pattern the author may have).
+	patternFile := unusedName(absDir, "axc_hosts_pattern.cue")
+	pattern := []byte(fmt.Sprintf(hostsPattern, pkgName, schema.ImportPath))
+	cfg.Overlay[patternFile] = cueload.FromBytes(pattern)
 	insts := cueload.Instances([]string{"."}, cfg)
 	inst := insts[0]
 	if inst.Err != nil {
-		if len(inst.Files) == 0 && len(inst.BuildFiles) == 0 {
-			msg := inst.Err.Error()
-			if strings.Contains(msg, "no CUE files") || strings.Contains(msg, "cannot find package") {
-				return nil, &InputError{Path: dir, Err: "no CUE files in this directory"}
-			}
-		}
-		res.Errors = errors.Append(res.Errors, inst.Err)
+		res.Errors = errors.Append(res.Errors, explainSyntax(inst.Err, sources))
 		return nil, nil
 	}
 	idx := newFieldIndex()
 	for _, f := range inst.Files {
-		if !strings.HasPrefix(f.Filename, absDir+string(filepath.Separator)) || f.Filename == patternFile {
-			continue // an imported or overlaid file, not the author's hosts
+		if f.Filename == patternFile {
+			continue
 		}
-		idx.addStruct(nil, &ast.StructLit{Elts: f.Decls})
+		if pos, deep := tooDeep(f); deep {
+			res.Errors = errors.Append(res.Errors, errors.Newf(pos, "%s", tooDeepMsg))
+			return nil, nil
+		}
+		if _, ok := sources[f.Filename]; !ok {
+			// A file of the same package in a parent directory, which CUE
+			// includes in the package: chunks re-read it like the others.
+			data, err := os.ReadFile(f.Filename)
+			if err != nil {
+				return nil, &InputError{Path: f.Filename, Err: IOReason(err)}
+			}
+			sources[f.Filename] = data
+		}
+		idx.addStruct(&ast.StructLit{Elts: f.Decls})
 	}
+	sources[patternFile] = pattern
 	newHost := func(name string) *Host {
-		h := &Host{Name: name, Dir: absDir, Fields: idx.sub(name), Depth: 1}
-		h.Pos = idx.labelPos([]string{name})
+		h := &Host{Name: name, Dir: absDir, Fields: idx.Child(name), Depth: 1}
+		if h.Fields == nil {
+			h.Fields = newFieldIndex() // a host made by a comprehension
+		}
+		h.Pos = h.Fields.Label
 		if f := h.Pos.Filename(); f != "" {
 			h.Dir = filepath.Dir(f)
 		}
@@ -370,7 +500,6 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 			hosts = append(hosts, h)
 		}
 		res.lazy = append(res.lazy, lp)
-		sortHosts(hosts)
 		return hosts, nil
 	}
 
@@ -386,7 +515,6 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		h.Value = iter.Value()
 		hosts = append(hosts, h)
 	}
-	sortHosts(hosts)
 	return hosts, nil
 }
 
@@ -415,37 +543,67 @@ func unusedName(dir, name string) string {
 	}
 }
 
-// checkReadable turns unreadable or binary .cue files into an InputError
-// before the CUE loader sees them, and returns the package names the files
-// declare and their contents.
-func checkReadable(dir string) ([]string, map[string][]byte, error) {
-	entries, err := os.ReadDir(dir)
+// readPackage reads the .cue files of a directory before the CUE loader
+// does, so that unreadable, binary or special files, files without a package
+// clause and two packages in one directory are reported in plain words. It
+// returns the package's name (pkgName, when given) and the sources of its
+// files.
+func readPackage(dir, absDir, pkgName string) (string, map[string][]byte, error) {
+	entries, err := os.ReadDir(absDir)
 	if err != nil {
-		return nil, nil, &InputError{Path: dir, Err: IOReason(err)}
+		return "", nil, &InputError{Path: dir, Err: IOReason(err)}
 	}
-	var names []string
-	seen := map[string]bool{}
 	sources := map[string][]byte{}
+	var errs InputErrors
+	var noPackage []string
+	first := "" // the file that declared pkgName first
+	given := pkgName != ""
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".cue") || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
 			continue
 		}
-		f := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(f)
+		shown := filepath.Join(dir, name)
+		data, err := readHostFile(shown)
 		if err != nil {
-			return nil, nil, &InputError{Path: f, Err: IOReason(err)}
+			errs = append(errs, err.(*InputError))
+			continue
 		}
-		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
-			return nil, nil, &InputError{Path: f, Err: "binary file, not CUE"}
+		f, err := parser.ParseFile(shown, data, parser.PackageClauseOnly)
+		if err != nil {
+			// A syntax error is the loader's to report, with its position.
+			sources[filepath.Join(absDir, name)] = data
+			continue
 		}
-		sources[f] = data
-		// A syntax error is the loader's to report, with its position.
-		if pf, err := parser.ParseFile(f, data, parser.PackageClauseOnly); err == nil && !seen[pf.PackageName()] {
-			seen[pf.PackageName()] = true
-			names = append(names, pf.PackageName())
+		switch pkg := f.PackageName(); {
+		case pkg == "":
+			noPackage = append(noPackage, shown)
+		case pkgName == "":
+			pkgName, first = pkg, shown
+		case pkg != pkgName:
+			if !given {
+				errs = append(errs, &InputError{Path: shown, Err: fmt.Sprintf("package %s, but %s is package %s: the .cue files of one hosts directory are one package", pkg, first, pkgName)})
+			}
+			continue // another package beside the one asked for
+		case first == "":
+			first = shown
 		}
+		sources[filepath.Join(absDir, name)] = data
 	}
-	return names, sources, nil
+	for _, f := range noPackage {
+		errs = append(errs, &InputError{Path: f, Err: noPackageMsg(pkgName)})
+	}
+	if len(errs) > 0 {
+		return "", nil, errs
+	}
+	return pkgName, sources, nil
+}
+
+func noPackageMsg(pkgName string) string {
+	if pkgName == "" {
+		pkgName = "hosts"
+	}
+	return fmt.Sprintf("no package clause: start the file with \"package %s\"", pkgName)
 }
 
 // config finds the CUE module around dir and serves the embedded schema to it
@@ -456,11 +614,17 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 	root := findModuleRoot(dir)
 	if root == "" {
 		root = dir
-		cfg.Overlay[filepath.Join(root, "cue.mod", "module.cue")] = cueload.FromString("module: \"axc.local/hosts@v0\"\nlanguage: version: \"v0.17.0\"\n")
+		cfg.Overlay[filepath.Join(root, "cue.mod", "module.cue")] = cueload.FromString("module: \"axc.local/hosts@v0\"\nlanguage: version: \"" + schemaLanguage + "\"\n")
 	} else if isSchemaModule(root) {
 		return cfg, nil, nil // axc's own repository: the schema is on disk
 	}
 	cfg.ModuleRoot = root
+	modFile := filepath.Join(root, "cue.mod", "module.cue")
+	if data, err := os.ReadFile(modFile); err == nil {
+		if raised, ok := raiseLanguage(data); ok {
+			cfg.Overlay[modFile] = cueload.FromBytes(raised)
+		}
+	}
 	vendored := filepath.Join(root, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath))
 	var warn *Warning
 	for name, data := range l.files {
@@ -474,6 +638,35 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 		cfg.Overlay[p] = cueload.FromBytes(data)
 	}
 	return cfg, warn, nil
+}
+
+// schemaLanguage is the CUE language version the embedded schema is
+// written in.
+const schemaLanguage = "v0.17.0"
+
+var languageVersion = regexp.MustCompile(`(\bversion:\s*)"v0\.(\d+)\.[^"]*"`)
+
+// raiseLanguage returns an author's module.cue with its language version
+// raised to the schema's when it is older: the schema is evaluated as part
+// of the author's module, and must not depend on the version the author
+// chose for their own files.
+func raiseLanguage(mod []byte) ([]byte, bool) {
+	m := languageVersion.FindSubmatchIndex(mod)
+	if m == nil {
+		if bytes.Contains(mod, []byte("language")) {
+			return nil, false // written some other way: CUE will say
+		}
+		return append(append([]byte{}, mod...), "\nlanguage: version: \""+schemaLanguage+"\"\n"...), true
+	}
+	minor, err := strconv.Atoi(string(mod[m[4]:m[5]]))
+	if err != nil || minor >= 17 {
+		return nil, false
+	}
+	out := append([]byte{}, mod[:m[3]]...)
+	out = append(out, '"')
+	out = append(out, schemaLanguage...)
+	out = append(out, '"')
+	return append(out, mod[m[1]:]...), true
 }
 
 func findModuleRoot(dir string) string {
@@ -498,4 +691,15 @@ func isSchemaModule(root string) bool {
 func (l *Loader) unifyHost(name string, user cue.Value) cue.Value {
 	named := l.ctx.CompileString(fmt.Sprintf("#Host & {hostname: *%q | _}", name), cue.Scope(l.Schema()))
 	return named.Unify(user)
+}
+
+// fileExpr is the value of a YAML file: its one embedded value, or its
+// fields.
+func fileExpr(f *ast.File) ast.Expr {
+	if len(f.Decls) == 1 {
+		if e, ok := f.Decls[0].(*ast.EmbedDecl); ok {
+			return e.Expr
+		}
+	}
+	return &ast.StructLit{Elts: f.Decls}
 }

@@ -115,7 +115,8 @@ func Generate(nixos, home []*Option, sources string) ([]byte, error) {
 	b.WriteString("}\n\n")
 
 	b.WriteString("// #NixOSConfig is a NixOS module (mkSystem's extraConfig): axios options are\n// typed, everything else stays open. Options of a module that #modules leaves\n// out do not exist.\n")
-	b.WriteString("#NixOSConfig: {\n#modules: {...}\n")
+	// #turnOn, filled in by the host contract, says how to turn a module on.
+	b.WriteString("#NixOSConfig: {\n#modules: {...}\n#turnOn: {[string]: string}\n")
 	writeOpenTree(&b, nixosTree, "#NixOSOptions")
 	b.WriteString("...\n")
 	flags := make([]string, 0, len(gates))
@@ -124,10 +125,12 @@ func Generate(nixos, home []*Option, sources string) ([]byte, error) {
 	}
 	sort.Strings(flags)
 	for _, f := range flags {
-		fmt.Fprintf(&b, "if #modules.%s != true {\n", f)
+		// Only false: a flag that is not a boolean gets its type error alone.
+		fmt.Fprintf(&b, "if #modules.%s == false {\n", f)
 		for _, o := range gates[f] {
-			msg := fmt.Sprintf("option %s does not exist on this host: it comes with modules.%s, which is false (set modules.%s = true or remove the option)", o.Name, f, f)
-			fmt.Fprintf(&b, "%s?: error(%s)\n", optionalPath(o.Loc), literal.String.Quote(msg))
+			msg := literal.String.Quote(fmt.Sprintf("option %s does not exist on this host: it comes with modules.%s, which is false (", o.Name, f))
+			msg = strings.TrimSuffix(msg, `"`) + fmt.Sprintf(`\(#turnOn.%s), or remove the option)"`, f)
+			fmt.Fprintf(&b, "%s?: error(%s)\n", optionalPath(o.Loc), msg)
 		}
 		b.WriteString("}\n")
 	}

@@ -13,11 +13,14 @@ import (
 type suggester struct {
 	// host is #Host with every module on, so that every option is known.
 	host cue.Value
+	// shape is #Host itself, which has no errors of its own: the fields
+	// of every module exist in it (those of modules that are off as errors).
+	shape cue.Value
 }
 
 func newSuggester(l *load.Loader) *suggester {
 	all := l.Context().CompileString(`{hostname: "h", modules: {system: true, networking: true, users: true, desktop: true, development: true, graphics: true, virt: true, gaming: true, ai: true, secrets: true, services: true}}`)
-	return &suggester{host: l.HostSchema().Unify(all)}
+	return &suggester{host: l.HostSchema().Unify(all), shape: l.HostSchema()}
 }
 
 // closedDefinitionMsg explains fields that the schema knows but a closed
@@ -102,4 +105,33 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// unknownFields lists the fields below idx that the schema has nowhere (with
+// every module on), in the order written. It reads the author's syntax, not
+// CUE's errors, which may leave closedness out when other errors exist.
+func (s *suggester) unknownFields(idx *load.FieldIndex) [][]string {
+	var out [][]string
+	var walk func(sv cue.Value, n *load.FieldIndex, path []string)
+	walk = func(sv cue.Value, n *load.FieldIndex, path []string) {
+		if sv.IncompleteKind() != cue.StructKind {
+			return // a scalar, a list, or a value of several kinds ({$nix: …})
+		}
+		for _, name := range n.Names() {
+			p := append(path[:len(path):len(path)], name)
+			if !sv.Allows(cue.Str(name)) {
+				out = append(out, p)
+				continue
+			}
+			cv := sv.LookupPath(cue.MakePath(cue.Str(name).Optional()))
+			if !cv.Exists() {
+				cv = sv.LookupPath(cue.MakePath(cue.AnyString)) // [string]: …
+			}
+			if cv.Exists() {
+				walk(cv, n.Child(name), p)
+			}
+		}
+	}
+	walk(s.shape, idx, nil)
+	return out
 }

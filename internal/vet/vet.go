@@ -65,6 +65,30 @@ func CheckEach(l *load.Loader, res *load.Result, also func(i int, h *load.Host))
 	// Suggestions use the loader's own context: after Each, in this goroutine.
 	var s *suggester
 	for i, h := range res.Hosts {
+		if !hasError(perHost[i]) {
+			// CUE reports unknown fields when nothing else is wrong; when
+			// something is, it may leave them out: find them from the
+			// author's syntax.
+			continue
+		}
+		if s == nil {
+			s = newSuggester(l)
+		}
+		reported := map[string]bool{}
+		var unknown []finding
+		for _, p := range s.unknownFields(h.Fields) {
+			reported[strings.Join(p, "\x00")] = true
+			unknown = append(unknown, finding{path: p, label: true, unknown: true, sev: Error})
+		}
+		kept := unknown
+		for _, f := range perHost[i] {
+			if !f.unknown || !reported[strings.Join(f.path, "\x00")] {
+				kept = append(kept, f)
+			}
+		}
+		perHost[i] = kept
+	}
+	for i, h := range res.Hosts {
 		closedSeen := false
 		for _, f := range perHost[i] {
 			if f.unknown {
@@ -93,6 +117,9 @@ func inputDiagnostic(e errors.Error) Diagnostic {
 	}
 	f, a := e.Msg()
 	msg := fmt.Sprintf(f, a...)
+	if msg == "" {
+		msg = e.Error()
+	}
 	return At(pos, "", "", msg, Error)
 }
 
@@ -122,6 +149,15 @@ func At(pos token.Pos, host, path, msg, sev string) Diagnostic {
 func HasErrors(ds []Diagnostic, strict bool) bool {
 	for _, d := range ds {
 		if d.Severity == Error || strict {
+			return true
+		}
+	}
+	return false
+}
+
+func hasError(fs []finding) bool {
+	for _, f := range fs {
+		if f.sev == Error {
 			return true
 		}
 	}
@@ -248,6 +284,9 @@ func translate(e errors.Error, depth int) (finding, bool) {
 	for _, p := range sels {
 		if strings.HasPrefix(p, "#") {
 			return finding{}, false // the same value seen again through a definition (#modules)
+		}
+		if strings.HasPrefix(p, "_") && p != "_check" {
+			return finding{}, false // the same value seen again through a let or hidden field
 		}
 		path = append(path, unquote(p))
 	}

@@ -1,0 +1,112 @@
+package load
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
+)
+
+// syntaxError turns a parse error of a host file into errors that each say
+// file:line:col and what is wrong, whatever the format.
+func syntaxError(err error, file string, data []byte) errors.Error {
+	tf := token.NewFile(file, -1, len(data))
+	tf.SetLinesForContent(data)
+	at := func(offset int) token.Pos { return tf.Pos(min(max(offset, 0), len(data)), token.NoRelPos) }
+	switch {
+	case strings.HasSuffix(file, ".json"):
+		// CUE's JSON reader says only "invalid JSON"; encoding/json says why.
+		var v any
+		var se *json.SyntaxError
+		if jerr := json.Unmarshal(data, &v); jerr != nil && errors.As(jerr, &se) {
+			return errors.Newf(at(int(se.Offset)-1), "invalid JSON: %s", se.Error())
+		}
+	case strings.HasSuffix(file, ".yaml") || strings.HasSuffix(file, ".yml"):
+		// CUE's YAML reader prefixes the message with file:line, or gives
+		// no position at all.
+		msg := err.Error()
+		line := 1
+		if m := yamlErrRe.FindStringSubmatch(msg); m != nil && strings.HasSuffix(m[1], file) {
+			line, _ = strconv.Atoi(m[2])
+			msg = m[3]
+		} else {
+			msg = strings.TrimPrefix(strings.TrimPrefix(msg, file+": "), "yaml: ")
+		}
+		return errors.Newf(tf.Pos(lineOffset(data, line), token.NoRelPos), "invalid YAML: %s", msg)
+	}
+	return explainSyntax(errors.Promote(err, "syntax error"), map[string][]byte{file: data})
+}
+
+var yamlErrRe = regexp.MustCompile(`^(.*):(\d+): (.*)$`)
+
+// lineOffset is the offset of the first byte of a 1-based line.
+func lineOffset(data []byte, line int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(string(data[off:]), '\n')
+		if i < 0 {
+			return off
+		}
+		off += i + 1
+	}
+	return off
+}
+
+// dashedLabel is an unquoted label with a - in it (home-manager:), which CUE
+// reads as a subtraction and then reports as a missing comma.
+var dashedLabel = regexp.MustCompile(`(^|[\s{,])([A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z0-9_$]+)+)\s*:`)
+
+// explainSyntax rewords CUE syntax errors that have a likely plain cause.
+func explainSyntax(err errors.Error, sources map[string][]byte) errors.Error {
+	var out errors.Error
+	for _, e := range errors.Errors(err) {
+		pos := e.Position()
+		if data, ok := sources[pos.Filename()]; ok && pos.IsValid() {
+			start := lineOffset(data, pos.Line())
+			end := start + strings.IndexByte(string(data[start:])+"\n", '\n')
+			if m := dashedLabel.FindSubmatchIndex(data[start:end]); m != nil {
+				label := string(data[start+m[4] : start+m[5]])
+				tf := token.NewFile(pos.Filename(), -1, len(data))
+				tf.SetLinesForContent(data)
+				out = errors.Append(out, errors.Newf(tf.Pos(start+m[4], token.NoRelPos),
+					"label %s needs quotes: write %q: (outside quotes, - subtracts)", label, label))
+				continue
+			}
+		}
+		out = errors.Append(out, e)
+	}
+	return out
+}
+
+// tooDeepMsg is the error for values nested deeper than MaxDepth.
+var tooDeepMsg = "values nest deeper than " + strconv.Itoa(MaxDepth) + " levels here: no axios host needs that"
+
+// tooDeep reports where n's structs and lists nest deeper than MaxDepth.
+func tooDeep(n ast.Node) (token.Pos, bool) {
+	depth := 0
+	var at token.Pos
+	ast.Walk(n, func(n ast.Node) bool {
+		if at.IsValid() {
+			return false
+		}
+		switch n.(type) {
+		case *ast.StructLit, *ast.ListLit:
+			depth++
+			if depth > MaxDepth {
+				at = n.Pos()
+				return false
+			}
+		}
+		return true
+	}, func(n ast.Node) {
+		switch n.(type) {
+		case *ast.StructLit, *ast.ListLit:
+			depth--
+		}
+	})
+	return at, at.IsValid()
+}
