@@ -27,7 +27,7 @@ func loadValid(t *testing.T, dir string) *load.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds := vet.Check(l, res); vet.HasErrors(ds, false) {
+	if ds := vet.Check(l, res, nil); vet.HasErrors(ds, false) {
 		t.Fatalf("%s does not vet: %v", dir, ds)
 	}
 	if len(res.Hosts) == 0 {
@@ -46,9 +46,9 @@ func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, h := range res.Hosts {
-			data, _, err := c.Host(h, "test")
-			if err != nil {
-				t.Fatal(err)
+			data, problems, err := c.Host(h, "test")
+			if err != nil || len(problems) > 0 {
+				t.Fatal(err, problems)
 			}
 			file := filepath.Join(out, compile.HostFile(h.Name))
 			os.MkdirAll(filepath.Dir(file), 0o755)

@@ -7,37 +7,20 @@ import (
 	"strings"
 )
 
-// RawValue is a {$nix: "…"} value of a host, written verbatim.
-type RawValue struct {
-	Host string
-	Path []string // relative to the host
-	Text string
-}
-
-// CheckRaw parses raw Nix texts with the real Nix parser, when
-// nix-instantiate is on PATH (ran is false otherwise). It returns one error
-// per text that does not parse, in order (nil for those that do).
-func CheckRaw(raws []RawValue) (errs []error, ran bool) {
+// CheckRaw says why a {$nix: "…"} text cannot be written into a host file,
+// or returns nil.
+func CheckRaw(text string) error {
+	if strings.TrimSpace(text) == "" {
+		return fmt.Errorf("raw Nix is empty")
+	}
 	bin, err := exec.LookPath("nix-instantiate")
-	if err != nil || len(raws) == 0 {
-		return nil, err == nil
+	if err != nil {
+		return nil
 	}
-	// One process for all of them; only when that fails, one per text to
-	// find which.
-	var all strings.Builder
-	all.WriteString(rawScope + "[\n")
-	for _, r := range raws {
-		all.WriteString("(\n" + r.Text + "\n)\n")
+	if err := parseNix(bin, rawScope+"(\n"+text+"\n)"); err != nil {
+		return fmt.Errorf("raw Nix does not parse: %v", err)
 	}
-	all.WriteString("]")
-	if parseNix(bin, all.String()) == nil {
-		return make([]error, len(raws)), true
-	}
-	errs = make([]error, len(raws))
-	for i, r := range raws {
-		errs[i] = parseNix(bin, rawScope+"(\n"+r.Text+"\n)")
-	}
-	return errs, true
+	return nil
 }
 
 // rawScope gives raw values the scope they have in a host file, so that the

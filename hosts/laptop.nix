@@ -27,7 +27,7 @@
     };
     homeProfile = "laptop";
     secrets = {
-      secretsDir = ./secrets;
+      secretsDir = ./laptop/secrets;
     };
     extraConfig = {
       axios = {

@@ -4,8 +4,6 @@ package vet
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
 
+	"axc.dev/axc/compile"
 	"axc.dev/axc/internal/load"
 )
 
@@ -34,16 +33,19 @@ type Diagnostic struct {
 	Severity string `json:"severity"`
 }
 
-// Check validates every host on its own, concretely, and returns the
-// diagnostics sorted by file, line and column, without duplicates.
-func Check(l *load.Loader, res *load.Result) []Diagnostic {
-	return CheckEach(l, res, nil)
+// Problem is a finding of a later stage (compiling to Nix), at a path
+// below its host.
+type Problem struct {
+	Path []string
+	Msg  string
 }
 
-// CheckEach is Check that also calls also for every host while its value
-// is evaluated (see load.Result.Each), so that a caller can compile hosts in
-// the same pass.
-func CheckEach(l *load.Loader, res *load.Result, also func(i int, h *load.Host)) []Diagnostic {
+// Check validates every host on its own, concretely, and returns the
+// diagnostics sorted by file, line and column, without duplicates. stage,
+// when not nil, is called for every host that has no error, while its value
+// is evaluated (see load.Result.Each): its problems are findings too, so
+// that vet reports whatever build would refuse.
+func Check(l *load.Loader, res *load.Result, stage func(i int, h *load.Host) []Problem) []Diagnostic {
 	var out []Diagnostic
 	for _, e := range errors.Errors(res.Errors) {
 		out = append(out, inputDiagnostic(e))
@@ -51,16 +53,20 @@ func CheckEach(l *load.Loader, res *load.Result, also func(i int, h *load.Host))
 	for _, w := range res.Warnings {
 		msg := w.Msg
 		if w.Path != "" {
-			msg = relPath(w.Path) + " " + msg
+			msg = load.RelPath(w.Path) + " " + msg
 		}
 		out = append(out, At(w.Pos, "", "", msg, Warning))
 	}
+	out = append(out, hostNames(res.Hosts)...)
 	perHost := make([][]finding, len(res.Hosts))
 	res.Each(func(i int, h *load.Host) {
-		perHost[i] = hostFindings(h)
-		if also != nil {
-			also(i, h)
+		fs := hostFindings(h)
+		if stage != nil && !hasError(fs) {
+			for _, p := range stage(i, h) {
+				fs = append(fs, finding{path: p.Path, msg: p.Msg, sev: Error})
+			}
 		}
+		perHost[i] = fs
 	})
 	// Suggestions use the loader's own context: after Each, in this goroutine.
 	var s *suggester
@@ -123,24 +129,12 @@ func inputDiagnostic(e errors.Error) Diagnostic {
 	return At(pos, "", "", msg, Error)
 }
 
-// relPath shows a file relative to the working directory when it is below it.
-func relPath(name string) string {
-	wd, err := os.Getwd()
-	if err != nil || !filepath.IsAbs(name) {
-		return name
-	}
-	if r, err := filepath.Rel(wd, name); err == nil && !strings.HasPrefix(r, "..") {
-		return r
-	}
-	return name
-}
-
 // At makes a diagnostic at pos.
 func At(pos token.Pos, host, path, msg, sev string) Diagnostic {
 	d := Diagnostic{Host: host, Path: path, Message: msg, Severity: sev}
 	if pos.IsValid() {
 		p := pos.Position()
-		d.File, d.Line, d.Column = relPath(p.Filename), p.Line, p.Column
+		d.File, d.Line, d.Column = load.RelPath(p.Filename), p.Line, p.Column
 	}
 	return d
 }
@@ -153,6 +147,31 @@ func HasErrors(ds []Diagnostic, strict bool) bool {
 		}
 	}
 	return false
+}
+
+// hostNames reports host names that cannot name an output file, and names
+// that would share one where file names ignore case.
+func hostNames(hosts []*load.Host) []Diagnostic {
+	var out []Diagnostic
+	byFile := map[string]*load.Host{}
+	for _, h := range hosts {
+		if err := compile.CheckHostName(h.Name); err != nil {
+			out = append(out, At(h.Pos, h.Name, "", err.Error(), Error))
+			continue
+		}
+		file := strings.ToLower(compile.HostFile(h.Name))
+		if prev, ok := byFile[file]; ok {
+			out = append(out, At(h.Pos, h.Name, "", fmt.Sprintf("hosts %s (%s) and %s would write one file, %s, where file names ignore case: rename one", prev.Name, posString(prev.Pos), h.Name, compile.HostFile(h.Name)), Error))
+			continue
+		}
+		byFile[file] = h
+	}
+	return out
+}
+
+func posString(p token.Pos) string {
+	pos := p.Position()
+	return fmt.Sprintf("%s:%d:%d", load.RelPath(pos.Filename), pos.Line, pos.Column)
 }
 
 func hasError(fs []finding) bool {

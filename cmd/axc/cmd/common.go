@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"axc.dev/axc/compile"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/vet"
 )
@@ -26,11 +27,44 @@ func loadHosts(paths []string) (*load.Loader, *load.Result, error) {
 	return l, res, nil
 }
 
-// check loads and vets the hosts at paths.
-func check(paths []string) ([]vet.Diagnostic, error) {
+// compiled is what the hosts compile to: file contents by path relative to
+// the output directory, and the host names in order.
+type compiled struct {
+	files map[string][]byte
+	names []string
+}
+
+// vetAndCompile loads the hosts at paths, vets them and compiles them for
+// outDir, in one pass: vet and build check exactly the same things. The
+// files are complete only when the diagnostics hold no error.
+func vetAndCompile(paths []string, outDir string) (*compiled, []vet.Diagnostic, error) {
 	l, res, err := loadHosts(paths)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return vet.Check(l, res), nil
+	comp, err := compile.New(outDir)
+	if err != nil {
+		return nil, nil, usageErrorf("%v", err)
+	}
+	data := make([][]byte, len(res.Hosts))
+	ds := vet.Check(l, res, func(i int, h *load.Host) []vet.Problem {
+		out, problems, err := comp.Host(h, sourceName(outDir, h.Pos.Filename()))
+		if err != nil {
+			// A bug (the printer refused a value compile made): say so at
+			// the host rather than write a broken file.
+			return []vet.Problem{{Msg: "internal error: " + err.Error()}}
+		}
+		data[i] = out
+		ps := make([]vet.Problem, len(problems))
+		for j, p := range problems {
+			ps[j] = vet.Problem{Path: p.Path, Msg: p.Msg}
+		}
+		return ps
+	})
+	out := &compiled{files: map[string][]byte{}}
+	for i, h := range res.Hosts {
+		out.files[compile.HostFile(h.Name)] = data[i]
+		out.names = append(out.names, h.Name)
+	}
+	return out, ds, nil
 }

@@ -34,7 +34,9 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 			if !validFormat(format) {
 				return usageErrorf("--format %q: want one of %s", format, strings.Join(vet.Formats, ", "))
 			}
-			ds, err := check(args)
+			// Vet compiles too, for the default output directory, so that
+			// it finds whatever build would refuse.
+			_, ds, err := vetAndCompile(args, ".")
 			if err != nil {
 				return err
 			}

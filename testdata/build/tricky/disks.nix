@@ -1,0 +1,2 @@
+# disko layout of the tricky test host
+{ }
