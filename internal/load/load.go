@@ -171,6 +171,8 @@ const (
 	MaxFileSize = 4 << 20
 	// MaxDepth is how deeply the values of a host file may nest.
 	MaxDepth = 100
+	// MaxWidth is how many fields one struct, or items one list, may hold.
+	MaxWidth = 1000
 )
 
 // hostExts are the file kinds that hold hosts.
@@ -377,6 +379,7 @@ func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
 		var f *ast.File
 		f, err = cueyaml.Extract(p, data)
 		if err == nil {
+			keepYAMLNumbers(f, data)
 			expr = fileExpr(f)
 		}
 	}
@@ -384,8 +387,8 @@ func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
 		res.Errors = errors.Append(res.Errors, syntaxError(err, p, data))
 		return nil, nil
 	}
-	if pos, deep := tooDeep(expr); deep {
-		res.Errors = errors.Append(res.Errors, errors.Newf(pos, "%s", tooDeepMsg))
+	if pos, msg, big := tooBig(expr); big {
+		res.Errors = errors.Append(res.Errors, errors.Newf(pos, "%s", msg))
 		return nil, nil
 	}
 	name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
@@ -461,8 +464,8 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		if f.Filename == patternFile {
 			continue
 		}
-		if pos, deep := tooDeep(f); deep {
-			res.Errors = errors.Append(res.Errors, errors.Newf(pos, "%s", tooDeepMsg))
+		if pos, msg, big := tooBig(f); big {
+			res.Errors = errors.Append(res.Errors, errors.Newf(pos, "%s", msg))
 			return nil, nil
 		}
 		if _, ok := sources[f.Filename]; !ok {

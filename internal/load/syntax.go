@@ -2,6 +2,7 @@ package load
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -82,31 +83,82 @@ func explainSyntax(err errors.Error, sources map[string][]byte) errors.Error {
 	return out
 }
 
-// tooDeepMsg is the error for values nested deeper than MaxDepth.
-var tooDeepMsg = "values nest deeper than " + strconv.Itoa(MaxDepth) + " levels here: no axios host needs that"
-
-// tooDeep reports where n's structs and lists nest deeper than MaxDepth.
-func tooDeep(n ast.Node) (token.Pos, bool) {
+// tooBig reports where n's structs and lists nest deeper than MaxDepth, or
+// one of them holds more than MaxWidth fields or items, with a message.
+// CUE's evaluation costs time quadratic in the width of a struct or list:
+// the limits keep every host file's evaluation short.
+func tooBig(n ast.Node) (token.Pos, string, bool) {
 	depth := 0
 	var at token.Pos
+	var msg string
 	ast.Walk(n, func(n ast.Node) bool {
 		if at.IsValid() {
 			return false
 		}
-		switch n.(type) {
-		case *ast.StructLit, *ast.ListLit:
-			depth++
-			if depth > MaxDepth {
-				at = n.Pos()
-				return false
-			}
+		var width int
+		switch n := n.(type) {
+		case *ast.StructLit:
+			width = len(n.Elts)
+		case *ast.ListLit:
+			width = len(n.Elts)
+		default:
+			return true
 		}
-		return true
+		depth++
+		switch {
+		case depth > MaxDepth:
+			at, msg = n.Pos(), fmt.Sprintf("values nest deeper than %d levels here: no axios host needs that", MaxDepth)
+		case width > MaxWidth:
+			at, msg = n.Pos(), fmt.Sprintf("%d fields or items in one value, more than the %d axc allows: no axios host needs that", width, MaxWidth)
+		}
+		return !at.IsValid()
 	}, func(n ast.Node) {
 		switch n.(type) {
 		case *ast.StructLit, *ast.ListLit:
 			depth--
 		}
 	})
-	return at, at.IsValid()
+	return at, msg, at.IsValid()
+}
+
+// yamlNumber is a YAML 1.2 plain scalar that resolves to a number.
+var yamlNumber = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// keepYAMLNumbers turns back into numbers the plain scalars that YAML reads
+// as numbers but CUE's reader turned into strings because they do not fit
+// in 64 bits (1e400): vet then says they are too large, instead of the
+// build silently writing a string.
+func keepYAMLNumbers(n ast.Node, data []byte) {
+	ast.Walk(n, func(n ast.Node) bool {
+		lit, ok := n.(*ast.BasicLit)
+		if !ok {
+			return true
+		}
+		if lit.Kind == token.INT || lit.Kind == token.FLOAT {
+			// CUE's reader writes an integer beyond 64 bits as the text
+			// "number & N", which no CUE parser reads back.
+			lit.Value = strings.TrimPrefix(lit.Value, "number & ")
+			return true
+		}
+		if lit.Kind != token.STRING {
+			return true
+		}
+		off := lit.Pos().Offset()
+		if off < 0 || off >= len(data) || data[off] == '"' || data[off] == '\'' {
+			return true // quoted: a string
+		}
+		s, err := strconv.Unquote(lit.Value)
+		if err != nil || !yamlNumber.MatchString(s) {
+			return true
+		}
+		s = strings.TrimPrefix(s, "+")
+		if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "-.") {
+			s = strings.Replace(s, ".", "0.", 1)
+		}
+		lit.Kind, lit.Value = token.FLOAT, s
+		if !strings.ContainsAny(s, ".eE") {
+			lit.Kind = token.INT
+		}
+		return true
+	}, nil)
 }

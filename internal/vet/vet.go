@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/format"
 	"cuelang.org/go/cue/token"
 
 	"axc.dev/axc/compile"
@@ -188,6 +190,9 @@ type finding struct {
 	msg     string
 	label   bool // position at the label (an unknown field) rather than the value
 	unknown bool // an unknown field: msg is written later, with a suggestion
+	// conflict: msg is CUE's "conflicting values", to be said in the
+	// author's terms
+	conflict bool
 	sev     string
 }
 
@@ -210,7 +215,12 @@ func hostFindings(h *load.Host) []finding {
 		byPath[k] = append(byPath[k], f)
 	}
 	for _, k := range order {
-		fs = append(fs, preferSpecific(byPath[k])...)
+		for _, f := range preferSpecific(byPath[k]) {
+			if f.conflict {
+				f.msg = conflictMsg(h.Fields.Node(f.path), f.msg)
+			}
+			fs = append(fs, f)
+		}
 	}
 	return append(fs, ignoredSections(h)...)
 }
@@ -285,7 +295,7 @@ func preferSpecific(fs []finding) []finding {
 	}
 	for _, f := range fs {
 		if strings.Contains(f.msg, "conflicting values") {
-			return []finding{{path: f.path, msg: rewriteConflict(f.msg), sev: Error}}
+			return []finding{{path: f.path, msg: f.msg, sev: Error, conflict: true}}
 		}
 	}
 	return fs[:1]
@@ -339,19 +349,61 @@ func unquote(sel string) string {
 	return sel
 }
 
-// rewriteConflict turns `conflicting values "x" and bool (mismatched types
-// string and bool)` into axios words.
-func rewriteConflict(msg string) string {
-	i := strings.Index(msg, "(mismatched types ")
-	if i < 0 {
-		return msg
+// conflictMsg says what CUE calls `conflicting values "x" and bool
+// (mismatched types string and bool)` in the author's terms: when the author
+// wrote two values for the field, which ones and where.
+func conflictMsg(n *load.FieldIndex, msg string) string {
+	var lits []load.Decl
+	if n != nil {
+		for _, d := range n.Decls {
+			if isLiteral(d.Expr) {
+				lits = append(lits, d)
+			}
+		}
 	}
-	types := strings.TrimSuffix(msg[i+len("(mismatched types "):], ")")
-	got, want, ok := strings.Cut(types, " and ")
-	if !ok {
-		return msg
+	if len(lits) >= 2 {
+		for _, d := range lits[1:] {
+			if text(d.Expr) != text(lits[0].Expr) {
+				return fmt.Sprintf("%s in %s conflicts with %s in %s", text(lits[0].Expr), posString(lits[0].Expr.Pos()), text(d.Expr), posString(d.Expr.Pos()))
+			}
+		}
 	}
-	return fmt.Sprintf("is %s, want %s", article(got), article(want))
+	if i := strings.Index(msg, "(mismatched types "); i >= 0 {
+		types := strings.TrimSuffix(msg[i+len("(mismatched types "):], ")")
+		if got, want, ok := strings.Cut(types, " and "); ok {
+			return fmt.Sprintf("is %s, want %s", article(got), article(want))
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "conflicting values "); ok {
+		if a, b, ok := strings.Cut(rest, " and "); ok {
+			return fmt.Sprintf("%s conflicts with %s", b, a)
+		}
+	}
+	return msg
+}
+
+// isLiteral reports whether e is a literal value (a number, string, bool
+// or null), the kind of value two files can disagree on.
+func isLiteral(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.UnaryExpr:
+		_, ok := e.X.(*ast.BasicLit)
+		return ok && e.Op == token.SUB
+	case *ast.Ident:
+		return e.Name == "true" || e.Name == "false" || e.Name == "null"
+	}
+	return false
+}
+
+// text is the source text of a literal.
+func text(e ast.Expr) string {
+	b, err := format.Node(e)
+	if err != nil {
+		return "value"
+	}
+	return string(b)
 }
 
 func article(kind string) string {

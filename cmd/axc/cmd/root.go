@@ -93,14 +93,59 @@ Exit codes: 0 ok, 1 findings, 2 usage or I/O error.`,
 		SilenceErrors: true,
 	}
 	root.SetVersionTemplate("axc version {{.Version}}\n")
+	root.PersistentFlags().BoolP("quiet", "q", false, "print nothing when all is well (no summary line)")
 	root.AddCommand(newVetCmd(), newBuildCmd(), newSchemaCmd())
 	return root
 }
 
+// Version, when set at link time (-ldflags "-X axc.dev/axc/cmd/axc/cmd.Version=v1.2.3"),
+// is the version axc reports.
+var Version string
+
+// version is the module version axc was built at (go install …@v1.2.3),
+// else the VCS revision the binary was built from, else "devel".
 func version() string {
-	v := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		v = bi.Main.Version
+	if Version != "" {
+		return Version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	v := "devel-" + rev[:min(12, len(rev))]
+	if dirty {
+		v += "-dirty"
 	}
 	return v
+}
+
+// summary prints a command's one-line report of success on stderr, unless
+// -q.
+func summary(cmd *cobra.Command, format string, args ...any) {
+	if quiet, _ := cmd.Flags().GetBool("quiet"); !quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), format+"\n", args...)
+	}
+}
+
+// count writes n and a noun, plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

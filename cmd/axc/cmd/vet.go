@@ -36,10 +36,15 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 			}
 			// Vet compiles too, for the default output directory, so that
 			// it finds whatever build would refuse.
-			_, ds, err := vetAndCompile(args, ".")
+			out, ds, err := vetAndCompile(args, ".")
 			if err != nil {
 				return err
 			}
+			defer func() {
+				if !vet.HasErrors(ds, strict) {
+					summary(cmd, "%s", okSummary(len(out.names), ds))
+				}
+			}()
 			if err := vet.Write(cmd.OutOrStdout(), ds, format); err != nil {
 				return usageErrorf("%v", err)
 			}
@@ -64,4 +69,13 @@ func validFormat(f string) bool {
 		}
 	}
 	return false
+}
+
+// okSummary is the line vet and build print when no host has an error.
+func okSummary(hosts int, ds []vet.Diagnostic) string {
+	msg := count(hosts, "host") + " ok"
+	if len(ds) > 0 {
+		msg += ", " + count(len(ds), "warning")
+	}
+	return msg
 }
