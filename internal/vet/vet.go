@@ -4,6 +4,7 @@ package vet
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,11 +60,17 @@ func Check(l *load.Loader, res *load.Result, stage func(i int, h *load.Host) []P
 		}
 		out = append(out, At(w.Pos, "", "", msg, Warning))
 	}
-	out = append(out, hostNames(res.Hosts)...)
+	names, badName := hostNames(res.Hosts)
+	out = append(out, names...)
 	perHost := make([][]finding, len(res.Hosts))
 	res.Each(func(i int, h *load.Host) {
 		fs := hostFindings(h)
-		if stage != nil && !hasError(fs) {
+		if badName[h] {
+			// Its hostname defaulted to the bad name and was rejected
+			// with it: said once, above.
+			fs = slices.DeleteFunc(fs, func(f finding) bool { return len(f.path) == 1 && f.path[0] == "hostname" })
+		}
+		if stage != nil && !hasError(fs) && !badName[h] {
 			for _, p := range stage(i, h) {
 				fs = append(fs, finding{path: p.Path, msg: p.Msg, sev: Error})
 			}
@@ -153,12 +160,14 @@ func HasErrors(ds []Diagnostic, strict bool) bool {
 
 // hostNames reports host names that cannot name an output file, and names
 // that would share one where file names ignore case.
-func hostNames(hosts []*load.Host) []Diagnostic {
+func hostNames(hosts []*load.Host) ([]Diagnostic, map[*load.Host]bool) {
 	var out []Diagnostic
+	bad := map[*load.Host]bool{}
 	byFile := map[string]*load.Host{}
 	for _, h := range hosts {
 		if err := compile.CheckHostName(h.Name); err != nil {
 			out = append(out, At(h.Pos, h.Name, "", err.Error(), Error))
+			bad[h] = true
 			continue
 		}
 		file := strings.ToLower(compile.HostFile(h.Name))
@@ -168,7 +177,7 @@ func hostNames(hosts []*load.Host) []Diagnostic {
 		}
 		byFile[file] = h
 	}
-	return out
+	return out, bad
 }
 
 func posString(p token.Pos) string {
@@ -242,7 +251,11 @@ func diagnostic(h *load.Host, f finding) Diagnostic {
 // DisplayPath writes a path below a host for messages.
 func DisplayPath(host string, path []string) string {
 	var b strings.Builder
-	b.WriteString(host)
+	if compile.CheckHostName(host) == nil {
+		b.WriteString(host)
+	} else {
+		b.WriteString(strconv.Quote(host))
+	}
 	for _, p := range path {
 		b.WriteByte('.')
 		if isIdent(p) {
