@@ -7,6 +7,7 @@ package compile
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -94,13 +95,14 @@ func (st *hostState) problem(path []string, format string, args ...any) (nix.Exp
 	return nix.Null{}, nil // a stand-in, so that every problem is found in one pass
 }
 
-// New returns a compiler writing below outDir.
-func New(outDir string) (*Compiler, error) {
+// New returns a compiler writing below outDir, for the schema in fsys
+// (schema.Files, or what load.Loader.SchemaFS gives).
+func New(outDir string, fsys fs.FS) (*Compiler, error) {
 	abs, err := filepath.Abs(outDir)
 	if err != nil {
 		return nil, err
 	}
-	pt, err := pathOptions()
+	pt, err := pathOptions(fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -109,8 +111,8 @@ func New(outDir string) (*Compiler, error) {
 
 // pathOptions reads from the schema which NixOS options take absolute
 // paths; their relative values become Nix path literals.
-func pathOptions() ([]*regexp.Regexp, error) {
-	opts, err := schema.Options()
+func pathOptions(fsys fs.FS) ([]*regexp.Regexp, error) {
+	opts, err := schema.OptionsFrom(fsys)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/nixtest"
 	"axc.dev/axc/internal/vet"
+	"axc.dev/axc/schema"
 )
 
 // inputs are the host sets every generated file is checked for: the shipped
@@ -41,7 +42,7 @@ func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 	for _, in := range inputs {
 		res := loadValid(t, in)
 		out := t.TempDir()
-		c, err := compile.New(out)
+		c, err := compile.New(out, schema.Files)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +89,7 @@ func TestBuildIsDeterministic(t *testing.T) {
 		var first map[string][]byte
 		for run := 0; run < 2; run++ {
 			res := loadValid(t, in)
-			c, err := compile.New(t.TempDir())
+			c, err := compile.New(t.TempDir(), schema.Files)
 			if err != nil {
 				t.Fatal(err)
 			}

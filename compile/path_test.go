@@ -3,12 +3,14 @@ package compile
 import (
 	"strings"
 	"testing"
+
+	"axc.dev/axc/schema"
 )
 
 // The fields whose relative values become Nix path literals come from the
 // schema's "absolute path" options, plus the host's own path fields.
 func TestIsPath(t *testing.T) {
-	c, err := New(t.TempDir())
+	c, err := New(t.TempDir(), schema.Files)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,10 +23,14 @@ type Option struct {
 // GenFile is the schema file that `axc schema gen` writes.
 const GenFile = "options_gen.cue"
 
-// Options lists the @option attributes of the generated schema, in file
-// order.
-func Options() ([]Option, error) {
-	src, err := fs.ReadFile(Files, GenFile)
+// Options lists the @option attributes of the embedded schema's generated
+// file, in file order.
+func Options() ([]Option, error) { return OptionsFrom(Files) }
+
+// OptionsFrom lists the @option attributes of the generated file of the
+// schema in fsys.
+func OptionsFrom(fsys fs.FS) ([]Option, error) {
+	src, err := fs.ReadFile(fsys, GenFile)
 	if err != nil {
 		return nil, err
 	}

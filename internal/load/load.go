@@ -103,25 +103,39 @@ type Loader struct {
 	// loaded holds the packages (directory and package name) read so far
 	// in this Load: several files of one package load it once.
 	loaded map[string]bool
-	files  map[string][]byte // embedded schema files by base name
+	files  map[string][]byte // schema files by base name
+	fsys   fs.FS             // where files came from
 }
 
 // New returns a loader for the embedded schema.
-func New() (*Loader, error) {
-	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}}
-	entries, err := fs.ReadDir(schema.Files, ".")
+func New() (*Loader, error) { return NewWithSchema(schema.Files) }
+
+// NewWithSchema returns a loader for the schema whose .cue files are in
+// fsys (at its root): the embedded one, or a schema being developed.
+func NewWithSchema(fsys fs.FS) (*Loader, error) {
+	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}, fsys: fsys}
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range entries {
-		data, err := fs.ReadFile(schema.Files, e.Name())
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
 			return nil, err
 		}
 		l.files[e.Name()] = data
 	}
+	if len(l.files) == 0 {
+		return nil, fmt.Errorf("no .cue files in the schema")
+	}
 	return l, nil
 }
+
+// SchemaFS is the schema the loader uses.
+func (l *Loader) SchemaFS() fs.FS { return l.fsys }
 
 // buildSchema evaluates the embedded schema in the loader's context.
 func (l *Loader) buildSchema() cue.Value {

@@ -1,6 +1,11 @@
 package cmd
 
 import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
 	"axc.dev/axc/compile"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/vet"
@@ -9,14 +14,21 @@ import (
 // defaultPaths is what vet and build read when given no PATH.
 var defaultPaths = []string{"./hosts"}
 
-// loadHosts reads the hosts at paths; unreadable input is a usage error.
-func loadHosts(paths []string) (*load.Loader, *load.Result, error) {
+// loadHosts reads the hosts at paths against the schema in schemaDir (the
+// embedded one when empty); unreadable input is a usage error.
+func loadHosts(paths []string, schemaDir string) (*load.Loader, *load.Result, error) {
 	if len(paths) == 0 {
 		paths = defaultPaths
 	}
-	l, err := load.New()
+	var l *load.Loader
+	var err error
+	if schemaDir == "" {
+		l, err = load.New()
+	} else {
+		l, err = load.NewWithSchema(os.DirFS(schemaDir))
+	}
 	if err != nil {
-		return nil, nil, &exitError{code: exitUsage, msg: err.Error()}
+		return nil, nil, &exitError{code: exitUsage, msg: fmt.Sprintf("schema %s: %v", schemaDir, err)}
 	}
 	res, err := l.Load(paths)
 	if err != nil {
@@ -37,12 +49,13 @@ type compiled struct {
 // vetAndCompile loads the hosts at paths, vets them and compiles them for
 // outDir, in one pass: vet and build check exactly the same things. The
 // files are complete only when the diagnostics hold no error.
-func vetAndCompile(paths []string, outDir string) (*compiled, []vet.Diagnostic, error) {
-	l, res, err := loadHosts(paths)
+func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled, []vet.Diagnostic, error) {
+	schemaDir, _ := cmd.Flags().GetString("schema")
+	l, res, err := loadHosts(paths, schemaDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	comp, err := compile.New(outDir)
+	comp, err := compile.New(outDir, l.SchemaFS())
 	if err != nil {
 		return nil, nil, usageErrorf("%v", err)
 	}

@@ -94,6 +94,10 @@ Exit codes: 0 ok, 1 findings, 2 usage or I/O error.`,
 	}
 	root.SetVersionTemplate("axc version {{.Version}}\n")
 	root.PersistentFlags().BoolP("quiet", "q", false, "print nothing when all is well (no summary line)")
+	// For schema development and tests: check against the .cue files in
+	// DIR instead of the schema built into axc.
+	root.PersistentFlags().String("schema", "", "use the schema in `DIR` instead of the built-in one")
+	root.PersistentFlags().MarkHidden("schema")
 	root.AddCommand(newVetCmd(), newBuildCmd(), newSchemaCmd())
 	return root
 }
