@@ -27,18 +27,33 @@ var update = flag.Bool("update", false, "update testscript golden files")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"axc": func() { os.Exit(cmd.Main()) },
+		"axc": func() {
+			// AXC_TEST_SCHEMA points axc at another schema: the test that
+			// the goldens judge the schema uses it.
+			args := os.Args[1:]
+			if dir := os.Getenv("AXC_TEST_SCHEMA"); dir != "" {
+				args = append([]string{"--schema", dir}, args...)
+			}
+			os.Exit(cmd.Run(args, os.Stdout, os.Stderr))
+		},
 		// The real cue command, from the module axc depends on.
 		"cue": func() { os.Exit(cuecmd.Main()) },
 	})
 }
 
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir:           filepath.Join("..", "..", "testdata", "scripts"),
-		UpdateScripts: *update,
+	testscript.Run(t, scriptParams(filepath.Join("..", "..", "testdata", "scripts"), ""))
+}
+
+// scriptParams runs the scripts in dir, against the schema in schemaDir
+// when it is not empty.
+func scriptParams(dir, schemaDir string) testscript.Params {
+	return testscript.Params{
+		Dir:           dir,
+		UpdateScripts: *update && schemaDir == "",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("AXC_REQUIRE_NIX", os.Getenv("AXC_REQUIRE_NIX"))
+			env.Setenv("AXC_TEST_SCHEMA", schemaDir)
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
@@ -61,7 +76,7 @@ func TestScripts(t *testing.T) {
 			"nixeq":        nixEqual,
 			"copyrepo":     copyRepo,
 		},
-	})
+	}
 }
 
 // vendorSchema sets up $WORK as a CUE module with the schema vendored under
