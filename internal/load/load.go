@@ -435,6 +435,9 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 	if err != nil {
 		return nil, &InputError{Path: dir, Err: err.Error()}
 	}
+	if !utf8.ValidString(absDir) {
+		return nil, &InputError{Path: dir, Err: "the directory's path is not valid UTF-8, which CUE cannot load: rename it"}
+	}
 	asked := absDir + "\x00" + pkgName
 	if l.loaded[asked] {
 		return nil, nil
