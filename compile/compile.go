@@ -42,7 +42,9 @@ func headerLine(source string) string { return Header + " from " + commentSafe(s
 // put the rest of the name in the file as Nix code; such a name is quoted
 // with escapes.
 func commentSafe(name string) string {
-	if !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) }) {
+	if !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool {
+		return r < 0x20 || r == 0x7f || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r)
+	}) {
 		return strconv.QuoteToASCII(name)
 	}
 	return name
@@ -73,6 +75,7 @@ type Compiler struct {
 	// rebased to point from there to the same files.
 	OutDir    string
 	pathTypes []*regexp.Regexp
+	contract  *schema.Contract
 }
 
 // hostState is what compiling one host collects; a Compiler itself is
@@ -106,7 +109,11 @@ func New(outDir string, fsys fs.FS) (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Compiler{OutDir: abs, pathTypes: pt}, nil
+	c, err := schema.ReadContract(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return &Compiler{OutDir: abs, pathTypes: pt, contract: c}, nil
 }
 
 // pathOptions reads from the schema which NixOS options take absolute
@@ -135,23 +142,16 @@ func pathOptions(fsys fs.FS) ([]*regexp.Regexp, error) {
 	return out, nil
 }
 
-// hostPathFields are the host-contract fields that take paths.
-var hostPathFields = map[string]bool{"diskConfigPath": true, "userModulePath": true}
-
-// copiedSections are the host fields that carry options of the same name.
-var copiedSections = map[string]bool{"virt": true, "secrets": true, "selfHosted": true}
-
 func (c *Compiler) isPath(path []string) bool {
 	if len(path) == 1 {
-		return hostPathFields[path[0]]
+		return c.contract.IsPathField(path[0])
 	}
 	var opt []string
-	switch {
-	case path[0] == "extraConfig":
+	if path[0] == c.contract.ConfigField {
 		opt = path[1:]
-	case copiedSections[path[0]]:
-		opt = path
-	default:
+	} else if _, ok := c.contract.Section(path[0]); ok {
+		opt = path // a section holds the options of the same name
+	} else {
 		return false
 	}
 	key := strings.Join(opt, "\x00")

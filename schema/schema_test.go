@@ -33,7 +33,7 @@ func readOptions(t *testing.T, file string) []*schemagen.Option {
 // TestGeneratedFileUpToDate: axc schema gen on the options files reproduces
 // the committed options_gen.cue byte for byte.
 func TestGeneratedFileUpToDate(t *testing.T) {
-	got, err := schemagen.Generate(readOptions(t, nixosFile), readOptions(t, homeFile), "nixos-options.json and home-options.json")
+	got, err := schemagen.Generate(contract(t), readOptions(t, nixosFile), readOptions(t, homeFile), "nixos-options.json and home-options.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,38 @@ func TestGeneratedFileUpToDate(t *testing.T) {
 	}
 }
 
+func contract(t *testing.T) *schema.Contract {
+	t.Helper()
+	c, err := schema.ReadContract(schema.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// allModules is a modules struct with every flag on.
 const allModules = `{system: true, networking: true, users: true, desktop: true, development: true, graphics: true, virt: true, gaming: true, ai: true, secrets: true, services: true}`
+
+// The contract read from host.cue's attributes: every flag, the sections,
+// the path fields, the NixOS module field, the namespaces only axios
+// declares.
+func TestContract(t *testing.T) {
+	c := contract(t)
+	var flags []string
+	for _, f := range c.Flags {
+		flags = append(flags, f.Name+"="+strings.Join(f.Modules, "+"))
+	}
+	got := fmt.Sprintf("flags %v\nsections %v\npaths %v\nnixos %s\nalways %v\nclosed %d", flags, c.Sections, c.PathFields, c.ConfigField, c.Always, len(c.Closed))
+	want := `flags [system=system networking=networking users=users desktop=desktop development=development graphics=graphics virt=virtualisation gaming=gaming ai=ai secrets=secrets services=services]
+sections [{virt virt} {secrets secrets} {selfHosted services}]
+paths [userModulePath diskConfigPath]
+nixos extraConfig
+always [hardware]
+closed 14`
+	if got != want {
+		t.Errorf("contract:\n%s\nwant:\n%s", got, want)
+	}
+}
 
 // TestEveryOptionMirrored walks both options files and proves each option is
 // in the schema with its mapped type (a valid value passes, an invalid one
@@ -102,7 +133,7 @@ func TestEveryOptionMirrored(t *testing.T) {
 	// Closedness: an unknown name in an axios-only namespace is an error,
 	// elsewhere in extraConfig it is not.
 	config := "#NixOSConfig & {#modules: " + allModules + "}"
-	for _, ns := range schemagen.ClosedNamespaces {
+	for _, ns := range contract(t).Closed {
 		if err := validateValue(l, config, nest(strings.Split(ns, "."), "{zzUnknown: 1}")); err == nil {
 			t.Errorf("closed namespace %s accepts an unknown name", ns)
 		}

@@ -105,6 +105,8 @@ type Loader struct {
 	loaded map[string]bool
 	files  map[string][]byte // schema files by base name
 	fsys   fs.FS             // where files came from
+	// contract is read from the schema's attributes.
+	contract *schema.Contract
 }
 
 // New returns a loader for the embedded schema.
@@ -131,8 +133,14 @@ func NewWithSchema(fsys fs.FS) (*Loader, error) {
 	if len(l.files) == 0 {
 		return nil, fmt.Errorf("no .cue files in the schema")
 	}
+	if l.contract, err = schema.ReadContract(fsys); err != nil {
+		return nil, err
+	}
 	return l, nil
 }
+
+// Contract is the host contract of the loader's schema.
+func (l *Loader) Contract() *schema.Contract { return l.contract }
 
 // SchemaFS is the schema the loader uses.
 func (l *Loader) SchemaFS() fs.FS { return l.fsys }

@@ -2,6 +2,7 @@ package vet
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -16,11 +17,18 @@ type suggester struct {
 	// shape is #Host itself, which has no errors of its own: the fields
 	// of every module exist in it (those of modules that are off as errors).
 	shape cue.Value
+	// config is the host field that is a NixOS module: names below it
+	// are options.
+	config string
 }
 
 func newSuggester(l *load.Loader) *suggester {
-	all := l.Context().CompileString(`{hostname: "h", modules: {system: true, networking: true, users: true, desktop: true, development: true, graphics: true, virt: true, gaming: true, ai: true, secrets: true, services: true}}`)
-	return &suggester{host: l.HostSchema().Unify(all), shape: l.HostSchema()}
+	var flags []string
+	for _, f := range l.Contract().Flags {
+		flags = append(flags, strconv.Quote(f.Name)+": true")
+	}
+	all := l.Context().CompileString(`{hostname: "h", modules: {` + strings.Join(flags, ", ") + `}}`)
+	return &suggester{host: l.HostSchema().Unify(all), shape: l.HostSchema(), config: l.Contract().ConfigField}
 }
 
 // closedDefinitionMsg explains fields that the schema knows but a closed
@@ -30,7 +38,7 @@ const closedDefinitionMsg = "a closed #definition unified into this host rejects
 func (s *suggester) unknownField(path []string) string {
 	name := path[len(path)-1]
 	what := "field"
-	if len(path) > 1 && path[0] == "extraConfig" {
+	if len(path) > 1 && path[0] == s.config {
 		what = "option"
 	}
 	msg := fmt.Sprintf("unknown %s %s", what, strings.Join(path, "."))

@@ -17,6 +17,7 @@ import (
 
 	"axc.dev/axc/compile"
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/schema"
 )
 
 // Severity of a diagnostic.
@@ -64,7 +65,7 @@ func Check(l *load.Loader, res *load.Result, stage func(i int, h *load.Host) []P
 	out = append(out, names...)
 	perHost := make([][]finding, len(res.Hosts))
 	res.Each(func(i int, h *load.Host) {
-		fs := hostFindings(h)
+		fs := hostFindings(h, l.Contract())
 		if badName[h] {
 			// Its hostname defaulted to the bad name and was rejected
 			// with it: said once, above.
@@ -202,12 +203,12 @@ type finding struct {
 	// conflict: msg is CUE's "conflicting values", to be said in the
 	// author's terms
 	conflict bool
-	sev     string
+	sev      string
 }
 
 // hostFindings validates one host. It may run in several goroutines at
 // once, for different hosts.
-func hostFindings(h *load.Host) []finding {
+func hostFindings(h *load.Host, c *schema.Contract) []finding {
 	var fs []finding
 	err := h.Value.Validate(cue.Concrete(true))
 	byPath := map[string][]finding{}
@@ -231,7 +232,7 @@ func hostFindings(h *load.Host) []finding {
 			fs = append(fs, f)
 		}
 	}
-	return append(fs, ignoredSections(h)...)
+	return append(fs, ignoredSections(h, c)...)
 }
 
 // diagnostic places f in the author's file.
@@ -441,19 +442,17 @@ func article(kind string) string {
 
 // ignoredSections warns about host fields that axios copies only when their
 // module is on.
-func ignoredSections(h *load.Host) []finding {
+func ignoredSections(h *load.Host, c *schema.Contract) []finding {
 	var fs []finding
-	for _, sec := range []struct{ field, flag string }{
-		{"virt", "virt"}, {"secrets", "secrets"}, {"selfHosted", "services"},
-	} {
-		if !h.Value.LookupPath(cue.MakePath(cue.Str(sec.field))).Exists() {
+	for _, sec := range c.Sections {
+		if !h.Value.LookupPath(cue.MakePath(cue.Str(sec.Field))).Exists() {
 			continue
 		}
-		on, err := h.Value.LookupPath(cue.MakePath(cue.Str("modules"), cue.Str(sec.flag))).Bool()
+		on, err := h.Value.LookupPath(cue.MakePath(cue.Str("modules"), cue.Str(sec.Flag))).Bool()
 		if err == nil && !on {
 			fs = append(fs, finding{
-				path:  []string{sec.field},
-				msg:   fmt.Sprintf("%s is ignored: axios copies it only when modules.%s = true", sec.field, sec.flag),
+				path:  []string{sec.Field},
+				msg:   fmt.Sprintf("%s is ignored: axios copies it only when modules.%s = true", sec.Field, sec.Flag),
 				label: true,
 				sev:   Warning,
 			})

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -30,7 +31,10 @@ func newSchemaGenCmd() *cobra.Command {
 axios NixOS and home-manager modules into CUE: DIR/` + schema.GenFile + `, with
 every option's type as a constraint, its NixOS type string and default in an
 @option attribute, axios-only namespaces closed and options gated by the
-modules flag that imports them.
+modules flag that imports them. Which flag imports which axios module
+directory, and which namespaces only axios declares, are read from the
+attributes of #Host in DIR/` + schema.HostFile + ` (the built-in one when DIR has
+none): a new module is a CUE edit there, then gen.
 
 An option type axc does not know is an error naming the option and the type
 string: it is never widened to "anything".`,
@@ -52,7 +56,18 @@ string: it is never widened to "anything".`,
 				}
 				opts[i] = o
 			}
-			src, err := schemagen.Generate(opts[0], opts[1], filepath.Base(nixosFile)+" and "+filepath.Base(homeFile))
+			// The host contract (which flag imports which module, which
+			// namespaces are axios's) is the schema's own, in DIR: the
+			// embedded one when DIR has none.
+			var fsys fs.FS = schema.Files
+			if _, err := os.Stat(filepath.Join(outDir, schema.HostFile)); err == nil {
+				fsys = os.DirFS(outDir)
+			}
+			contract, err := schema.ReadContract(fsys)
+			if err != nil {
+				return &exitError{code: exitFindings, msg: err.Error()}
+			}
+			src, err := schemagen.Generate(contract, opts[0], opts[1], filepath.Base(nixosFile)+" and "+filepath.Base(homeFile))
 			if err != nil {
 				return &exitError{code: exitFindings, msg: err.Error()}
 			}
