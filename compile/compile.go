@@ -167,12 +167,12 @@ func (c *Compiler) isPath(path []string) bool {
 // source names the file the host came from, for the header. Problems are
 // the host's values that Nix cannot mean as CUE does; with any, data is nil.
 // It is safe to call for several hosts at once.
-func (c *Compiler) Host(h *load.Host, source string) (data []byte, problems []Problem, err error) {
+func (c *Compiler) Host(h *load.Host, v cue.Value, source string) (data []byte, problems []Problem, err error) {
 	if err := CheckHostName(h.Name); err != nil {
 		return nil, []Problem{{Msg: err.Error()}}, nil
 	}
 	st := &hostState{h: h}
-	body, err := c.value(st, h.Value, nil)
+	body, err := c.value(st, v, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("host %s: %v", h.Name, err)
 	}
@@ -263,11 +263,11 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 		}
 		return nix.String(s), nil
 	case cue.IntKind:
-		n, err := v.Int64()
-		if err != nil {
+		n, err := v.Int(nil) // exact: Int64 refuses -2^63
+		if err != nil || !n.IsInt64() {
 			return st.problem(path, "%v does not fit in a Nix integer (64 bits, %d to %d)", v, math.MinInt64, math.MaxInt64)
 		}
-		return nix.Int(n), nil
+		return nix.Int(n.Int64()), nil
 	case cue.FloatKind:
 		f, err := v.Float64()
 		if err != nil || math.IsInf(f, 0) {

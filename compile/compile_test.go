@@ -2,9 +2,11 @@ package compile_test
 
 import (
 	"bytes"
+	"cuelang.org/go/cue"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"axc.dev/axc/compile"
@@ -46,9 +48,22 @@ func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, h := range res.Hosts {
-			data, problems, err := c.Host(h, "test")
-			if err != nil || len(problems) > 0 {
+		type built struct {
+			data, export []byte
+			err          error
+			problems     []compile.Problem
+		}
+		outs := make([]built, len(res.Hosts))
+		res.Each(func(i int, h *load.Host, v cue.Value) {
+			o := &outs[i]
+			o.data, o.problems, o.err = c.Host(h, v, "test")
+			if o.err == nil {
+				o.export, o.err = v.MarshalJSON() // what cue export prints for the host
+			}
+		})
+		for i, h := range res.Hosts {
+			data, js := outs[i].data, outs[i].export
+			if err, problems := outs[i].err, outs[i].problems; err != nil || len(problems) > 0 {
 				t.Fatal(err, problems)
 			}
 			file := filepath.Join(out, compile.HostFile(h.Name))
@@ -58,11 +73,6 @@ func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 			}
 			nixtest.Parse(t, file)
 			got, err := nixtest.HostConfig(t.Context(), file)
-			if err != nil {
-				t.Fatal(err)
-			}
-
-			js, err := h.Value.MarshalJSON() // what cue export prints for the host
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,13 +104,16 @@ func TestBuildIsDeterministic(t *testing.T) {
 				t.Fatal(err)
 			}
 			files := map[string][]byte{}
-			for _, h := range res.Hosts {
-				data, _, err := c.Host(h, "test")
-				if err != nil {
-					t.Fatal(err)
+			var mu sync.Mutex
+			res.Each(func(_ int, h *load.Host, v cue.Value) {
+				data, problems, err := c.Host(h, v, "test")
+				if err != nil || len(problems) > 0 || data == nil {
+					t.Error(h.Name, err, problems)
 				}
+				mu.Lock()
 				files[h.Name] = data
-			}
+				mu.Unlock()
+			})
 			if run == 0 {
 				first = files
 				continue

@@ -13,6 +13,9 @@ func CheckRaw(text string) error {
 	if strings.TrimSpace(text) == "" {
 		return fmt.Errorf("raw Nix is empty")
 	}
+	if strings.IndexByte(text, 0) >= 0 {
+		return fmt.Errorf("raw Nix holds a NUL byte")
+	}
 	bin, err := exec.LookPath("nix-instantiate")
 	if err != nil {
 		return nil

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	cuecmd "cuelang.org/go/cmd/cue/cmd"
+	"cuelang.org/go/cue"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"axc.dev/axc/cmd/axc/cmd"
@@ -123,14 +124,19 @@ func nixEqual(ts *testscript.TestScript, neg bool, args []string) {
 	if len(res.Hosts) == 0 {
 		ts.Fatalf("no hosts in %v", args[1:])
 	}
+	exports := make([][]byte, len(res.Hosts))
+	errs := make([]error, len(res.Hosts))
+	res.Each(func(i int, h *load.Host, v cue.Value) {
+		exports[i], errs[i] = v.MarshalJSON() // what cue export gives
+	})
 	ctx := context.Background()
-	for _, h := range res.Hosts {
+	for i, h := range res.Hosts {
 		file := ts.MkAbs(filepath.Join(args[0], compile.HostFile(h.Name)))
 		ts.Check(nixtest.ParseFile(ctx, file))
 		got, err := nixtest.HostConfig(ctx, file)
 		ts.Check(err)
-		js, err := h.Value.MarshalJSON()
-		ts.Check(err)
+		js := exports[i]
+		ts.Check(errs[i])
 		dec := json.NewDecoder(bytes.NewReader(js))
 		dec.UseNumber()
 		var want any

@@ -47,8 +47,8 @@ func BenchmarkLoadAndValidate(b *testing.B) {
 				}
 				var mu sync.Mutex
 				var bad []string
-				res.Each(func(_ int, h *load.Host) {
-					if err := h.Value.Validate(cue.Concrete(true)); err != nil {
+				res.Each(func(_ int, h *load.Host, v cue.Value) {
+					if err := v.Validate(cue.Concrete(true)); err != nil {
 						mu.Lock()
 						bad = append(bad, fmt.Sprintf("%s: %v", h.Name, err))
 						mu.Unlock()

@@ -35,17 +35,18 @@ func newLazyPackage(inst *build.Instance, names []string, src map[string][]byte)
 	return lp
 }
 
-// Each calls fn for every host of r, in no particular order, with h.Value
-// evaluated. For hosts of large packages h.Value is valid only during the
-// call, and fn may be called from several goroutines at once (for
-// different hosts); i is the host's index in r.Hosts.
-func (r *Result) Each(fn func(i int, h *Host)) {
+// Each calls fn for every host of r, in no particular order, with its value
+// (the author's host unified with #Host): the only way to a host's value,
+// because for hosts of large packages it exists only during the call. fn
+// may be called from several goroutines at once (for different hosts); i is
+// the host's index in r.Hosts.
+func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 	index := map[*Host]int{}
 	byName := map[*lazyPackage]map[string]*Host{}
 	for i, h := range r.Hosts {
 		index[h] = i
 		if h.lazy == nil {
-			fn(i, h)
+			fn(i, h, h.value)
 			continue
 		}
 		if byName[h.lazy] == nil {
@@ -99,9 +100,7 @@ func (r *Result) Each(fn func(i int, h *Host)) {
 					pkg = ctx.CompileString(fmt.Sprintf("error(%q)", "re-reading hosts: "+err.Error()))
 				}
 				for _, h := range c.hosts {
-					h.Value = pkg.LookupPath(cue.MakePath(cue.Str(h.Name)))
-					fn(index[h], h)
-					h.Value = cue.Value{} // let the chunk's memory go
+					fn(index[h], h, pkg.LookupPath(cue.MakePath(cue.Str(h.Name))))
 				}
 			}
 		}()

@@ -63,9 +63,9 @@ func TestChunkedEvaluationMatchesWhole(t *testing.T) {
 		}
 		var mu sync.Mutex
 		out := map[string]string{}
-		res.Each(func(_ int, h *Host) {
+		res.Each(func(_ int, h *Host, v cue.Value) {
 			var lines []string
-			for _, e := range errors.Errors(h.Value.Validate(cue.Concrete(true))) {
+			for _, e := range errors.Errors(v.Validate(cue.Concrete(true))) {
 				f, a := e.Msg()
 				lines = append(lines, fmt.Sprintf("%v: %s %v", e.Path(), fmt.Sprintf(f, a...), errors.Positions(e)))
 			}

@@ -55,9 +55,6 @@ func (es InputErrors) Error() string {
 // JSON/YAML file.
 type Host struct {
 	Name string
-	// Value is the author's host unified with schema.#Host, its hostname
-	// defaulting to Name.
-	Value cue.Value
 	// Dir is the absolute directory of the file that declares the host:
 	// relative paths in it are relative to Dir.
 	Dir string
@@ -70,7 +67,11 @@ type Host struct {
 	// host: 1 for a field of a package, 0 for a JSON or YAML host.
 	Depth int
 
-	lazy *lazyPackage // evaluated by Result.Each, not by Load
+	// value is the author's host unified with schema.#Host, its hostname
+	// defaulting to Name; Result.Each hands it out. For hosts of large
+	// packages it is evaluated only there, chunk by chunk.
+	value cue.Value
+	lazy  *lazyPackage // evaluated by Result.Each, not by Load
 }
 
 // Result is what Load read.
@@ -414,9 +415,14 @@ func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
 		return nil, nil
 	}
 	name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+	start := token.NewFile(p, -1, len(data)).Pos(0, token.NoRelPos)
 	st, ok := expr.(*ast.StructLit)
 	if !ok {
-		res.Errors = errors.Append(res.Errors, errors.Newf(expr.Pos(), "a host file holds one host, an object; this is not"))
+		pos := expr.Pos()
+		if !pos.IsValid() {
+			pos = start // an empty file
+		}
+		res.Errors = errors.Append(res.Errors, errors.Newf(pos, "a host file holds one host, an object; this is not"))
 		return nil, nil
 	}
 	idx := newFieldIndex()
@@ -425,14 +431,14 @@ func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
 	h := &Host{
 		Name:   name,
 		Dir:    filepath.Dir(abs),
-		Pos:    token.NewFile(p, -1, len(data)).Pos(0, token.NoRelPos),
+		Pos:    start,
 		Fields: idx,
 	}
 	if fp := st.Pos(); fp.IsValid() {
 		h.Pos = fp
 	}
 	idx.Label, idx.Value = h.Pos, h.Pos
-	h.Value = l.unifyHost(name, user)
+	h.value = l.unifyHost(name, user)
 	return []*Host{h}, nil
 }
 
@@ -540,7 +546,7 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 	var hosts []*Host
 	for iter.Next() {
 		h := newHost(iter.Selector().Unquoted())
-		h.Value = iter.Value()
+		h.value = iter.Value()
 		hosts = append(hosts, h)
 	}
 	return hosts, nil

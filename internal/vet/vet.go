@@ -49,7 +49,7 @@ type Problem struct {
 // when not nil, is called for every host that has no error, while its value
 // is evaluated (see load.Result.Each): its problems are findings too, so
 // that vet reports whatever build would refuse.
-func Check(l *load.Loader, res *load.Result, stage func(i int, h *load.Host) []Problem) []Diagnostic {
+func Check(l *load.Loader, res *load.Result, stage func(i int, h *load.Host, v cue.Value) []Problem) []Diagnostic {
 	var out []Diagnostic
 	for _, e := range errors.Errors(res.Errors) {
 		out = append(out, inputDiagnostic(e))
@@ -64,15 +64,15 @@ func Check(l *load.Loader, res *load.Result, stage func(i int, h *load.Host) []P
 	names, badName := hostNames(res.Hosts)
 	out = append(out, names...)
 	perHost := make([][]finding, len(res.Hosts))
-	res.Each(func(i int, h *load.Host) {
-		fs := hostFindings(h, l.Contract())
+	res.Each(func(i int, h *load.Host, v cue.Value) {
+		fs := hostFindings(h, v, l.Contract())
 		if badName[h] {
 			// Its hostname defaulted to the bad name and was rejected
 			// with it: said once, above.
 			fs = slices.DeleteFunc(fs, func(f finding) bool { return len(f.path) == 1 && f.path[0] == "hostname" })
 		}
 		if stage != nil && !hasError(fs) && !badName[h] {
-			for _, p := range stage(i, h) {
+			for _, p := range stage(i, h, v) {
 				fs = append(fs, finding{path: p.Path, msg: p.Msg, sev: Error})
 			}
 		}
@@ -208,9 +208,9 @@ type finding struct {
 
 // hostFindings validates one host. It may run in several goroutines at
 // once, for different hosts.
-func hostFindings(h *load.Host, c *schema.Contract) []finding {
+func hostFindings(h *load.Host, v cue.Value, c *schema.Contract) []finding {
 	var fs []finding
-	err := h.Value.Validate(cue.Concrete(true))
+	err := v.Validate(cue.Concrete(true))
 	byPath := map[string][]finding{}
 	var order []string
 	for _, e := range errors.Errors(err) {
@@ -232,7 +232,7 @@ func hostFindings(h *load.Host, c *schema.Contract) []finding {
 			fs = append(fs, f)
 		}
 	}
-	return append(fs, ignoredSections(h, c)...)
+	return append(fs, ignoredSections(v, c)...)
 }
 
 // diagnostic places f in the author's file.
@@ -442,13 +442,13 @@ func article(kind string) string {
 
 // ignoredSections warns about host fields that axios copies only when their
 // module is on.
-func ignoredSections(h *load.Host, c *schema.Contract) []finding {
+func ignoredSections(v cue.Value, c *schema.Contract) []finding {
 	var fs []finding
 	for _, sec := range c.Sections {
-		if !h.Value.LookupPath(cue.MakePath(cue.Str(sec.Field))).Exists() {
+		if !v.LookupPath(cue.MakePath(cue.Str(sec.Field))).Exists() {
 			continue
 		}
-		on, err := h.Value.LookupPath(cue.MakePath(cue.Str("modules"), cue.Str(sec.Flag))).Bool()
+		on, err := v.LookupPath(cue.MakePath(cue.Str("modules"), cue.Str(sec.Flag))).Bool()
 		if err == nil && !on {
 			fs = append(fs, finding{
 				path:  []string{sec.Field},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
 
 	"axc.dev/axc/compile"
@@ -60,8 +61,8 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 		return nil, nil, usageErrorf("%v", err)
 	}
 	data := make([][]byte, len(res.Hosts))
-	ds := vet.Check(l, res, func(i int, h *load.Host) []vet.Problem {
-		out, problems, err := comp.Host(h, sourceName(outDir, h.Pos.Filename()))
+	ds := vet.Check(l, res, func(i int, h *load.Host, v cue.Value) []vet.Problem {
+		out, problems, err := comp.Host(h, v, sourceName(outDir, h.Pos.Filename()))
 		if err != nil {
 			// A bug (the printer refused a value compile made): say so at
 			// the host rather than write a broken file.
