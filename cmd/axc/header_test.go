@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"axc.dev/axc/cmd/axc/cmd"
-	"axc.dev/axc/compile"
+	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/nix/nixtest"
 )
 

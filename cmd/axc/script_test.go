@@ -17,7 +17,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"axc.dev/axc/cmd/axc/cmd"
-	"axc.dev/axc/compile"
+	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/nixtest"
 	"axc.dev/axc/schema"
@@ -50,11 +50,17 @@ func TestScripts(t *testing.T) {
 // when it is not empty.
 func scriptParams(dir, schemaDir string) testscript.Params {
 	return testscript.Params{
-		Dir:           dir,
-		UpdateScripts: *update && schemaDir == "",
+		Dir:                 dir,
+		UpdateScripts:       *update && schemaDir == "",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("AXC_REQUIRE_NIX", os.Getenv("AXC_REQUIRE_NIX"))
 			env.Setenv("AXC_TEST_SCHEMA", schemaDir)
+			// The real cue command keeps a cache and a configuration:
+			// each script has its own, as cmd/cue's own tests do.
+			env.Setenv("CUE_CACHE_DIR", filepath.Join(env.WorkDir, ".tmp", "cue-cache"))
+			env.Setenv("CUE_CONFIG_DIR", filepath.Join(env.WorkDir, ".tmp", "cue-config"))
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {

@@ -54,7 +54,7 @@ import (
 	"strings"
 	"syscall"
 
-	"axc.dev/axc/compile"
+	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/diff"
 	"axc.dev/axc/internal/load"
 )

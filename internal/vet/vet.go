@@ -15,7 +15,7 @@ import (
 	"cuelang.org/go/cue/format"
 	"cuelang.org/go/cue/token"
 
-	"axc.dev/axc/compile"
+	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/schema"
 )

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/compile"
+	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/output"
 	"axc.dev/axc/internal/vet"
 )
@@ -74,7 +74,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 	}
 	flake, err := compile.Flake(out.names, sourceList(outDir, paths))
 	if err != nil {
-		return usageErrorf("%v", err)
+		return fmt.Errorf("internal error: flake.nix: %v", err) // names were vetted
 	}
 	out.files["flake.nix"] = flake
 	if check {
@@ -134,7 +134,3 @@ func sourceList(outDir string, paths []string) string {
 	}
 	return strings.Join(names, ", ")
 }
-
-// ioError is an error of the output directory: I/O, a lock held by another
-// build, or a file axc will not overwrite. It exits 2.
-func ioError(err error) error { return &exitError{code: exitUsage, msg: err.Error()} }

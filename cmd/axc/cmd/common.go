@@ -7,7 +7,7 @@ import (
 	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/compile"
+	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/vet"
 )
@@ -58,7 +58,7 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 	}
 	comp, err := compile.New(outDir, l.SchemaFS())
 	if err != nil {
-		return nil, nil, usageErrorf("%v", err)
+		return nil, nil, ioError(err)
 	}
 	data := make([][]byte, len(res.Hosts))
 	ds := vet.Check(l, res, func(i int, h *load.Host, v cue.Value) []vet.Problem {

@@ -32,9 +32,17 @@ func (e *exitError) Error() string { return e.msg }
 // findings is returned when a command printed findings and must exit 1.
 var errFindings = &exitError{code: exitFindings}
 
+// usageErrorf is a mistake in how axc was called: exit 2.
 func usageErrorf(format string, args ...any) error {
 	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
 }
+
+// ioError is a file that cannot be read or written, a lock held by another
+// build, or a file axc will not overwrite: exit 2, like a usage error.
+func ioError(err error) error { return &exitError{code: exitUsage, msg: err.Error()} }
+
+// ioErrorf is ioError with a message of its own.
+func ioErrorf(format string, args ...any) error { return ioError(fmt.Errorf(format, args...)) }
 
 // Main runs axc with os.Args and returns the exit code.
 func Main() int {
@@ -48,9 +56,10 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	defer func() {
-		// A panic is a bug in axc; say so in one line rather than with a stack.
+		// A panic is a bug in axc: say so first, then give the stack for
+		// the bug report.
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "axc: internal error: %v\n", r)
+			fmt.Fprintf(stderr, "axc: internal error: %v (please report it, with what follows)\n%s", r, debug.Stack())
 			code = exitUsage
 		}
 	}()

@@ -48,7 +48,7 @@ string: it is never widened to "anything".`,
 			for i, f := range []string{nixosFile, homeFile} {
 				data, err := os.ReadFile(f)
 				if err != nil {
-					return usageErrorf("%s: %v", f, load.IOReason(err))
+					return ioErrorf("%s: %v", f, load.IOReason(err))
 				}
 				o, err := schemagen.ReadOptions(f, data)
 				if err != nil {
@@ -72,7 +72,7 @@ string: it is never widened to "anything".`,
 				return &exitError{code: exitFindings, msg: err.Error()}
 			}
 			if err := atomicfile.Write(filepath.Join(outDir, schema.GenFile), src); err != nil {
-				return usageErrorf("%v", err)
+				return ioError(err)
 			}
 			return nil
 		},

@@ -46,7 +46,7 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 				}
 			}()
 			if err := vet.Write(cmd.OutOrStdout(), ds, format); err != nil {
-				return usageErrorf("%v", err)
+				return ioError(err)
 			}
 			if vet.HasErrors(ds, strict) {
 				return errFindings

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -106,4 +107,34 @@ func run(ctx context.Context, dir string, args ...string) ([]byte, error) {
 		return nil, &nixError{err, strings.TrimSpace(stderr.String())}
 	}
 	return out, nil
+}
+
+// ParseError is a failure of `nix-instantiate --parse`, with what Nix said.
+type ParseError struct {
+	Stderr string
+}
+
+func (e *ParseError) Error() string { return "nix-instantiate --parse: " + e.Stderr }
+
+// UndefinedVariable reports whether Nix rejected the expression only for an
+// undefined variable, which it checks after parsing succeeded.
+func (e *ParseError) UndefinedVariable() bool {
+	return strings.HasPrefix(e.Stderr, "error: undefined variable '")
+}
+
+// ParseExpr runs `nix-instantiate --parse -E expr` and returns the parsed
+// expression as Nix prints it. A failure of Nix to parse is a *ParseError.
+func ParseExpr(ctx context.Context, expr string) (string, error) {
+	// The leading space keeps nix from taking "-1" for a flag.
+	out, err := run(ctx, "", "--parse", "-E", " "+expr)
+	if err != nil {
+		var ne *nixError
+		if errors.As(err, &ne) {
+			if _, ok := ne.err.(*exec.ExitError); ok {
+				return "", &ParseError{Stderr: ne.stderr}
+			}
+		}
+		return "", err
+	}
+	return strings.TrimSuffix(string(out), "\n"), nil
 }

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"axc.dev/axc/compile"
+	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/nixtest"
 	"axc.dev/axc/internal/vet"
@@ -18,7 +18,7 @@ import (
 
 // inputs are the host sets every generated file is checked for: the shipped
 // hosts and the test suite's own.
-var inputs = []string{"../hosts", "../testdata/build"}
+var inputs = []string{"../../hosts", "../../testdata/build"}
 
 func loadValid(t *testing.T, dir string) *load.Result {
 	t.Helper()
