@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"cuelang.org/go/cue/cuecontext"
 )
 
 // Write writes a hosts package of n valid hosts to dir, 10 a file, cycling
@@ -35,6 +37,52 @@ import "axc.dev/axc/schema"
 	}
 	for name, f := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(f.String()), 0o644); err != nil {
+			return err
+		}
+	}
+	return writeReferenced(dir, n)
+}
+
+// WriteJSON writes n valid hosts to dir as JSON files, one host each
+// (NAME.json), the hosts of Write: a fleet exported from an inventory.
+func WriteJSON(dir string, n int) error {
+	ctx := cuecontext.New()
+	for i := range n {
+		v := ctx.CompileString("{" + Host(i) + "}")
+		it, err := v.Fields()
+		if err != nil {
+			return err
+		}
+		for it.Next() {
+			data, err := it.Value().MarshalJSON()
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dir, it.Selector().Unquoted()+".json"), append(data, '\n'), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return writeReferenced(dir, n)
+}
+
+// writeReferenced writes the files the hosts' relative paths name (disk
+// layouts, secrets directories): axc checks that they exist.
+func writeReferenced(dir string, n int) error {
+	for i := range n {
+		var p string
+		switch i % 3 {
+		case 0:
+			p = filepath.Join(dir, "disks", fmt.Sprintf("desktop-%04d.nix", i))
+		case 1:
+			p = filepath.Join(dir, "secrets", fmt.Sprintf("laptop-%04d", i), "README")
+		default:
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte("{ }\n"), 0o644); err != nil {
 			return err
 		}
 	}

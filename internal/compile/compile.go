@@ -73,7 +73,9 @@ func HostFile(name string) string { return filepath.Join("hosts", name+".nix") }
 type Compiler struct {
 	// OutDir is the absolute output directory: relative paths in hosts are
 	// rebased to point from there to the same files.
-	OutDir    string
+	OutDir string
+	// CheckOnly finds a host's problems without printing its file (vet).
+	CheckOnly bool
 	pathTypes []*regexp.Regexp
 	contract  *schema.Contract
 }
@@ -176,7 +178,7 @@ func (c *Compiler) Host(h *load.Host, v cue.Value, source string) (data []byte, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("host %s: %v", h.Name, err)
 	}
-	if len(st.problems) > 0 {
+	if len(st.problems) > 0 || c.CheckOnly {
 		return nil, st.problems, nil
 	}
 	file := nix.Lambda{
@@ -216,12 +218,6 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 	v, _ = v.Default()
 	switch v.Kind() {
 	case cue.StructKind:
-		if raw, ok := rawNix(v); ok {
-			if err := CheckRaw(raw); err != nil {
-				return st.problem(path, "%v", err)
-			}
-			return nix.Raw(raw), nil
-		}
 		var attrs nix.Attrs
 		it, err := v.Fields()
 		if err != nil {
@@ -229,6 +225,17 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 		}
 		for it.Next() {
 			name := it.Selector().Unquoted()
+			if name == rawField && len(attrs) == 0 {
+				if raw, err := it.Value().String(); err == nil && !it.Next() {
+					// The escape hatch {$nix: "expr"}: verbatim Nix.
+					if err := CheckRaw(raw); err != nil {
+						return st.problem(path, "%v", err)
+					}
+					return nix.Raw(raw), nil
+				}
+				it = must(v.Fields()) // not alone: plain data after all
+				it.Next()
+			}
 			e, err := c.value(st, it.Value(), append(path, name))
 			if err != nil {
 				return nil, err
@@ -285,22 +292,14 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 	return st.problem(path, "not a concrete value: set it to a value, not a type")
 }
 
-// rawNix recognises the escape hatch {$nix: "expr"}.
-func rawNix(v cue.Value) (string, bool) {
-	raw := v.LookupPath(cue.MakePath(cue.Str("$nix")))
-	if !raw.Exists() {
-		return "", false
-	}
-	it, err := v.Fields()
+// rawField is the one field of the escape hatch {$nix: "expr"}.
+const rawField = "$nix"
+
+func must(it *cue.Iterator, err error) *cue.Iterator {
 	if err != nil {
-		return "", false
+		panic(err) // v.Fields succeeded on the same value just before
 	}
-	n := 0
-	for it.Next() {
-		n++
-	}
-	s, err := raw.String()
-	return s, err == nil && n == 1
+	return it
 }
 
 // rebase makes a path the author wrote relative to their file point to the

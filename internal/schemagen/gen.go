@@ -90,8 +90,7 @@ func Generate(c *schema.Contract, nixos, home []*Option, sources string) ([]byte
 	b.WriteString("}\n\n")
 
 	b.WriteString("// #NixOSConfig is a NixOS module (mkSystem's extraConfig): axios options are\n// typed, everything else stays open. Options of a module that #modules leaves\n// out do not exist.\n")
-	// #turnOn, filled in by the host contract, says how to turn a module on.
-	b.WriteString("#NixOSConfig: {\n#modules: {...}\n#turnOn: {[string]: string}\n")
+	b.WriteString("#NixOSConfig: {\n#modules: {...}\nlet modulesFlags = #modules\n")
 	writeOpenTree(&b, nixosTree, "#NixOSOptions")
 	b.WriteString("...\n")
 	flags := make([]string, 0, len(gates))
@@ -104,7 +103,8 @@ func Generate(c *schema.Contract, nixos, home []*Option, sources string) ([]byte
 		fmt.Fprintf(&b, "if #modules.%s == false {\n", f)
 		for _, o := range gates[f] {
 			msg := literal.String.Quote(fmt.Sprintf("option %s does not exist on this host: it comes with modules.%s, which is false (", o.Name, f))
-			msg = strings.TrimSuffix(msg, `"`) + fmt.Sprintf(`\(#turnOn.%s), or remove the option)"`, f)
+			// #TurnOn (host contract) says how to turn the module on.
+			msg = strings.TrimSuffix(msg, `"`) + fmt.Sprintf(`\((#TurnOn & {#flag: %q, #modules: modulesFlags}).out), or remove the option)"`, f)
 			fmt.Fprintf(&b, "%s?: error(%s)\n", optionalPath(o.Loc), msg)
 		}
 		b.WriteString("}\n")

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 
@@ -50,16 +51,18 @@ type compiled struct {
 // vetAndCompile loads the hosts at paths, vets them and compiles them for
 // outDir, in one pass: vet and build check exactly the same things. The
 // files are complete only when the diagnostics hold no error.
+// With outDir empty, hosts are only checked: nothing is printed.
 func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled, []vet.Diagnostic, error) {
 	schemaDir, _ := cmd.Flags().GetString("schema")
 	l, res, err := loadHosts(paths, schemaDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	comp, err := compile.New(outDir, l.SchemaFS())
+	comp, err := compile.New(cmp.Or(outDir, "."), l.SchemaFS())
 	if err != nil {
 		return nil, nil, ioError(err)
 	}
+	comp.CheckOnly = outDir == ""
 	data := make([][]byte, len(res.Hosts))
 	ds := vet.Check(l, res, func(i int, h *load.Host, v cue.Value) []vet.Problem {
 		out, problems, err := comp.Host(h, v, sourceName(outDir, h.Pos.Filename()))

@@ -36,7 +36,7 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 			}
 			// Vet compiles too, for the default output directory, so that
 			// it finds whatever build would refuse.
-			out, ds, err := vetAndCompile(cmd, args, ".")
+			out, ds, err := vetAndCompile(cmd, args, "")
 			if err != nil {
 				return err
 			}
