@@ -43,8 +43,21 @@ func newLazyPackage(inst *build.Instance, names []string, src map[string][]byte)
 func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 	index := map[*Host]int{}
 	byName := map[*lazyPackage]map[string]*Host{}
+	type chunk struct {
+		pkg   *lazyPackage // nil: JSON and YAML hosts
+		hosts []*Host
+	}
+	var chunks []chunk
+	var data chunk
 	for i, h := range r.Hosts {
 		index[h] = i
+		if h.data != nil {
+			data.hosts = append(data.hosts, h)
+			if len(data.hosts) == chunkSize {
+				chunks, data = append(chunks, data), chunk{}
+			}
+			continue
+		}
 		if h.lazy == nil {
 			fn(i, h, h.value)
 			continue
@@ -55,11 +68,9 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 		byName[h.lazy][h.Name] = h
 	}
 
-	type chunk struct {
-		pkg   *lazyPackage
-		hosts []*Host
+	if len(data.hosts) > 0 {
+		chunks = append(chunks, data)
 	}
-	var chunks []chunk
 	for _, lp := range r.lazy {
 		hosts := byName[lp]
 		var c chunk
@@ -93,7 +104,9 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 				}
 				ctx := cuecontext.New()
 				var pkg cue.Value
-				if inst, err := c.pkg.only(keep); err == nil {
+				if c.pkg == nil {
+					pkg = dataChunk(ctx, r.schema, c.hosts)
+				} else if inst, err := c.pkg.only(keep); err == nil {
 					pkg = ctx.BuildInstance(inst)
 				} else {
 					// The sources parsed once already; report rather than crash.
@@ -219,4 +232,22 @@ func refIdents(n ast.Node, fn func(*ast.Ident)) {
 		}
 		return true
 	}, nil)
+}
+
+// dataChunk evaluates JSON and YAML hosts together, as the fields of one
+// struct to which a pattern applies #Host, in the way a package of hosts is
+// evaluated: CUE then applies #Host once, not once per host.
+func dataChunk(ctx *cue.Context, schemaFiles map[string][]byte, hosts []*Host) cue.Value {
+	schema := buildSchema(ctx, schemaFiles)
+	pattern, err := parser.ParseExpr("axc hosts pattern", `{[axcName=string]: #Host & {hostname: *axcName | _}}`)
+	if err != nil {
+		return ctx.CompileString(fmt.Sprintf("error(%q)", err.Error())) // tested: the pattern parses
+	}
+	st := pattern.(*ast.StructLit)
+	for _, h := range hosts {
+		// JSON and YAML syntax holds no references, so one tree can be
+		// evaluated in several contexts (each call of Each makes its own).
+		st.Elts = append(st.Elts, &ast.Field{Label: ast.NewString(h.Name), Value: h.data})
+	}
+	return ctx.BuildExpr(st, cue.Scope(schema))
 }

@@ -63,15 +63,16 @@ type Host struct {
 	// Fields indexes the positions of every field the author wrote for this
 	// host, by path relative to the host.
 	Fields *FieldIndex
-	// Depth is how many leading selectors of Value's error paths lead to the
-	// host: 1 for a field of a package, 0 for a JSON or YAML host.
+	// Depth is how many leading selectors of its value's error paths lead
+	// to the host (its name).
 	Depth int
 
 	// value is the author's host unified with schema.#Host, its hostname
 	// defaulting to Name; Result.Each hands it out. For hosts of large
 	// packages it is evaluated only there, chunk by chunk.
 	value cue.Value
-	lazy  *lazyPackage // evaluated by Result.Each, not by Load
+	lazy  *lazyPackage   // evaluated by Result.Each, not by Load
+	data  *ast.StructLit // a JSON or YAML host, evaluated by Result.Each
 }
 
 // Result is what Load read.
@@ -83,6 +84,8 @@ type Result struct {
 	Warnings []Warning
 
 	lazy []*lazyPackage
+	// schema holds the schema files, for JSON and YAML hosts' chunks.
+	schema map[string][]byte
 }
 
 // Warning is a note about the input that does not make it invalid, about a
@@ -101,9 +104,11 @@ type Loader struct {
 	// suggestions): a package of hosts imports its own copy.
 	hostDef cue.Value
 	schema  cue.Value
-	// loaded holds the packages (directory and package name) read so far
-	// in this Load: several files of one package load it once.
+	// loaded holds the data files read so far in this Load: a file named
+	// twice is read once.
 	loaded map[string]bool
+	// pkgs are the CUE packages the paths of this Load name.
+	pkgs []*pkgRequest
 	files  map[string][]byte // schema files by base name
 	fsys   fs.FS             // where files came from
 	// contract is read from the schema's attributes.
@@ -146,25 +151,28 @@ func (l *Loader) Contract() *schema.Contract { return l.contract }
 // SchemaFS is the schema the loader uses.
 func (l *Loader) SchemaFS() fs.FS { return l.fsys }
 
-// buildSchema evaluates the embedded schema in the loader's context.
-func (l *Loader) buildSchema() cue.Value {
+// buildSchema evaluates the loader's schema in its context.
+func (l *Loader) buildSchema() cue.Value { return buildSchema(l.ctx, l.files) }
+
+// buildSchema evaluates the schema files in ctx.
+func buildSchema(ctx *cue.Context, files map[string][]byte) cue.Value {
 	inst := build.NewContext().NewInstance(schema.ImportPath, nil)
-	names := make([]string, 0, len(l.files))
-	for name := range l.files {
+	names := make([]string, 0, len(files))
+	for name := range files {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		f, err := parser.ParseFile("schema/"+name, l.files[name])
+		f, err := parser.ParseFile("schema/"+name, files[name])
 		if err == nil {
 			err = inst.AddSyntax(f)
 		}
 		if err != nil {
 			// Tested: the embedded files parse (schema tests).
-			return l.ctx.CompileString(fmt.Sprintf("error(%q)", "embedded schema: "+err.Error()))
+			return ctx.CompileString(fmt.Sprintf("error(%q)", "schema: "+err.Error()))
 		}
 	}
-	return l.ctx.BuildInstance(inst)
+	return ctx.BuildInstance(inst)
 }
 
 // Context is the CUE context of the loader's own values: the schema and
@@ -209,22 +217,40 @@ func (l *Loader) Load(paths []string) (*Result, error) {
 	var inputErrs InputErrors
 	byName := map[string]*Host{}
 	l.loaded = map[string]bool{}
-	for _, p := range paths {
-		hosts, err := l.loadPath(p, res)
+	l.pkgs = nil
+	var hosts []*Host
+	record := func(hs []*Host, err error) error {
 		if err != nil {
 			var ie *InputError
 			var ies InputErrors
 			switch {
 			case errors.As(err, &ies):
 				inputErrs = append(inputErrs, ies...)
-				continue
+				return nil
 			case errors.As(err, &ie):
 				inputErrs = append(inputErrs, ie)
-				continue
+				return nil
 			}
+			return err
+		}
+		hosts = append(hosts, hs...)
+		return nil
+	}
+	for _, p := range paths {
+		if err := record(l.loadPath(p, res)); err != nil {
 			return nil, err
 		}
-		for _, h := range hosts {
+	}
+	// Packages are loaded once all paths are known: a directory and files
+	// of it may all be named, and only the hosts of the named files are
+	// evaluated unless the directory is.
+	for _, req := range l.mergedRequests() {
+		if err := record(l.loadPackage(req, res)); err != nil {
+			return nil, err
+		}
+	}
+	for _, h := range hosts {
+		{
 			if prev, dup := byName[h.Name]; dup {
 				res.Errors = errors.Append(res.Errors, errors.Newf(h.Pos, "host %s is declared twice: here and in %s", h.Name, RelPath(prev.Pos.Filename())))
 				continue
@@ -268,7 +294,7 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 		if f.PackageName() == "" {
 			return nil, &InputError{Path: p, Err: noPackageMsg("")}
 		}
-		return l.loadPackage(filepath.Dir(p), f.PackageName(), res)
+		return nil, l.requestPackage(filepath.Dir(p), f.PackageName(), p)
 	}
 	return l.loadDataFile(p, ext, res)
 }
@@ -300,11 +326,9 @@ func (l *Loader) loadDir(dir string, res *Result) ([]*Host, error) {
 	}
 	var errs InputErrors
 	if hasCUE {
-		hs, err := l.loadPackage(dir, "", res)
-		if err != nil {
+		if err := l.requestPackage(dir, "", ""); err != nil {
 			return nil, err
 		}
-		hosts = append(hosts, hs...)
 	}
 	for _, p := range data {
 		hs, err := l.loadDataFile(p, strings.ToLower(filepath.Ext(p)), res)
@@ -427,45 +451,98 @@ func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
 	}
 	idx := newFieldIndex()
 	idx.addStruct(st)
-	user := l.ctx.BuildExpr(expr)
 	h := &Host{
 		Name:   name,
 		Dir:    filepath.Dir(abs),
 		Pos:    start,
 		Fields: idx,
+		Depth:  1,
 	}
 	if fp := st.Pos(); fp.IsValid() {
 		h.Pos = fp
 	}
 	idx.Label, idx.Value = h.Pos, h.Pos
-	h.value = l.unifyHost(name, user)
+	// Evaluated by Result.Each, in chunks like a large package's hosts.
+	h.data = st
+	res.schema = l.files
 	return []*Host{h}, nil
 }
 
-// loadPackage loads the CUE package in dir (the one named pkgName, when not
-// empty) and returns each of its regular top-level fields as a host.
-func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) {
+// A pkgRequest is a CUE package some paths named: the whole of it (a
+// directory), or some of its files.
+type pkgRequest struct {
+	dir     string // as first named
+	absDir  string
+	pkgName string // "" for a directory: its files say
+	all     bool
+	files   map[string]bool // absolute paths of the .cue files named
+}
+
+// requestPackage notes that the package pkgName in dir is wanted: whole
+// (file empty) or for the hosts declared in file.
+func (l *Loader) requestPackage(dir, pkgName, file string) error {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, &InputError{Path: dir, Err: err.Error()}
+		return &InputError{Path: dir, Err: err.Error()}
 	}
 	if !utf8.ValidString(absDir) {
-		return nil, &InputError{Path: dir, Err: "the directory's path is not valid UTF-8, which CUE cannot load: rename it"}
+		return &InputError{Path: dir, Err: "the directory's path is not valid UTF-8, which CUE cannot load: rename it"}
 	}
-	asked := absDir + "\x00" + pkgName
-	if l.loaded[asked] {
-		return nil, nil
+	for _, r := range l.pkgs {
+		if r.absDir == absDir && r.pkgName == pkgName {
+			r.all = r.all || file == ""
+			if file != "" {
+				abs, _ := filepath.Abs(file)
+				r.files[abs] = true
+			}
+			return nil
+		}
 	}
-	l.loaded[asked] = true
-	pkgName, sources, err := readPackage(dir, absDir, pkgName)
+	r := &pkgRequest{dir: dir, absDir: absDir, pkgName: pkgName, all: file == "", files: map[string]bool{}}
+	if file != "" {
+		abs, _ := filepath.Abs(file)
+		r.files[abs] = true
+	}
+	l.pkgs = append(l.pkgs, r)
+	return nil
+}
+
+// mergedRequests resolves the package of each directory request and merges
+// the file requests of the same package into it.
+func (l *Loader) mergedRequests() []*pkgRequest {
+	var out []*pkgRequest
+	for _, r := range l.pkgs {
+		if r.pkgName == "" {
+			name, _, err := readPackage(r.dir, r.absDir, "")
+			if err == nil {
+				r.pkgName = name // errors are loadPackage's to report
+			}
+		}
+		merged := false
+		for _, o := range out {
+			if o.absDir == r.absDir && o.pkgName == r.pkgName && r.pkgName != "" {
+				o.all = o.all || r.all
+				for f := range r.files {
+					o.files[f] = true
+				}
+				merged = true
+			}
+		}
+		if !merged {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// loadPackage loads a requested CUE package and returns its regular
+// top-level fields as hosts: all of them, or those declared in the
+// requested files.
+func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
+	dir, absDir := req.dir, req.absDir
+	pkgName, sources, err := readPackage(dir, absDir, req.pkgName)
 	if err != nil {
 		return nil, err
-	}
-	if found := absDir + "\x00" + pkgName; found != asked {
-		if l.loaded[found] {
-			return nil, nil // named once as a directory and once as a file
-		}
-		l.loaded[found] = true
 	}
 	cfg, warn, err := l.config(absDir)
 	if err != nil {
@@ -523,12 +600,17 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		return h
 	}
 
-	if names, ok := staticHosts(inst.Files); ok && len(names) > chunkSize {
-		// Many hosts, all known from the syntax: evaluate them later, in
-		// chunks, each in a context of its own (Result.Each).
+	selected := selectedHosts(req, inst.Files)
+	if names, ok := staticHosts(inst.Files); ok && (len(names) > chunkSize || selected != nil) {
+		// Hosts all known from the syntax: evaluate them later, in chunks,
+		// each in a context of its own with the other hosts left out
+		// (Result.Each), and only those asked for.
 		lp := newLazyPackage(inst, names, sources)
 		var hosts []*Host
 		for _, name := range names {
+			if selected != nil && !selected[name] {
+				continue
+			}
 			h := newHost(name)
 			h.lazy = lp
 			hosts = append(hosts, h)
@@ -550,6 +632,32 @@ func (l *Loader) loadPackage(dir, pkgName string, res *Result) ([]*Host, error) 
 		hosts = append(hosts, h)
 	}
 	return hosts, nil
+}
+
+// selectedHosts is the set of hosts declared in the files req names, or
+// nil for all hosts: when req names the directory, or a named file makes
+// hosts in ways its syntax does not show (a comprehension, an embedding).
+func selectedHosts(req *pkgRequest, files []*ast.File) map[string]bool {
+	if req.all {
+		return nil
+	}
+	sel := map[string]bool{}
+	for _, f := range files {
+		if !req.files[f.Filename] {
+			continue
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.Field:
+				if name, ok := hostLabel(d); ok {
+					sel[name] = true
+				}
+			case *ast.Comprehension, *ast.EmbedDecl:
+				return nil
+			}
+		}
+	}
+	return sel
 }
 
 func sortHosts(hosts []*Host) {
@@ -720,12 +828,6 @@ func isSchemaModule(root string) bool {
 	return err == nil && bytes.Contains(data, []byte(`module: "axc.dev/axc`))
 }
 
-// unifyHost unifies an author's host with #Host, its hostname defaulting
-// to name.
-func (l *Loader) unifyHost(name string, user cue.Value) cue.Value {
-	named := l.ctx.CompileString(fmt.Sprintf("#Host & {hostname: *%q | _}", name), cue.Scope(l.Schema()))
-	return named.Unify(user)
-}
 
 // fileExpr is the value of a YAML file: its one embedded value, or its
 // fields.

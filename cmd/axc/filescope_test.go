@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"axc.dev/axc/cmd/axc/cmd"
+)
+
+// Vetting some files of a package reports exactly what vetting the whole
+// package reports for the hosts declared in those files: also when a host
+// is split across files, or uses values declared in other files, and
+// whether the package is small (evaluated whole) or large (in chunks).
+func TestFileScopedVetMatchesWhole(t *testing.T) {
+	for _, n := range []int{12, 130} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "hosts")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			files := map[string]*strings.Builder{}
+			add := func(file, text string) {
+				if files[file] == nil {
+					files[file] = &strings.Builder{}
+					files[file].WriteString("package hosts\n\n")
+				}
+				files[file].WriteString(text)
+			}
+			add("shared.cue", "_tz: extraConfig: axios: system: timeZone: \"UTC\"\n#Laptop: {formFactor: \"laptop\", hardware: isLaptop: true}\n")
+			for i := range n {
+				file := fmt.Sprintf("f%d.cue", i%5)
+				name := fmt.Sprintf("h%03d", i)
+				switch i % 6 {
+				case 0:
+					add(file, name+": _tz & {hardware: cpu: \"arm\"}\n")
+				case 1:
+					add(file, name+": _tz & #Laptop & {homeProfle: \"laptop\"}\n")
+				case 2:
+					// Split across two files: both parts are vetted.
+					add(file, name+": _tz & {modules: gaming: true}\n")
+					add("split.cue", name+": hardware: vendor: \"system76\"\n")
+				case 3:
+					add(file, name+": {hardwre: {}}\n")
+				default:
+					add(file, name+": _tz\n")
+				}
+			}
+			for name, b := range files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			whole := vetJSON(t, dir)
+			for _, f := range []string{"f0.cue", "f3.cue", "split.cue", "shared.cue"} {
+				path := filepath.Join(dir, f)
+				declared := declaredHosts(t, path)
+				var want []string
+				for _, d := range whole {
+					if declared[d.Host] {
+						want = append(want, d.String())
+					}
+				}
+				var got []string
+				for _, d := range vetJSON(t, path) {
+					got = append(got, d.String())
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("vet %s:\n%s\nwant (whole package, its hosts):\n%s", f, strings.Join(got, "\n"), strings.Join(want, "\n"))
+				}
+				if f != "shared.cue" && len(want) == 0 {
+					t.Errorf("vet %s: no findings to compare: the test proves nothing", f)
+				}
+			}
+		})
+	}
+}
+
+type diag struct {
+	File, Host, Path, Message string
+	Line, Column              int
+}
+
+func (d diag) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s: %s", filepath.Base(d.File), d.Line, d.Column, d.Path, d.Message)
+}
+
+func vetJSON(t *testing.T, path string) []diag {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := cmd.Run([]string{"vet", "--format", "json", path}, &stdout, &stderr); code > 1 {
+		t.Fatalf("vet %s: exit %d: %s", path, code, stderr.String())
+	}
+	var ds []diag
+	if err := json.Unmarshal(stdout.Bytes(), &ds); err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+var topLabel = regexp.MustCompile(`(?m)^(h[0-9]+):`)
+
+func declaredHosts(t *testing.T, file string) map[string]bool {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]bool{}
+	for _, sub := range topLabel.FindAllStringSubmatch(string(data), -1) {
+		m[sub[1]] = true
+	}
+	return m
+}
