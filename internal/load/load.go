@@ -108,9 +108,9 @@ type Loader struct {
 	// twice is read once.
 	loaded map[string]bool
 	// pkgs are the CUE packages the paths of this Load name.
-	pkgs []*pkgRequest
-	files  map[string][]byte // schema files by base name
-	fsys   fs.FS             // where files came from
+	pkgs  []*pkgRequest
+	files map[string][]byte // schema files by base name
+	fsys  fs.FS             // where files came from
 	// contract is read from the schema's attributes.
 	contract *schema.Contract
 }
@@ -827,7 +827,6 @@ func isSchemaModule(root string) bool {
 	data, err := os.ReadFile(filepath.Join(root, "cue.mod", "module.cue"))
 	return err == nil && bytes.Contains(data, []byte(`module: "axc.dev/axc`))
 }
-
 
 // fileExpr is the value of a YAML file: its one embedded value, or its
 // fields.
