@@ -1,49 +1,38 @@
 package compile
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
-	"os/exec"
 	"strings"
+
+	"axc.dev/axc/internal/nix/syntax"
 )
 
-// CheckRaw says why a {$nix: "…"} text cannot be written into a host file,
-// or returns nil.
+// RawScope are the variables a {$nix: "…"} text may use besides Nix's
+// builtins: the arguments of the host file it is written into.
+var RawScope = []string{"lib", "userModulePath"}
+
+// CheckRaw says why a {$nix: "…"} text cannot be written into a host file
+// as it stands, or returns nil: it must be exactly one complete Nix
+// expression on its own (no comment or string left open, nothing after it),
+// and use no variable the host file does not define. Nix is not needed.
 func CheckRaw(text string) error {
 	if strings.TrimSpace(text) == "" {
-		return fmt.Errorf("raw Nix is empty")
+		return fmt.Errorf("raw Nix is empty: write a Nix expression, e.g. {$nix: \"lib.mkForce false\"}")
 	}
-	if strings.IndexByte(text, 0) >= 0 {
-		return fmt.Errorf("raw Nix holds a NUL byte")
-	}
-	bin, err := exec.LookPath("nix-instantiate")
-	if err != nil {
+	err := syntax.CheckRaw(text, RawScope)
+	if err == nil {
 		return nil
 	}
-	if err := parseNix(bin, rawScope+"(\n"+text+"\n)"); err != nil {
-		return fmt.Errorf("raw Nix does not parse: %v", err)
+	var se *syntax.Error
+	if !errors.As(err, &se) {
+		return fmt.Errorf("raw Nix: %v", err)
 	}
-	return nil
-}
-
-// rawScope gives raw values the scope they have in a host file, so that the
-// parser also rejects a variable the file does not define (pkgs, config).
-const rawScope = "{ lib, userModulePath, ... }:\n"
-
-func parseNix(bin, expr string) error {
-	cmd := exec.Command(bin, "--parse", "-E", expr)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		msg = strings.TrimPrefix(msg, "error: ")
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i]
-		}
-		if msg == "" {
-			msg = err.Error()
-		}
-		return fmt.Errorf("%s", msg)
+	msg := fmt.Sprintf("raw Nix, line %d column %d: %s", se.Line, se.Col, se.Msg)
+	if strings.HasPrefix(se.Msg, "undefined variable") {
+		// In the axios release checked, extraConfig is option definitions,
+		// not a module: pkgs and config exist only in a module file.
+		msg += fmt.Sprintf(" (a host file has only %s and Nix's builtins in scope: code that needs pkgs or config belongs in a NixOS module, such as the user module userModulePath names)", strings.Join(RawScope, ", "))
 	}
-	return nil
+	return errors.New(msg)
 }

@@ -3,7 +3,7 @@
 //
 // The printer guarantees that data values (Null, Bool, Int, Float, String,
 // List, Attrs) evaluate in Nix to exactly the Go value they were built from,
-// and that no string or key can turn into Nix code. Print reports values Nix
+// and that no string or key can turn into Nix code. Format reports values Nix
 // cannot represent (NaN, ±Inf, strings containing NUL) as errors instead of
 // emitting something that means a different value.
 //
@@ -31,7 +31,7 @@ type Float float64
 // String is a Nix string. Multi-line strings print as indented strings
 // (between two single quotes) when that form evaluates back to exactly the
 // same string, otherwise as "..." strings with \n escapes.
-// Strings containing NUL bytes cannot be represented and make Print fail.
+// Strings containing NUL bytes cannot be represented and make Format fail.
 type String string
 
 // Path is a Nix path literal such as ./hosts/desktop.nix, ../x.nix or
@@ -40,13 +40,16 @@ type String string
 type Path string
 
 // Raw is verbatim Nix expression text, an escape hatch for things like
-// `lib.mkForce false`. It is parenthesised where precedence requires it,
-// unless it is a single simple token (identifier path, number or path).
-// Lines after the first are re-indented to the current level, which keeps
-// indented strings inside it intact as long as they start with a line break;
-// a multi-line "..." string inside Raw would get the indentation inserted.
-// Surrounding whitespace is trimmed, and a last line containing # is ended
-// with a line break in case it is a comment that would swallow a `;`.
+// `lib.mkForce false`. It must be exactly one complete expression on its
+// own (syntax.ParseRaw), otherwise Format fails; which variables it uses is
+// the caller's business. It is printed so that it evaluates exactly as it
+// does alone, wherever it is placed: parenthesised where the grammar needs
+// it (not for an identifier, selection, literal, list or set in a list),
+// with a line break after a final line comment, and with lines that start
+// inside a string literal written verbatim, without the indentation of the
+// surrounding code (indented strings whose opening quotes end their line
+// are indented with it, which leaves their value unchanged). Surrounding whitespace is
+// trimmed.
 type Raw string
 
 // List is a Nix list.

@@ -1,25 +1,16 @@
 package nix
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 )
 
-// Print writes e followed by a newline.
-func Print(w io.Writer, e Expr) error {
-	b, err := Format(e)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}
+// Printing of expressions: each node renders to a doc (layout.go), with the
+// parentheses its position needs. Raw code is handled in raw.go, quoting of
+// strings, names and numbers in quote.go.
 
 // Format returns the printed form of e, followed by a newline.
 func Format(e Expr) ([]byte, error) {
@@ -30,173 +21,9 @@ func Format(e Expr) ([]byte, error) {
 	return d.bytes(), nil
 }
 
-// QuoteKey returns k unchanged if it can be written bare as an attribute
-// name, and as a quoted string otherwise. Keywords are always quoted, even
-// `or`, which Nix 2.8 accepts bare in some positions but not in others.
-func QuoteKey(k string) string {
-	if isIdent(k) {
-		return k
-	}
-	return QuoteString(k)
-}
-
-// QuoteString returns s as a Nix "..." string literal. Nix cannot represent
-// NUL bytes (it truncates the string there); QuoteString does not check for
-// them, Print does.
-func QuoteString(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			// Nix turns a literal CR inside "..." into a newline.
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '$':
-			if i+1 < len(s) && s[i+1] == '{' {
-				b.WriteString(`\$`)
-			} else {
-				b.WriteByte('$')
-			}
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-const (
-	indentUnit = "  "
-	// inlineListMax bounds the element width of a one-element list printed
-	// as `[ x ]`.
-	inlineListMax = 60
-	// minNormal is the smallest normal float64. Nix 2.8 rejects literals of
-	// subnormal values ("invalid float"), so those print as a product.
-	minNormal = 0x1p-1022
-)
-
-var keywords = map[string]bool{
-	"if": true, "then": true, "else": true, "assert": true, "with": true,
-	"let": true, "in": true, "rec": true, "inherit": true, "or": true,
-}
-
-var (
-	identRe = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_'-]*$`)
-	pathRe  = regexp.MustCompile(`^(\.\.?)?(/[a-zA-Z0-9._+-]+)+$`)
-	numRe   = regexp.MustCompile(`^[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?$`)
-)
-
-func isIdent(s string) bool { return identRe.MatchString(s) && !keywords[s] }
-
-// isIdentPath reports whether s is a dotted path of identifiers (a.b.c).
-func isIdentPath(s string) bool {
-	for _, seg := range strings.Split(s, ".") {
-		if !isIdent(seg) {
-			return false
-		}
-	}
-	return true
-}
-
-// line is one output line; ind is relative to the line the enclosing
-// doc starts on.
-type line struct {
-	ind  int
-	text string
-}
-
-// doc is a rendered expression. Its first line continues wherever the doc
-// is placed; later lines are indented relative to that line.
-type doc struct {
-	lines []line
-	// hang marks a multi-line doc whose first line opens a block closed on
-	// its last line (braces, brackets, indented string quotes, parentheses),
-	// so it can stay on the line of `key =`, a function or an operator.
-	hang bool
-}
-
-func text(s string) doc { return doc{lines: []line{{0, s}}} }
-
-func (d doc) multi() bool { return len(d.lines) > 1 }
-
-// join continues a's last line with sep and b.
-func join(a doc, sep string, b doc) doc {
-	lines := make([]line, 0, len(a.lines)+len(b.lines))
-	lines = append(lines, a.lines...)
-	last := len(lines) - 1
-	lines[last].text += sep + b.lines[0].text
-	base := lines[last].ind
-	for _, l := range b.lines[1:] {
-		lines = append(lines, line{base + l.ind, l.text})
-	}
-	return doc{lines: lines}
-}
-
-// below puts b on new lines after a, indented by shift.
-func below(a, b doc, shift int) doc {
-	lines := make([]line, 0, len(a.lines)+len(b.lines))
-	lines = append(lines, a.lines...)
-	for _, l := range b.lines {
-		lines = append(lines, line{l.ind + shift, l.text})
-	}
-	return doc{lines: lines}
-}
-
-// block puts items one per line, indented, between open and close.
-func block(open string, items []doc, close string) doc {
-	lines := []line{{0, open}}
-	for _, it := range items {
-		for _, l := range it.lines {
-			lines = append(lines, line{l.ind + 1, l.text})
-		}
-	}
-	lines = append(lines, line{0, close})
-	return doc{lines: lines, hang: true}
-}
-
-func (d doc) suffix(s string) doc {
-	out := join(d, s, text(""))
-	out.hang = d.hang
-	return out
-}
-
-func (d doc) bytes() []byte {
-	var b bytes.Buffer
-	for _, l := range d.lines {
-		// Empty lines get no indentation: no trailing spaces, and inside
-		// indented strings they take no part in indentation stripping.
-		if l.text != "" {
-			b.WriteString(strings.Repeat(indentUnit, l.ind))
-			b.WriteString(l.text)
-		}
-		b.WriteByte('\n')
-	}
-	return b.Bytes()
-}
-
-func paren(d doc) doc {
-	switch {
-	case !d.multi():
-		return text("(" + d.lines[0].text + ")")
-	case d.hang:
-		out := join(text("("), "", d).suffix(")")
-		out.hang = true
-		return out
-	default:
-		out := below(text("("), d, 1)
-		out = below(out, text(")"), 0)
-		out.hang = true
-		return out
-	}
-}
+// inlineListMax bounds the element width of a one-element list printed as
+// `[ x ]`.
+const inlineListMax = 60
 
 // ctx is the syntactic position of an operand, which decides parentheses.
 type ctx int
@@ -220,29 +47,25 @@ func isAtom(e Expr) bool {
 	case Float:
 		// Negative zero and subnormals print already parenthesised.
 		return !(e < 0 && -e >= minNormal)
-	case Raw:
-		return rawAtom(string(e))
 	}
 	return false
 }
 
-func rawAtom(s string) bool {
-	return isIdentPath(s) || numRe.MatchString(s) || pathRe.MatchString(s)
-}
-
 // needsParens reports whether e must be parenthesised in position c.
 func needsParens(e Expr, c ctx) bool {
+	if r, ok := e.(Raw); ok {
+		top := rawTop(r)
+		return top == nil || rawNeedsParens(top, c)
+	}
 	switch c {
 	case ctxFunc, ctxSelect:
-		switch e := e.(type) {
+		switch e.(type) {
 		case Ident, Select:
 			return false
 		case Apply:
 			return c == ctxSelect
 		case Attrs:
 			return c == ctxFunc
-		case Raw:
-			return !isIdentPath(string(e))
 		}
 		return true
 	}
@@ -297,7 +120,7 @@ func expr(e Expr) (doc, error) {
 		}
 		return text(string(e)), nil
 	case Raw:
-		return raw(string(e))
+		return raw(e)
 	case List:
 		return list(e)
 	case Attrs:
@@ -312,146 +135,6 @@ func expr(e Expr) (doc, error) {
 		return binOp(e)
 	}
 	return doc{}, fmt.Errorf("unknown expression type %T", e)
-}
-
-func floatLit(f float64) (string, error) {
-	switch {
-	case math.IsNaN(f) || math.IsInf(f, 0):
-		return "", fmt.Errorf("float %v cannot be represented in Nix", f)
-	case f == 0:
-		if math.Signbit(f) {
-			// -0.0 would evaluate as 0 - 0.0 = +0.0.
-			return "(-1 * 0.0)", nil
-		}
-		return "0.0", nil
-	case math.Abs(f) < minNormal:
-		// Both factors are normal and the product is representable, so
-		// the multiplication is exact.
-		return "(" + floatDigits(f*0x1p64) + " * " + floatDigits(0x1p-64) + ")", nil
-	}
-	return floatDigits(f), nil
-}
-
-// floatDigits formats f with the shortest digits that parse back to f, and
-// always with a decimal point because Nix reads "1e21" as 1 applied to e21.
-func floatDigits(f float64) string {
-	if a := math.Abs(f); a >= 1e-6 && a < 1e21 {
-		s := strconv.FormatFloat(f, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'e', -1, 64)
-	if m, exp, _ := strings.Cut(s, "e"); !strings.Contains(m, ".") {
-		s = m + ".0e" + exp
-	}
-	return s
-}
-
-func str(s string) (doc, error) {
-	if strings.IndexByte(s, 0) >= 0 {
-		return doc{}, fmt.Errorf("string %q contains a NUL byte, which Nix cannot represent", s)
-	}
-	if d, ok := indented(s); ok {
-		return d, nil
-	}
-	return text(QuoteString(s)), nil
-}
-
-// indented renders s as an indented string if that form evaluates back to
-// s exactly. Nix strips the smallest indentation of the lines with content,
-// so s needs a content line without leading spaces; and a final newline
-// keeps the closing quotes on their own line, whose indentation Nix drops.
-func indented(s string) (doc, bool) {
-	if !strings.HasSuffix(s, "\n") {
-		return doc{}, false
-	}
-	ls := strings.Split(s[:len(s)-1], "\n")
-	flush := false
-	for _, l := range ls {
-		if t := strings.TrimLeft(l, " "); t != "" && len(t) == len(l) {
-			flush = true
-			break
-		}
-	}
-	if !flush {
-		return doc{}, false
-	}
-	items := make([]doc, len(ls))
-	for i, l := range ls {
-		items[i] = text(escapeIndented(l))
-	}
-	return block("''", items, "''"), true
-}
-
-func escapeIndented(l string) string {
-	var b strings.Builder
-	for i := 0; i < len(l); {
-		switch {
-		case l[i] == '\'':
-			j := i
-			for j < len(l) && l[j] == '\'' {
-				j++
-			}
-			b.WriteString(strings.Repeat("'''", (j-i)/2))
-			if (j-i)%2 == 1 {
-				// A lone quote followed by an escape starting with ''
-				// would lex as ''' together with it.
-				if j < len(l) && (l[j] == '\r' || strings.HasPrefix(l[j:], "${")) {
-					b.WriteString(`''\'`)
-				} else {
-					b.WriteByte('\'')
-				}
-			}
-			i = j
-		case strings.HasPrefix(l[i:], "${"):
-			b.WriteString("''${")
-			i += 2
-		case l[i] == '\r':
-			b.WriteString(`''\r`)
-			i++
-		default:
-			b.WriteByte(l[i])
-			i++
-		}
-	}
-	return b.String()
-}
-
-func raw(r string) (doc, error) {
-	s := strings.Trim(r, " \t\r\n")
-	if s == "" {
-		return doc{}, errors.New("empty Raw expression")
-	}
-	if strings.IndexByte(s, 0) >= 0 {
-		return doc{}, fmt.Errorf("Raw expression %q contains a NUL byte", r)
-	}
-	parts := strings.Split(s, "\n")
-	var d doc
-	for _, p := range parts {
-		d.lines = append(d.lines, line{0, p})
-	}
-	// A trailing line comment would swallow whatever follows (`;`, `)`).
-	if strings.Contains(parts[len(parts)-1], "#") {
-		d.lines = append(d.lines, line{0, ""})
-	}
-	d.hang = d.multi()
-	return d, nil
-}
-
-func key(path []string) (string, error) {
-	if len(path) == 0 {
-		return "", errors.New("empty attribute path")
-	}
-	ks := make([]string, len(path))
-	for i, k := range path {
-		if strings.IndexByte(k, 0) >= 0 {
-			return "", fmt.Errorf("attribute name %q contains a NUL byte", k)
-		}
-		ks[i] = QuoteKey(k)
-	}
-	return strings.Join(ks, "."), nil
 }
 
 func list(l List) (doc, error) {
@@ -477,7 +160,8 @@ func inlineElem(e Expr) bool {
 	case Null, Bool, Int, Float, String, Path, Ident, Select:
 		return true
 	case Raw:
-		return rawAtom(string(e))
+		top := rawTop(e)
+		return top != nil && rawInline(top)
 	}
 	return false
 }
@@ -588,12 +272,14 @@ const (
 	rightAssoc
 )
 
-// binOps holds Nix operator precedence (higher binds tighter) and
-// associativity, from the grammar in Nix's parser.y.
-var binOps = map[string]struct {
+type binOpInfo struct {
 	prec  int
 	assoc assoc
-}{
+}
+
+// binOps holds Nix operator precedence (higher binds tighter) and
+// associativity, from the grammar in Nix's parser.y.
+var binOps = map[string]binOpInfo{
 	"->": {1, rightAssoc},
 	"||": {2, leftAssoc},
 	"&&": {3, leftAssoc},
@@ -622,6 +308,9 @@ func binOp(b BinOp) (doc, error) {
 			p = c.prec < op.prec || c.prec == op.prec && op.assoc != a
 		case Apply:
 			p = false
+		case Raw:
+			top := rawTop(e)
+			p = top == nil || rawOperandParens(top, op, a)
 		default:
 			p = !isAtom(e)
 		}

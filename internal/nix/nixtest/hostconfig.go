@@ -48,7 +48,7 @@ func compare(ctx context.Context, want, got any, baseDir, at string) string {
 	switch w := want.(type) {
 	case map[string]any:
 		if raw, ok := w["$nix"].(string); ok && len(w) == 1 {
-			rawWant, err := Eval(ctx, Prelude+"conv ("+raw+")", baseDir)
+			rawWant, err := Eval(ctx, Prelude+"conv (\n"+raw+"\n)", baseDir) // a trailing comment must not swallow the )
 			if err != nil {
 				return fmt.Sprintf("%s: raw %q: %v", at, raw, err)
 			}
