@@ -22,11 +22,20 @@ func CheckRaw(text string) error {
 	}
 	err := syntax.CheckRaw(text, RawScope)
 	if err == nil {
+		err = callsLiteral(text)
+	}
+	if err == nil {
 		return nil
 	}
 	var se *syntax.Error
 	if !errors.As(err, &se) {
 		return fmt.Errorf("raw Nix: %v", err)
+	}
+	switch rest := text[min(se.Offset, len(text)):]; {
+	case strings.HasPrefix(rest, "/*"):
+		se.Msg = "a /* comment is not closed (each raw text must be complete on its own)"
+	case strings.HasPrefix(rest, "*/"):
+		se.Msg = "*/ closes no comment (each raw text must be complete on its own)"
 	}
 	msg := fmt.Sprintf("raw Nix, line %d column %d: %s", se.Line, se.Col, se.Msg)
 	if strings.HasPrefix(se.Msg, "undefined variable") {
@@ -35,4 +44,48 @@ func CheckRaw(text string) error {
 		msg += fmt.Sprintf(" (a host file has only %s and Nix's builtins in scope: code that needs pkgs or config belongs in a NixOS module, such as the user module userModulePath names)", strings.Join(RawScope, ", "))
 	}
 	return errors.New(msg)
+}
+
+// callsLiteral refuses text that applies a literal as a function, which
+// Nix accepts as syntax and refuses to evaluate: "05.5" reads as 5 applied
+// to 0.5, and in a list would silently become two items.
+func callsLiteral(text string) error {
+	f, err := syntax.ParseRaw(text)
+	if err != nil {
+		return err
+	}
+	var found error
+	syntax.Inspect(f.Expr, func(n syntax.Node) bool {
+		a, ok := n.(*syntax.Apply)
+		if !ok || found != nil {
+			return found == nil
+		}
+		fn := a.Func
+		for {
+			p, ok := fn.(*syntax.Paren)
+			if !ok {
+				break
+			}
+			fn = p.X
+		}
+		var what string
+		switch fn.(type) {
+		case *syntax.Int, *syntax.Float:
+			what = "a number"
+		case *syntax.String:
+			what = "a string"
+		case *syntax.Path, *syntax.SearchPath:
+			what = "a path"
+		case *syntax.URI:
+			what = "a URI"
+		case *syntax.List:
+			what = "a list"
+		default:
+			return true
+		}
+		p := fn.Pos()
+		found = &syntax.Error{Line: p.Line, Col: p.Col, Offset: p.Offset, Msg: fmt.Sprintf("%s is applied as a function, which Nix cannot evaluate (%q reads as a call)", what, text[p.Offset:a.End().Offset])}
+		return false
+	})
+	return found
 }
