@@ -44,40 +44,74 @@ type Problem struct {
 	Msg  string
 }
 
-// Check validates every host on its own, concretely, and returns the
-// diagnostics sorted by file, line and column, without duplicates. stage,
-// when not nil, is called for every host that has no error, while its value
-// is evaluated (see load.Result.Each): its problems are findings too, so
-// that vet reports whatever build would refuse.
-func Check(l *load.Loader, res *load.Result, stage func(i int, h *load.Host, v cue.Value) []Problem) []Diagnostic {
-	var out []Diagnostic
+// A Checker vets the hosts of one Load in the pass the caller drives over
+// them (load.Result.Each): Host vets one host, Add places another stage's
+// problems at it, Diagnostics gives them all in the author's terms.
+type Checker struct {
+	l       *load.Loader
+	res     *load.Result
+	out     []Diagnostic
+	badName map[*load.Host]bool
+	perHost [][]finding
+}
+
+// NewChecker starts vetting res: problems of the input as a whole and of
+// host names are known at once.
+func NewChecker(l *load.Loader, res *load.Result) *Checker {
+	c := &Checker{l: l, res: res, perHost: make([][]finding, len(res.Hosts))}
 	for _, e := range errors.Errors(res.Errors) {
-		out = append(out, inputDiagnostic(e))
+		c.out = append(c.out, inputDiagnostic(e))
 	}
 	for _, w := range res.Warnings {
 		msg := w.Msg
 		if w.Path != "" {
 			msg = load.RelPath(w.Path) + " " + msg
 		}
-		out = append(out, At(w.Pos, "", "", msg, Warning))
+		c.out = append(c.out, At(w.Pos, "", "", msg, Warning))
 	}
-	names, badName := hostNames(res.Hosts)
-	out = append(out, names...)
-	perHost := make([][]finding, len(res.Hosts))
+	var names []Diagnostic
+	names, c.badName = hostNames(res.Hosts)
+	c.out = append(c.out, names...)
+	return c
+}
+
+// Host vets host i, whose value is v, and reports whether a later stage
+// should look at it (it has no error). Hosts may be vetted concurrently.
+func (c *Checker) Host(i int, h *load.Host, v cue.Value) (ok bool) {
+	fs := hostFindings(h, v, c.l.Contract())
+	if c.badName[h] {
+		// Its hostname defaulted to the bad name and was rejected with
+		// it: said once, by NewChecker.
+		fs = slices.DeleteFunc(fs, func(f finding) bool { return len(f.path) == 1 && f.path[0] == "hostname" })
+	}
+	c.perHost[i] = fs
+	return !hasError(fs) && !c.badName[h]
+}
+
+// Add records problems a later stage found in host i.
+func (c *Checker) Add(i int, ps ...Problem) {
+	for _, p := range ps {
+		c.perHost[i] = append(c.perHost[i], finding{path: p.Path, msg: p.Msg, sev: Error})
+	}
+}
+
+// Check vets every host of res in a pass of its own; stage, when not nil,
+// is called for every host without error, while its value is evaluated.
+func Check(l *load.Loader, res *load.Result, stage func(i int, h *load.Host, v cue.Value) []Problem) []Diagnostic {
+	c := NewChecker(l, res)
 	res.Each(func(i int, h *load.Host, v cue.Value) {
-		fs := hostFindings(h, v, l.Contract())
-		if badName[h] {
-			// Its hostname defaulted to the bad name and was rejected
-			// with it: said once, above.
-			fs = slices.DeleteFunc(fs, func(f finding) bool { return len(f.path) == 1 && f.path[0] == "hostname" })
+		if c.Host(i, h, v) && stage != nil {
+			c.Add(i, stage(i, h, v)...)
 		}
-		if stage != nil && !hasError(fs) && !badName[h] {
-			for _, p := range stage(i, h, v) {
-				fs = append(fs, finding{path: p.Path, msg: p.Msg, sev: Error})
-			}
-		}
-		perHost[i] = fs
 	})
+	return c.Diagnostics()
+}
+
+// Diagnostics are the findings of every host, placed in the author's files,
+// sorted by file, line and column, without duplicates. Call it after the
+// pass, in one goroutine.
+func (c *Checker) Diagnostics() []Diagnostic {
+	l, res, out, perHost := c.l, c.res, c.out, c.perHost
 	// Suggestions use the loader's own context: after Each, in this goroutine.
 	var s *suggester
 	for i, h := range res.Hosts {

@@ -63,21 +63,27 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 		return nil, nil, ioError(err)
 	}
 	comp.CheckOnly = outDir == ""
+	// One pass over the hosts, while each is evaluated: vet it, and compile
+	// the hosts without error (their problems are findings too).
 	data := make([][]byte, len(res.Hosts))
-	ds := vet.Check(l, res, func(i int, h *load.Host, v cue.Value) []vet.Problem {
+	chk := vet.NewChecker(l, res)
+	res.Each(func(i int, h *load.Host, v cue.Value) {
+		if !chk.Host(i, h, v) {
+			return
+		}
 		out, problems, err := comp.Host(h, v, sourceName(outDir, h.Pos.Filename()))
 		if err != nil {
 			// A bug (the printer refused a value compile made): say so at
 			// the host rather than write a broken file.
-			return []vet.Problem{{Msg: "internal error: " + err.Error()}}
+			chk.Add(i, vet.Problem{Msg: "internal error: " + err.Error()})
+			return
 		}
 		data[i] = out
-		ps := make([]vet.Problem, len(problems))
-		for j, p := range problems {
-			ps[j] = vet.Problem{Path: p.Path, Msg: p.Msg}
+		for _, p := range problems {
+			chk.Add(i, vet.Problem{Path: p.Path, Msg: p.Msg})
 		}
-		return ps
 	})
+	ds := chk.Diagnostics()
 	out := &compiled{files: map[string][]byte{}}
 	for i, h := range res.Hosts {
 		out.files[compile.HostFile(h.Name)] = data[i]
