@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/literal"
@@ -46,8 +47,18 @@ type Section struct {
 // HostFile is the schema file that holds #Host.
 const HostFile = "host.cue"
 
+// embeddedContract is the built-in schema's contract, read once a process.
+var embeddedContract = sync.OnceValues(func() (*Contract, error) { return readContract(Files) })
+
 // ReadContract reads the contract from the schema in fsys.
 func ReadContract(fsys fs.FS) (*Contract, error) {
+	if fsys == fs.FS(Files) {
+		return embeddedContract()
+	}
+	return readContract(fsys)
+}
+
+func readContract(fsys fs.FS) (*Contract, error) {
 	src, err := fs.ReadFile(fsys, HostFile)
 	if err != nil {
 		return nil, err
