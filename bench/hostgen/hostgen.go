@@ -75,7 +75,7 @@ func writeReferenced(dir string, n int) error {
 		case 0:
 			p = filepath.Join(dir, "disks", fmt.Sprintf("desktop-%04d.nix", i))
 		case 1:
-			p = filepath.Join(dir, "secrets", fmt.Sprintf("laptop-%04d", i), "README")
+			p = filepath.Join(dir, "age", fmt.Sprintf("laptop-%04d", i), "README")
 		default:
 			continue
 		}
@@ -150,7 +150,7 @@ func Host(i int) string {
 		secrets:     true
 	}
 	homeProfile: "laptop"
-	secrets: secretsDir: "./secrets/%s"
+	secrets: secretsDir: "./age/%s"
 	extraConfig: {
 		axios: system: {
 			timeZone: %q
