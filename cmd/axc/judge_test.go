@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -56,17 +55,7 @@ func TestGoldensJudgeTheSchema(t *testing.T) {
 
 func copySchema(t *testing.T) string {
 	dir := t.TempDir()
-	err := fs.WalkDir(schema.Files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(schema.Files, p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, p), data, 0o644)
-	})
-	if err != nil {
+	if err := writeSchema(dir); err != nil {
 		t.Fatal(err)
 	}
 	return dir

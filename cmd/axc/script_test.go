@@ -93,9 +93,19 @@ func vendorSchema(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: vendorschema")
 	}
-	dir := ts.MkAbs(filepath.Join("cue.mod", "pkg", filepath.FromSlash(schema.ImportPath)))
-	ts.Check(os.MkdirAll(dir, 0o755))
-	err := fs.WalkDir(schema.Files, ".", func(p string, d fs.DirEntry, err error) error {
+	ts.Check(writeSchema(ts.MkAbs(filepath.Join("cue.mod", "pkg", filepath.FromSlash(schema.ImportPath)))))
+	mod := ts.MkAbs(filepath.Join("cue.mod", "module.cue"))
+	if _, err := os.Stat(mod); os.IsNotExist(err) {
+		ts.Check(os.WriteFile(mod, []byte("module: \"example.com/flake@v0\"\nlanguage: version: \"v0.17.0\"\n"), 0o644))
+	}
+}
+
+// writeSchema writes the embedded schema's files into dir.
+func writeSchema(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return fs.WalkDir(schema.Files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -105,11 +115,6 @@ func vendorSchema(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		return os.WriteFile(filepath.Join(dir, p), data, 0o644)
 	})
-	ts.Check(err)
-	mod := ts.MkAbs(filepath.Join("cue.mod", "module.cue"))
-	if _, err := os.Stat(mod); os.IsNotExist(err) {
-		ts.Check(os.WriteFile(mod, []byte("module: \"example.com/flake@v0\"\nlanguage: version: \"v0.17.0\"\n"), 0o644))
-	}
 }
 
 // nixEqual checks, with real Nix, every host built from PATH... into DIR:
