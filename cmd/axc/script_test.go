@@ -152,7 +152,7 @@ func nixEqual(ts *testscript.TestScript, neg bool, args []string) {
 		dec.UseNumber()
 		var want any
 		ts.Check(dec.Decode(&want))
-		if diff := nixtest.CompareExport(ctx, want, got, h.Dir); diff != "" {
+		if diff := nixtest.CompareExport(ctx, want, got, h.Dir, filepath.Dir(file)); diff != "" {
 			ts.Fatalf("%s: Nix and cue export differ: %s", h.Name, diff)
 		}
 	}

@@ -224,7 +224,14 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 			return nil, err
 		}
 		for it.Next() {
-			name := it.Selector().Unquoted()
+			sel := it.Selector()
+			if sel.LabelType() != cue.StringLabel {
+				return st.problem(append(path, sel.String()), "%s is not an attribute name Nix can have", sel)
+			}
+			name := sel.Unquoted()
+			if strings.IndexByte(name, 0) >= 0 {
+				return st.problem(append(path, name), "an attribute name with a NUL byte cannot be written in Nix")
+			}
 			if name == rawField && len(attrs) == 0 {
 				if raw, err := it.Value().String(); err == nil && !it.Next() {
 					// The escape hatch {$nix: "expr"}: verbatim Nix.
@@ -277,8 +284,13 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 		return nix.Int(n.Int64()), nil
 	case cue.FloatKind:
 		f, err := v.Float64()
-		if err != nil || math.IsInf(f, 0) {
+		if math.IsInf(f, 0) || math.IsNaN(f) {
 			return st.problem(path, "%v is beyond what a Nix float (64 bits) can hold", v)
+		}
+		if err != nil && f == 0 {
+			// Rounding is what floats do (0.1); vanishing to 0 changes
+			// the value.
+			return st.problem(path, "%v is too close to 0 for a Nix float (64 bits): it would be 0", v)
 		}
 		return nix.Float(f), nil
 	case cue.BoolKind:
@@ -318,7 +330,9 @@ func (c *Compiler) rebase(st *hostState, p string, path []string) (nix.Expr, err
 	if !strings.HasPrefix(rel, "../") {
 		rel = "./" + rel
 	}
-	if !validPathLiteral(rel) {
+	if !validPathLiteral(rel) && !c.CheckOnly {
+		// Vet does not know the output directory: the path from it is
+		// build's to judge (the author's own path is the schema's).
 		return st.problem(path, "%s cannot be written as a Nix path literal from %s (%s): Nix path literals allow letters, digits and . _ + - only", p, filepath.Join(c.OutDir, "hosts"), rel)
 	}
 	return nix.Path(rel), nil

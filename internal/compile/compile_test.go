@@ -77,7 +77,7 @@ func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := decode(t, js)
-			if diff := nixtest.CompareExport(t.Context(), want, got, h.Dir); diff != "" {
+			if diff := nixtest.CompareExport(t.Context(), want, got, h.Dir, filepath.Dir(file)); diff != "" {
 				t.Errorf("%s/%s: Nix and cue export differ: %s\nfile:\n%s", in, h.Name, diff, data)
 			}
 		}

@@ -3,6 +3,7 @@ package load
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -93,10 +94,23 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 
 	work := make(chan chunk)
 	var wg sync.WaitGroup
+	// A panic in a worker is re-raised here, in the caller's goroutine, so
+	// that the command's recover can report it instead of the runtime
+	// killing the process.
+	var panicked any
+	var panicOnce sync.Once
 	for w := 0; w < min(runtime.GOMAXPROCS(0), len(chunks)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					panicOnce.Do(func() { panicked = fmt.Sprintf("%v\n%s", p, debug.Stack()) })
+					for range work {
+						// drain, so that the sender does not block
+					}
+				}
+			}()
 			for c := range work {
 				keep := map[string]bool{}
 				for _, h := range c.hosts {
@@ -123,6 +137,9 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 	}
 	close(work)
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 // only is the package with only the hosts in keep, and every declaration

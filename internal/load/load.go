@@ -175,9 +175,9 @@ func buildSchema(ctx *cue.Context, files map[string][]byte) cue.Value {
 	return ctx.BuildInstance(inst)
 }
 
-// Context is the CUE context of the loader's own values: the schema and
-// JSON/YAML hosts. Hosts of large packages are evaluated in contexts of
-// their own (see Result.Each).
+// Context is the CUE context of the loader's own values (the schema, for
+// suggestions) and of small packages' hosts. JSON/YAML hosts and hosts of
+// large packages are evaluated in contexts of their own (see Result.Each).
 func (l *Loader) Context() *cue.Context { return l.ctx }
 
 // Schema is the embedded schema package.
@@ -279,6 +279,9 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 		return nil, &InputError{Path: p, Err: "not a host file: want a directory, .cue, .json, .yaml or .yml"}
 	}
 	if ext == ".cue" {
+		if b := filepath.Base(p); strings.HasPrefix(b, "_") || strings.HasPrefix(b, ".") {
+			return nil, &InputError{Path: p, Err: "CUE leaves out files whose names start with _ or .: rename it to check it"}
+		}
 		// A CUE file is read with the rest of its package: hosts may use
 		// fields declared in other files, and pre-commit passes only the
 		// files that changed.
@@ -476,6 +479,7 @@ type pkgRequest struct {
 	pkgName string // "" for a directory: its files say
 	all     bool
 	files   map[string]bool // absolute paths of the .cue files named
+	sources map[string][]byte
 }
 
 // requestPackage notes that the package pkgName in dir is wanted: whole
@@ -513,9 +517,9 @@ func (l *Loader) mergedRequests() []*pkgRequest {
 	var out []*pkgRequest
 	for _, r := range l.pkgs {
 		if r.pkgName == "" {
-			name, _, err := readPackage(r.dir, r.absDir, "")
+			name, sources, err := readPackage(r.dir, r.absDir, "")
 			if err == nil {
-				r.pkgName = name // errors are loadPackage's to report
+				r.pkgName, r.sources = name, sources // errors are loadPackage's to report
 			}
 		}
 		merged := false
@@ -540,9 +544,12 @@ func (l *Loader) mergedRequests() []*pkgRequest {
 // requested files.
 func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	dir, absDir := req.dir, req.absDir
-	pkgName, sources, err := readPackage(dir, absDir, req.pkgName)
-	if err != nil {
-		return nil, err
+	pkgName, sources := req.pkgName, req.sources
+	if sources == nil {
+		var err error
+		if pkgName, sources, err = readPackage(dir, absDir, req.pkgName); err != nil {
+			return nil, err
+		}
 	}
 	cfg, warn, err := l.config(absDir)
 	if err != nil {
@@ -706,6 +713,10 @@ func readPackage(dir, absDir, pkgName string) (string, map[string][]byte, error)
 			continue
 		}
 		shown := filepath.Join(dir, name)
+		if strings.ContainsAny(name, `:\`) {
+			errs = append(errs, &InputError{Path: shown, Err: `a name with ":" or "\" cannot be loaded by CUE: rename it`})
+			continue
+		}
 		data, err := readHostFile(shown)
 		if err != nil {
 			errs = append(errs, err.(*InputError))

@@ -130,6 +130,11 @@ var yamlNumber = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]
 // build silently writing a string.
 func keepYAMLNumbers(n ast.Node, data []byte) {
 	ast.Walk(n, func(n ast.Node) bool {
+		if f, ok := n.(*ast.Field); ok {
+			// A key is a name, however it looks: only values are numbers.
+			keepYAMLNumbers(f.Value, data)
+			return false
+		}
 		lit, ok := n.(*ast.BasicLit)
 		if !ok {
 			return true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -37,20 +38,37 @@ func HostConfig(ctx context.Context, file string) (any, error) {
 // CompareExport compares what cue export gives for a host (want, decoded
 // with json.Number) with what Nix made of the generated file (got), and
 // describes the first difference, or returns "". Relative path strings must
-// be Nix paths to the same file (relative to baseDir, the host file's
-// directory); {$nix: X} must equal what Nix makes of X; floats compare to
-// the 6 significant digits Nix 2.8 prints.
-func CompareExport(ctx context.Context, want, got any, baseDir string) string {
-	return compare(ctx, want, got, baseDir, "hostConfig")
+// be Nix paths to the same file (relative to baseDir, the host's source
+// directory); {$nix: X} must equal what Nix makes of X on its own in
+// rawDir, the generated file's directory, where its text stands; floats
+// compare to the 6 significant digits Nix 2.8 prints.
+func CompareExport(ctx context.Context, want, got any, baseDir, rawDir string) string {
+	return compare(ctx, want, got, baseDir, rawDir, "hostConfig")
 }
 
-func compare(ctx context.Context, want, got any, baseDir, at string) string {
+// EvalRaw is what Nix makes of a raw value on its own, with Prelude, in dir.
+func EvalRaw(ctx context.Context, raw, dir string) (any, error) {
+	// A line break before the ): a trailing comment must not swallow it.
+	return Eval(ctx, Prelude+"conv (\n"+raw+"\n)", dir)
+}
+
+// RawOf is the text of v when v is a {$nix: "…"} value.
+func RawOf(v any) (string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return "", false
+	}
+	s, ok := m["$nix"].(string)
+	return s, ok
+}
+
+func compare(ctx context.Context, want, got any, baseDir, rawDir, at string) string {
 	switch w := want.(type) {
 	case map[string]any:
-		if raw, ok := w["$nix"].(string); ok && len(w) == 1 {
-			rawWant, err := Eval(ctx, Prelude+"conv (\n"+raw+"\n)", baseDir) // a trailing comment must not swallow the )
+		if raw, ok := RawOf(w); ok {
+			rawWant, err := EvalRaw(ctx, raw, rawDir)
 			if err != nil {
-				return fmt.Sprintf("%s: raw %q: %v", at, raw, err)
+				return fmt.Sprintf("%s: raw %q does not evaluate on its own, but the host does (as %v): %v", at, raw, got, err)
 			}
 			if fmt.Sprint(rawWant) != fmt.Sprint(got) {
 				return fmt.Sprintf("%s: raw %q: want %v, got %v", at, raw, rawWant, got)
@@ -61,8 +79,16 @@ func compare(ctx context.Context, want, got any, baseDir, at string) string {
 		if !ok || len(g) != len(w) {
 			return fmt.Sprintf("%s: want %v, got %v", at, w, got)
 		}
-		for k, wv := range w {
-			if d := compare(ctx, wv, g[k], baseDir, at+"."+k); d != "" {
+		keys := make([]string, 0, len(w))
+		for k := range w {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if _, ok := g[k]; !ok {
+				return fmt.Sprintf("%s: want key %q, got %v", at, k, got)
+			}
+			if d := compare(ctx, w[k], g[k], baseDir, rawDir, at+"."+k); d != "" {
 				return d
 			}
 		}
@@ -72,7 +98,7 @@ func compare(ctx context.Context, want, got any, baseDir, at string) string {
 			return fmt.Sprintf("%s: want %v, got %v", at, w, got)
 		}
 		for i := range w {
-			if d := compare(ctx, w[i], g[i], baseDir, fmt.Sprintf("%s.%d", at, i)); d != "" {
+			if d := compare(ctx, w[i], g[i], baseDir, rawDir, fmt.Sprintf("%s.%d", at, i)); d != "" {
 				return d
 			}
 		}
