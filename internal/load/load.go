@@ -728,6 +728,11 @@ func readPackage(dir, absDir, pkgName string) (string, map[string][]byte, error)
 			sources[filepath.Join(absDir, name)] = data
 			continue
 		}
+		if pos, ok := externAttr(f); ok {
+			p := pos.Position()
+			errs = append(errs, &InputError{Path: fmt.Sprintf("%s:%d:%d", shown, p.Line, p.Column), Err: "@extern is not allowed in host files: it would let a host read other files (@embed), which axc does not allow"})
+			continue
+		}
 		switch pkg := f.PackageName(); {
 		case pkg == "":
 			noPackage = append(noPackage, shown)
@@ -848,4 +853,18 @@ func fileExpr(f *ast.File) ast.Expr {
 		}
 	}
 	return &ast.StructLit{Elts: f.Decls}
+}
+
+// externAttr finds a file-level @extern attribute, which turns on CUE's
+// @embed: a host could then read any file (symlinks included) into its
+// value, and so into the generated Nix.
+func externAttr(f *ast.File) (token.Pos, bool) {
+	for _, d := range f.Decls {
+		if a, ok := d.(*ast.Attribute); ok {
+			if key, _ := a.Split(); key == "extern" {
+				return a.Pos(), true
+			}
+		}
+	}
+	return token.NoPos, false
 }
