@@ -2,8 +2,11 @@ package vet
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,4 +91,85 @@ func dump(ds []Diagnostic, host string) string {
 		}
 	}
 	return b.String()
+}
+
+// Fix-it advice leads to a host that passes: for every combination of
+// vendor, form factor and isLaptop, each "set …" alternative a message
+// gives, applied to the host, removes its finding and adds none; and the
+// first alternative of every message, applied together, leaves none.
+func TestAdviceLeadsToPassingHost(t *testing.T) {
+	alternative := regexp.MustCompile(`set ([^()]*?)(?:, or | or |\)$)`)
+	assignment := regexp.MustCompile(`([a-zA-Z.]+) = ("[a-z0-9]+"|true|false|null)`)
+	apply := func(h map[string]string, advice string) map[string]string {
+		fixed := maps.Clone(h)
+		for _, a := range assignment.FindAllStringSubmatch(advice, -1) {
+			fixed[a[1]] = a[2]
+		}
+		return fixed
+	}
+	paths := func(ds []Diagnostic) map[string]bool {
+		m := map[string]bool{}
+		for _, d := range ds {
+			m[d.Path] = true
+		}
+		return m
+	}
+	tried := 0
+	for _, vendor := range []string{"null", `"msi"`, `"system76"`} {
+		for _, ff := range []string{"null", `"desktop"`, `"laptop"`} {
+			for _, laptop := range []string{"false", "true"} {
+				h := map[string]string{"hardware.vendor": vendor, "formFactor": ff, "hardware.isLaptop": laptop}
+				before := vetHost(t, h)
+				all := h
+				for _, d := range before {
+					alts := alternative.FindAllStringSubmatch(d.Message, -1)
+					for i, alt := range alts {
+						if i == 0 {
+							all = apply(all, alt[1])
+						}
+						tried++
+						after := vetHost(t, apply(h, alt[1]))
+						for p := range paths(after) {
+							if !paths(before)[p] || p == d.Path {
+								t.Errorf("host %v: advice %q of %q leaves:\n%s", h, alt[1], d.Message, dump(after, "h"))
+								break
+							}
+						}
+					}
+				}
+				if after := vetHost(t, all); len(after) > 0 {
+					t.Errorf("host %v: all the advice applied (%v) leaves:\n%s", h, all, dump(after, "h"))
+				}
+			}
+		}
+	}
+	if tried < 10 {
+		t.Fatalf("only %d pieces of advice tried: the test proves little", tried)
+	}
+}
+
+// vetHost vets a host with a valid time zone and the given hardware
+// fields, null meaning absent.
+func vetHost(t *testing.T, h map[string]string) []Diagnostic {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("package hosts\n\nh: extraConfig: axios: system: timeZone: \"UTC\"\n")
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		if h[k] != "null" {
+			fmt.Fprintf(&b, "h: %s: %s\n", strings.ReplaceAll(k, ".", ": "), h[k])
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "h.cue"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := load.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Load([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Check(l, res, nil)
 }
