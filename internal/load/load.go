@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -550,6 +552,16 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		if pkgName, sources, err = readPackage(dir, absDir, req.pkgName); err != nil {
 			return nil, err
 		}
+	}
+	if pkgName == "" {
+		// No file's package clause parsed: their syntax errors are all
+		// there is to say.
+		for _, name := range slices.Sorted(maps.Keys(sources)) {
+			if _, err := parser.ParseFile(name, sources[name], parser.PackageClauseOnly); err != nil {
+				res.Errors = errors.Append(res.Errors, syntaxError(err, RelPath(name), sources[name]))
+			}
+		}
+		return nil, nil
 	}
 	cfg, warn, err := l.config(absDir)
 	if err != nil {
