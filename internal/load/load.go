@@ -641,7 +641,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	pkg := l.ctx.BuildInstance(inst)
 	iter, err := pkg.Fields()
 	if err != nil {
-		res.Errors = errors.Append(res.Errors, errors.Promote(err, ""))
+		res.Errors = errors.Append(res.Errors, notHosts(errors.Promote(err, ""), patternFile, inst.Files))
 		return nil, nil
 	}
 	var hosts []*Host
@@ -879,4 +879,34 @@ func externAttr(f *ast.File) (token.Pos, bool) {
 		}
 	}
 	return token.NoPos, false
+}
+
+// notHosts rewrites errors that CUE places in axc's own pattern file: they
+// mean that the package as a whole is not a struct of hosts (its top level
+// embeds a string, a list, …). They are placed at the author's first
+// top-level embedding, or the package clause.
+func notHosts(err errors.Error, patternFile string, files []*ast.File) errors.Error {
+	var at token.Pos
+	for _, f := range files {
+		if f.Filename == patternFile {
+			continue
+		}
+		for _, d := range f.Decls {
+			if e, ok := d.(*ast.EmbedDecl); ok && !at.IsValid() {
+				at = e.Pos()
+			}
+		}
+		if !at.IsValid() && len(f.Decls) > 0 {
+			at = f.Decls[0].Pos()
+		}
+	}
+	var out errors.Error
+	for _, e := range errors.Errors(err) {
+		if slices.ContainsFunc(errors.Positions(e), func(p token.Pos) bool { return p.Filename() == patternFile }) {
+			out = errors.Append(out, errors.Newf(at, "a hosts package is a struct of hosts (name: {…}); its top level is not a struct here"))
+			continue
+		}
+		out = errors.Append(out, e)
+	}
+	return out
 }
