@@ -28,7 +28,7 @@ func TestHeaderHoldsHostileNames(t *testing.T) {
 		}
 		out := t.TempDir()
 		var stdout, stderr bytes.Buffer
-		if code := cmd.Run([]string{"build", "-q", dir, "-o", out}, &stdout, &stderr); code != 0 {
+		if code := cmd.Run([]string{"--axios", "96990f9", "build", "-q", dir, "-o", out}, &stdout, &stderr); code != 0 {
 			t.Fatalf("%q: build exited %d: %s", name, code, stderr.String())
 		}
 		for _, f := range []string{compile.HostFile("h"), "flake.nix"} {
@@ -59,7 +59,7 @@ func TestNonUTF8Directory(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	code := cmd.Run([]string{"vet", dir}, &stdout, &stderr)
+	code := cmd.Run([]string{"--axios", "96990f9", "vet", dir}, &stdout, &stderr)
 	if code != 2 || !strings.Contains(stderr.String(), "not valid UTF-8") {
 		t.Errorf("exit %d, stderr %q; want 2 and a message about UTF-8", code, stderr.String())
 	}

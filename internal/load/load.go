@@ -786,7 +786,12 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 		root = dir
 		cfg.Overlay[filepath.Join(root, "cue.mod", "module.cue")] = cueload.FromString("module: \"axc.local/hosts@v0\"\nlanguage: version: \"" + schemaLanguage + "\"\n")
 	} else if isSchemaModule(root) {
-		return cfg, nil, nil // axc's own repository: the schema is on disk
+		// axc's own repository: the schema package is on disk; the one
+		// being checked against is served over it.
+		for name, data := range l.files {
+			cfg.Overlay[filepath.Join(root, "schema", name)] = cueload.FromBytes(data)
+		}
+		return cfg, nil, nil
 	}
 	cfg.ModuleRoot = root
 	modFile := filepath.Join(root, "cue.mod", "module.cue")

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-const tableFile = "testdata/releases.cue"
+const tableFile = "../../schema/releases/releases.cue"
 
 // readmeFile is the release notes the table is read off; CI has ../shared
 // beside the clone.

@@ -86,7 +86,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 			io.WriteString(cmd.OutOrStdout(), d)
 			return &exitError{code: exitFindings, msg: fmt.Sprintf("%s is not up to date: run axc build -o %s", outDir, outDir)}
 		}
-		summary(cmd, "%s, %s up to date", okSummary(len(out.names), ds), outDir)
+		summary(cmd, "%s, %s up to date", okSummary(out, ds), outDir)
 		return nil
 	}
 	res, err := output.Write(outDir, out.files, force)
@@ -103,7 +103,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 	if n := len(res.Removed); n > 0 {
 		msg += fmt.Sprintf(", removed %d", n)
 	}
-	summary(cmd, "%s; %s", okSummary(len(out.names), ds), msg)
+	summary(cmd, "%s; %s", okSummary(out, ds), msg)
 	return nil
 }
 

@@ -3,34 +3,32 @@ package cmd
 import (
 	"cmp"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 
 	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
 
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/release"
 	"axc.dev/axc/internal/vet"
+	"axc.dev/axc/schema"
 )
 
 // defaultPaths is what vet and build read when given no PATH.
 var defaultPaths = []string{"./hosts"}
 
-// loadHosts reads the hosts at paths against the schema in schemaDir (the
-// embedded one when empty); unreadable input is a usage error.
-func loadHosts(paths []string, schemaDir string) (*load.Loader, *load.Result, error) {
+// loadHosts reads the hosts at paths against the schema fsys; unreadable
+// input is a usage error.
+func loadHosts(paths []string, fsys fs.FS) (*load.Loader, *load.Result, error) {
 	if len(paths) == 0 {
 		paths = defaultPaths
 	}
-	var l *load.Loader
-	var err error
-	if schemaDir == "" {
-		l, err = load.New()
-	} else {
-		l, err = load.NewWithSchema(os.DirFS(schemaDir))
-	}
+	l, err := load.NewWithSchema(fsys)
 	if err != nil {
-		return nil, nil, &exitError{code: exitUsage, msg: fmt.Sprintf("schema %s: %v", schemaDir, err)}
+		return nil, nil, &exitError{code: exitUsage, msg: fmt.Sprintf("schema: %v", err)}
 	}
 	res, err := l.Load(paths)
 	if err != nil {
@@ -41,11 +39,65 @@ func loadHosts(paths []string, schemaDir string) (*load.Loader, *load.Result, er
 	return l, res, nil
 }
 
+// checked is the schema a run checks against: an axios release, or a
+// schema directory (--schema).
+type checked struct {
+	fsys    fs.FS
+	release *release.Release // nil with --schema
+	name    string           // what the summary says: "axios 96990f9"
+	warning string
+}
+
+// chooseSchema picks the schema: --schema DIR; else the release --axios
+// names; else the one the flake.lock beside or above the first input pins;
+// else the newest release.
+func chooseSchema(cmd *cobra.Command, paths []string) (*checked, error) {
+	if dir, _ := cmd.Flags().GetString("schema"); dir != "" {
+		return &checked{fsys: os.DirFS(dir), name: "schema " + dir}, nil
+	}
+	src, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
+	if err != nil {
+		return nil, err
+	}
+	table, err := release.Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: %v", err) // tested: the table parses
+	}
+	opts := release.Options{}
+	opts.Flag, _ = cmd.Flags().GetString("axios")
+	if opts.Flag == "" {
+		if len(paths) == 0 {
+			paths = defaultPaths
+		}
+		dir := paths[0]
+		if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+			dir = filepath.Dir(dir)
+		}
+		// An input that cannot be read has no lock to find: loading it
+		// says what is wrong with it.
+		if lock, _ := release.FindLock(dir); lock != "" {
+			opts.LockFile = load.RelPath(lock) // as messages show it
+		}
+	}
+	choice, err := table.Choose(opts)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	fsys, err := schema.Release(choice.Release.Tag)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: %v", err) // tested: every release has its schema
+	}
+	r := choice.Release
+	return &checked{fsys: fsys, release: &r, name: r.Namespace + " " + r.Tag, warning: choice.Warning}, nil
+}
+
 // compiled is what the hosts compile to: file contents by path relative to
-// the output directory, and the host names in order.
+// the output directory, and the host names in order, and the schema they
+// were checked against.
 type compiled struct {
-	files map[string][]byte
-	names []string
+	files   map[string][]byte
+	names   []string
+	checked *checked
 }
 
 // vetAndCompile loads the hosts at paths, vets them and compiles them for
@@ -53,8 +105,14 @@ type compiled struct {
 // files are complete only when the diagnostics hold no error.
 // With outDir empty, hosts are only checked: nothing is printed.
 func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled, []vet.Diagnostic, error) {
-	schemaDir, _ := cmd.Flags().GetString("schema")
-	l, res, err := loadHosts(paths, schemaDir)
+	chk0, err := chooseSchema(cmd, paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	if chk0.warning != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "axc: warning: %s\n", chk0.warning)
+	}
+	l, res, err := loadHosts(paths, chk0.fsys)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -84,7 +142,7 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 		}
 	})
 	ds := chk.Diagnostics()
-	out := &compiled{files: map[string][]byte{}}
+	out := &compiled{files: map[string][]byte{}, checked: chk0}
 	for i, h := range res.Hosts {
 		out.files[compile.HostFile(h.Name)] = data[i]
 		out.names = append(out.names, h.Name)

@@ -42,7 +42,7 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 			}
 			defer func() {
 				if !vet.HasErrors(ds, strict) {
-					summary(cmd, "%s", okSummary(len(out.names), ds))
+					summary(cmd, "%s", okSummary(out, ds))
 				}
 			}()
 			if err := vet.Write(cmd.OutOrStdout(), ds, format); err != nil {
@@ -71,11 +71,12 @@ func validFormat(f string) bool {
 	return false
 }
 
-// okSummary is the line vet and build print when no host has an error.
-func okSummary(hosts int, ds []vet.Diagnostic) string {
-	msg := count(hosts, "host") + " ok"
+// okSummary is the line vet and build print when no host has an error: how
+// many hosts, against which release.
+func okSummary(out *compiled, ds []vet.Diagnostic) string {
+	msg := count(len(out.names), "host") + " ok"
 	if len(ds) > 0 {
 		msg += ", " + count(len(ds), "warning")
 	}
-	return msg
+	return msg + " (" + out.checked.name + ")"
 }
