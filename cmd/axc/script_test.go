@@ -136,10 +136,18 @@ func writeSchema(dir string) error {
 // its file parses, and its hostConfig evaluates to what cue export gives
 // for the host. Usage: nixeq DIR PATH...
 func nixEqual(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: nixeq DIR PATH...")
+	// -axios TAG: the hosts were built against that release's schema.
+	fsys := fs.FS(schema.Files)
+	if len(args) > 2 && args[0] == "-axios" {
+		var err error
+		fsys, err = schema.Release(args[1])
+		ts.Check(err)
+		args = args[2:]
 	}
-	l, err := load.New()
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: nixeq [-axios TAG] DIR PATH...")
+	}
+	l, err := load.NewWithSchema(fsys)
 	ts.Check(err)
 	paths := make([]string, len(args)-1)
 	for i, p := range args[1:] {

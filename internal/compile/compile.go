@@ -342,8 +342,21 @@ var pathLiteral = regexp.MustCompile(`^\.\.?(/[A-Za-z0-9._+-]+)+$`)
 
 func validPathLiteral(p string) bool { return pathLiteral.MatchString(p) }
 
+// FlakeInput is the framework input of the flake: its name (axios, cairn)
+// and its flake URL, pinned to the release checked.
+type FlakeInput struct {
+	Name, URL string
+}
+
+// DefaultInput is the input of a flake built against a schema that is no
+// release (axc --schema): axios, unpinned.
+var DefaultInput = FlakeInput{Name: "axios", URL: "github:kcalvelli/axios"}
+
 // Flake is the content of flake.nix for hosts, by name in order.
-func Flake(names []string, source string) ([]byte, error) {
+func Flake(names []string, source string, in FlakeInput) ([]byte, error) {
+	if in.Name == "" {
+		in = DefaultInput
+	}
 	var systems nix.Attrs
 	for _, name := range names {
 		imported := nix.Apply{
@@ -358,7 +371,7 @@ func Flake(names []string, source string) ([]byte, error) {
 		}
 		systems = append(systems, nix.Binding{
 			Path:  []string{name},
-			Value: nix.Apply{Func: nix.Ident("axios.lib.mkSystem"), Args: []nix.Expr{nix.Select{Expr: imported, Path: []string{"hostConfig"}}}},
+			Value: nix.Apply{Func: nix.Ident(in.Name + ".lib.mkSystem"), Args: []nix.Expr{nix.Select{Expr: imported, Path: []string{"hostConfig"}}}},
 		})
 	}
 	if systems == nil {
@@ -366,11 +379,11 @@ func Flake(names []string, source string) ([]byte, error) {
 	}
 	flake := nix.Attrs{
 		{Path: []string{"inputs"}, Value: nix.Attrs{
-			{Path: []string{"axios", "url"}, Value: nix.String("github:kcalvelli/axios")},
-			{Path: []string{"nixpkgs", "follows"}, Value: nix.String("axios/nixpkgs")},
+			{Path: []string{in.Name, "url"}, Value: nix.String(in.URL)},
+			{Path: []string{"nixpkgs", "follows"}, Value: nix.String(in.Name + "/nixpkgs")},
 		}},
 		{Path: []string{"outputs"}, Value: nix.Lambda{
-			Formals:  []string{"self", "axios", "nixpkgs"},
+			Formals:  []string{"self", in.Name, "nixpkgs"},
 			Ellipsis: true,
 			Body:     nix.Attrs{{Path: []string{"nixosConfigurations"}, Value: systems}},
 		}},

@@ -72,7 +72,17 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 	if vet.HasErrors(ds, false) {
 		return errFindings
 	}
-	flake, err := compile.Flake(out.names, sourceList(outDir, paths))
+	var in compile.FlakeInput
+	if r := out.checked.release; r != nil {
+		// Pinned to what was checked: the tag, or the rev of an untagged
+		// commit.
+		ref := r.Tag
+		if r.Untagged {
+			ref = r.Rev
+		}
+		in = compile.FlakeInput{Name: r.Namespace, URL: "github:" + r.Repo + "/" + ref}
+	}
+	flake, err := compile.Flake(out.names, sourceList(outDir, paths), in)
 	if err != nil {
 		return fmt.Errorf("internal error: flake.nix: %v", err) // names were vetted
 	}
