@@ -97,11 +97,11 @@ func vetJSON(t *testing.T, path string) []diag {
 	if code := cmd.Run([]string{"--axios", "96990f9", "vet", "--format", "json", path}, &stdout, &stderr); code > 1 {
 		t.Fatalf("vet %s: exit %d: %s", path, code, stderr.String())
 	}
-	var ds []diag
-	if err := json.Unmarshal(stdout.Bytes(), &ds); err != nil {
+	var report struct{ Diagnostics []diag }
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
 		t.Fatal(err)
 	}
-	return ds
+	return report.Diagnostics
 }
 
 var topLabel = regexp.MustCompile(`(?m)^(h[0-9]+):`)

@@ -10,8 +10,15 @@ import (
 // Formats are the output formats of Write.
 var Formats = []string{"text", "json", "github"}
 
-// Write prints ds in format.
-func Write(w io.Writer, ds []Diagnostic, format string) error {
+// Report is what vet says of a run: the schema checked against (an axios
+// release, "axios 96990f9") and the diagnostics.
+type Report struct {
+	Release     string       `json:"release"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}
+
+// Write prints ds in format; the json format names the release checked.
+func Write(w io.Writer, release string, ds []Diagnostic, format string) error {
 	switch format {
 	case "text":
 		for _, d := range ds {
@@ -31,7 +38,7 @@ func Write(w io.Writer, ds []Diagnostic, format string) error {
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(ds)
+		return enc.Encode(Report{Release: release, Diagnostics: ds})
 	case "github":
 		for _, d := range ds {
 			text := d.Message
