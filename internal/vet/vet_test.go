@@ -50,19 +50,7 @@ func TestNoMasking(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%s: {\n\t%s\n\t%s\n\thomeProfil: \"laptop\"\n\textraConfig: axios: system: lcoale: \"de_DE.UTF-8\"\n}\n", c.name, c.fields, tz)
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "hosts.cue"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := load.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Load([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds := Check(l, res, nil)
+	ds := vetSource(t, b.String())
 	for _, c := range checkHosts {
 		want := map[string]string{
 			c.name + "." + c.path:                       c.msg,
@@ -159,8 +147,14 @@ func vetHost(t *testing.T, h map[string]string) []Diagnostic {
 			fmt.Fprintf(&b, "h: %s: %s\n", strings.ReplaceAll(k, ".", ": "), h[k])
 		}
 	}
+	return vetSource(t, b.String())
+}
+
+// vetSource vets a hosts package of one file, src.
+func vetSource(t *testing.T, src string) []Diagnostic {
+	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "h.cue"), []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "hosts.cue"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	l, err := load.New()
