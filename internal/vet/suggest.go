@@ -20,6 +20,8 @@ type suggester struct {
 	// config is the host field that is a NixOS module: names below it
 	// are options.
 	config string
+	// cross knows the other releases, when the checker was told of them.
+	cross *crossReleases
 }
 
 func newSuggester(l *load.Loader) *suggester {
@@ -52,6 +54,10 @@ func (s *suggester) unknownField(path []string) string {
 			// into the host, is what rejects it.
 			return closedDefinitionMsg
 		}
+	}
+	if other := s.cross.explain(s.config, path); other != "" {
+		// Another release has it: that says more than a near name.
+		return msg + " (" + other + ")"
 	}
 	if best := closest(name, known); best != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", best)

@@ -17,6 +17,7 @@ import (
 
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/release"
 	"axc.dev/axc/schema"
 )
 
@@ -53,6 +54,12 @@ type Checker struct {
 	out     []Diagnostic
 	badName map[*load.Host]bool
 	perHost [][]finding
+
+	// Release is the tag of the release checked, and Releases the table
+	// of every release axc knows: when both are set, an unknown option or
+	// host field that another release has says so (crossrel.go).
+	Release  string
+	Releases *release.Table
 }
 
 // NewChecker starts vetting res: problems of the input as a whole and of
@@ -111,7 +118,7 @@ func Check(l *load.Loader, res *load.Result, stage func(i int, h *load.Host, v c
 // sorted by file, line and column, without duplicates. Call it after the
 // pass, in one goroutine.
 func (c *Checker) Diagnostics() []Diagnostic {
-	l, res, out, perHost := c.l, c.res, c.out, c.perHost
+	res, out, perHost := c.res, c.out, c.perHost
 	// Suggestions use the loader's own context: after Each, in this goroutine.
 	var s *suggester
 	for i, h := range res.Hosts {
@@ -122,7 +129,7 @@ func (c *Checker) Diagnostics() []Diagnostic {
 			continue
 		}
 		if s == nil {
-			s = newSuggester(l)
+			s = c.newSuggester()
 		}
 		reported := map[string]bool{}
 		var unknown []finding
@@ -136,14 +143,14 @@ func (c *Checker) Diagnostics() []Diagnostic {
 				kept = append(kept, f)
 			}
 		}
-		perHost[i] = kept
+		perHost[i] = append(kept, s.otherReleaseOptions(h.Fields, kept)...)
 	}
 	for i, h := range res.Hosts {
 		closedSeen := false
 		for _, f := range perHost[i] {
 			if f.unknown {
 				if s == nil {
-					s = newSuggester(l)
+					s = c.newSuggester()
 				}
 				f.msg = s.unknownField(f.path)
 				if f.msg == closedDefinitionMsg {

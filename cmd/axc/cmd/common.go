@@ -44,6 +44,7 @@ func loadHosts(paths []string, fsys fs.FS) (*load.Loader, *load.Result, error) {
 type checked struct {
 	fsys    fs.FS
 	release *release.Release // nil with --schema
+	table   *release.Table   // every release (nil with --schema)
 	name    string           // what the summary says: "axios 96990f9"
 	warning string
 }
@@ -88,7 +89,7 @@ func chooseSchema(cmd *cobra.Command, paths []string) (*checked, error) {
 		return nil, fmt.Errorf("internal error: %v", err) // tested: every release has its schema
 	}
 	r := choice.Release
-	return &checked{fsys: fsys, release: &r, name: r.Namespace + " " + r.Tag, warning: choice.Warning}, nil
+	return &checked{fsys: fsys, release: &r, table: table, name: r.Namespace + " " + r.Tag, warning: choice.Warning}, nil
 }
 
 // compiled is what the hosts compile to: file contents by path relative to
@@ -125,6 +126,10 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 	// the hosts without error (their problems are findings too).
 	data := make([][]byte, len(res.Hosts))
 	chk := vet.NewChecker(l, res)
+	if chk0.release != nil {
+		// Unknown names that another release has say so.
+		chk.Release, chk.Releases = chk0.release.Tag, chk0.table
+	}
 	res.Each(func(i int, h *load.Host, v cue.Value) {
 		if !chk.Host(i, h, v) {
 			return

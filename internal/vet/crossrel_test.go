@@ -1,0 +1,63 @@
+package vet
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"cuelang.org/go/cue"
+
+	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/release"
+	"axc.dev/axc/schema"
+)
+
+// vetRelease vets src against the embedded schema (96990f9), told of every
+// release.
+func vetRelease(t *testing.T, src string) []Diagnostic {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "hosts.cue"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	table, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := release.Parse(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := load.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Load([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewChecker(l, res)
+	c.Release, c.Releases = "96990f9", tab
+	res.Each(func(i int, h *load.Host, v cue.Value) { c.Host(i, h, v) })
+	return c.Diagnostics()
+}
+
+// A clean run builds no index of the other releases; an unknown name does.
+func TestCrossReleaseLazy(t *testing.T) {
+	before := indexBuilds.Load()
+	if ds := vetRelease(t, "package hosts\n\na: extraConfig: axios: system: timeZone: \"UTC\"\n"); len(ds) != 0 {
+		t.Fatalf("clean host: %v", ds)
+	}
+	if n := indexBuilds.Load() - before; n != 0 {
+		t.Errorf("clean run built %d indexes, want 0", n)
+	}
+	ds := vetRelease(t, "package hosts\n\na: {users: [\"alice\"], extraConfig: axios: system: timeZone: \"UTC\"}\n")
+	if len(ds) != 1 || !strings.Contains(ds[0].Message, "unknown field users (not in 96990f9, from v2026.03.07)") {
+		t.Errorf("users: %v", ds)
+	}
+	if n := indexBuilds.Load() - before; n != 1 {
+		t.Errorf("one unknown name built %d indexes, want 1", n)
+	}
+}
