@@ -2,8 +2,6 @@ package vet
 
 import (
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,10 +16,6 @@ import (
 // release.
 func vetRelease(t *testing.T, src string) []Diagnostic {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "hosts.cue"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	table, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
 	if err != nil {
 		t.Fatal(err)
@@ -30,14 +24,7 @@ func vetRelease(t *testing.T, src string) []Diagnostic {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := load.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Load([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, res := loadSource(t, src)
 	c := NewChecker(l, res)
 	c.Release, c.Releases = "96990f9", tab
 	res.Each(func(i int, h *load.Host, v cue.Value) { c.Host(i, h, v) })

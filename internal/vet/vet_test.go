@@ -152,6 +152,13 @@ func vetHost(t *testing.T, h map[string]string) []Diagnostic {
 
 // vetSource vets a hosts package of one file, src.
 func vetSource(t *testing.T, src string) []Diagnostic {
+	l, res := loadSource(t, src)
+	return Check(l, res, nil)
+}
+
+// loadSource loads a hosts package of one file, src, against the embedded
+// schema.
+func loadSource(t *testing.T, src string) (*load.Loader, *load.Result) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "hosts.cue"), []byte(src), 0o644); err != nil {
@@ -165,5 +172,5 @@ func vetSource(t *testing.T, src string) []Diagnostic {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Check(l, res, nil)
+	return l, res
 }
