@@ -200,7 +200,7 @@ func (t *Type) Describe() string {
 		}
 		return fmt.Sprintf("an integer from %d to %d", t.Min, t.Max)
 	case AbsPath:
-		return `an absolute path ("/…") or a relative path ("./…")`
+		return `an absolute path ("/…") or a relative path ("./…", letters, digits and . _ + - only)`
 	case Enum:
 		quoted := make([]string, len(t.Values))
 		for i, v := range t.Values {

@@ -11,7 +11,7 @@ func TestParseType(t *testing.T) {
 		{"signed integer", "int", "an integer"},
 		{"16 bit unsigned integer; between 0 and 65535 (both inclusive)", "int & >=0 & <=65535", "an integer from 0 to 65535"},
 		{"integer between 1 and 10 (both inclusive)", "int & >=1 & <=10", "an integer from 1 to 10"},
-		{"absolute path", "#AbsolutePath", `an absolute path ("/…") or a relative path ("./…")`},
+		{"absolute path", "#AbsolutePath", `an absolute path ("/…") or a relative path ("./…", letters, digits and . _ + - only)`},
 		{`strings concatenated with "\n"`, "string", "a string (lines)"},
 		{`one of "a", "b"`, `"a" | "b"`, `one of "a", "b"`},
 		{`null or one of "a", "b", "c"`, `null | "a" | "b" | "c"`, `null or one of "a", "b", "c"`},
