@@ -801,6 +801,13 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 		}
 	}
 	vendored := filepath.Join(root, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath))
+	if theirs, ok := releaseOf(filepath.Join(vendored, schema.HostFile)); ok {
+		if ours, _ := releaseOfData(l.files[schema.HostFile]); theirs != ours {
+			// The author's CUE (cue eval) sees one release, the lock says
+			// another: which one the hosts are meant for is not ours to guess.
+			return nil, nil, &InputError{Path: RelPath(vendored), Err: fmt.Sprintf("the hosts' CUE imports the schema of release %s, but axc is checking against %s (from --axios or flake.lock): vendor %s's schema there, or pin %s", theirs, ours, ours, theirs)}
+		}
+	}
 	var warn *Warning
 	for name, data := range l.files {
 		if !strings.HasSuffix(name, ".cue") {
@@ -914,4 +921,24 @@ func notHosts(err errors.Error, patternFile string, files []*ast.File) errors.Er
 		out = errors.Append(out, e)
 	}
 	return out
+}
+
+// releaseDecl is the #Release declaration of a schema's host.cue.
+var releaseDecl = regexp.MustCompile(`(?m)^#Release:\s*"([^"]+)"`)
+
+// releaseOf is the release a schema's host.cue (on disk) is of.
+func releaseOf(hostFile string) (string, bool) {
+	data, err := os.ReadFile(hostFile)
+	if err != nil {
+		return "", false
+	}
+	return releaseOfData(data)
+}
+
+func releaseOfData(data []byte) (string, bool) {
+	m := releaseDecl.FindSubmatch(data)
+	if m == nil {
+		return "", false
+	}
+	return string(m[1]), true
 }
