@@ -21,18 +21,15 @@
       graphics = true;
       virt = false;
       gaming = true;
-      ai = false;
+      ai = true;
       secrets = false;
       services = false;
+      pim = false;
+      syncthing = false;
+      companion = false;
     };
-    homeProfile = "workstation";
-    diskConfigPath = ./desktop/disks.nix;
+    homeProfile = "standard";
     extraConfig = {
-      axios = {
-        system = {
-          timeZone = "America/New_York";
-        };
-      };
       boot = {
         lanzaboote = {
           enableSecureBoot = true;
@@ -43,12 +40,17 @@
           };
         };
       };
+      cairn = {
+        system = {
+          timeZone = "America/New_York";
+        };
+      };
       gaming = {
         enable = true;
       };
       hardware = {
         desktop = {
-          enableMsiSensors = true;
+          enableLogitechSupport = true;
         };
       };
       services = {
@@ -57,5 +59,6 @@
         };
       };
     };
+    hardwareConfigPath = ./desktop/hardware.nix;
   };
 }

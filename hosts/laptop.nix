@@ -21,16 +21,19 @@
       graphics = true;
       virt = false;
       gaming = false;
-      ai = false;
+      ai = true;
       secrets = true;
       services = false;
+      pim = false;
+      syncthing = false;
+      companion = false;
     };
-    homeProfile = "laptop";
+    homeProfile = "normie";
     secrets = {
       secretsDir = ./laptop/secrets;
     };
     extraConfig = {
-      axios = {
+      cairn = {
         networking = {
           backend = "iwd";
         };
@@ -41,7 +44,7 @@
       };
       hardware = {
         laptop = {
-          enablePangolinQuirks = true;
+          cpuGovernor = "schedutil";
         };
       };
       networking = {

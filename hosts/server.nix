@@ -20,11 +20,14 @@
       graphics = false;
       virt = true;
       gaming = false;
-      ai = true;
+      ai = false;
       secrets = false;
       services = true;
+      pim = false;
+      syncthing = false;
+      companion = false;
     };
-    homeProfile = "workstation";
+    homeProfile = "standard";
     virt = {
       containers = {
         enable = true;
@@ -33,21 +36,17 @@
         enable = true;
       };
     };
-    selfHosted = {
-      caddy = {
-        extraConfig = "header {\n\tX-Frame-Options DENY\n}";
-      };
+    cairn = {
       immich = {
         enable = true;
         enableGpuAcceleration = true;
         gpuType = "intel";
         mediaLocation = "/srv/photos";
         port = 2283;
-        subdomain = "photos";
       };
     };
     extraConfig = {
-      axios = {
+      cairn = {
         system = {
           timeZone = "UTC";
         };
@@ -60,6 +59,8 @@
       };
       networking = {
         tailscale = {
+          authKeyFile = "/run/secrets/tailscale-authkey";
+          authMode = "authkey";
           domain = "tail1234ab.ts.net";
         };
         firewall = {

@@ -3,6 +3,7 @@ package schema_test
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -15,7 +16,7 @@ import (
 	"axc.dev/axc/schema"
 )
 
-// The options files the committed schema was generated from (upstream 96990f9).
+// The options files of the pinned commit 96990f9 (schema/releases/96990f9).
 const nixosFile, homeFile = "../testdata/axios/nixos-options.json", "../testdata/axios/home-options.json"
 
 func readOptions(t *testing.T, file string) []*schemagen.Option {
@@ -30,25 +31,20 @@ func readOptions(t *testing.T, file string) []*schemagen.Option {
 	return opts
 }
 
-// TestGeneratedFileUpToDate: axc schema gen on the options files reproduces
-// the committed options_gen.cue byte for byte.
-func TestGeneratedFileUpToDate(t *testing.T) {
-	got, err := schemagen.Generate(contract(t), readOptions(t, nixosFile), readOptions(t, homeFile), "nixos-options.json and home-options.json")
+// pinned is the schema of the pinned commit 96990f9, which the option
+// files of testdata/axios describe.
+func pinned(t *testing.T) fs.FS {
+	t.Helper()
+	fsys, err := schema.Release("96990f9")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := os.ReadFile(schema.GenFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Fatal("schema/options_gen.cue is stale: run axc schema gen --nixos testdata/axios/nixos-options.json --home testdata/axios/home-options.json -o schema")
-	}
+	return fsys
 }
 
 func contract(t *testing.T) *schema.Contract {
 	t.Helper()
-	c, err := schema.ReadContract(schema.Files)
+	c, err := schema.ReadContract(pinned(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +80,11 @@ closed 14`
 // fails), its default (in the @option attribute) and its namespace's
 // closedness.
 func TestEveryOptionMirrored(t *testing.T) {
-	l, err := load.New()
+	l, err := load.NewWithSchema(pinned(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	attrs, err := schema.Options()
+	attrs, err := schema.OptionsFrom(pinned(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/nixtest"
+	"axc.dev/axc/schema"
 )
 
 // FuzzHostFile feeds whole host files (a CUE package file, a JSON host or a
@@ -257,7 +258,7 @@ func (c *fuzzCase) axc(args ...string) axcRun {
 	go func() {
 		var stdout, stderr bytes.Buffer
 		// The seeds are written for the pinned commit's contract.
-		code := cmd.Run(append([]string{"--axios", "96990f9"}, args...), &stdout, &stderr)
+		code := cmd.Run(append([]string{"--axios", pinnedRelease}, args...), &stdout, &stderr)
 		done <- axcRun{code, stdout.String(), stderr.String()}
 	}()
 	select {
@@ -476,7 +477,11 @@ type wantHost struct {
 func (c *fuzzCase) loadHosts() []wantHost {
 	t := c.t
 	t.Helper()
-	l, err := load.New()
+	fsys, err := schema.Release(pinnedRelease) // what the runs pass --axios
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func TestGoldensJudgeTheSchema(t *testing.T) {
 
 func copySchema(t *testing.T) string {
 	dir := t.TempDir()
-	if err := writeSchema(dir); err != nil {
+	if err := writeSchema(dir, pinnedRelease); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -62,9 +62,10 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 			env.Setenv("CUE_CACHE_DIR", filepath.Join(env.WorkDir, ".tmp", "cue-cache"))
 			env.Setenv("CUE_CONFIG_DIR", filepath.Join(env.WorkDir, ".tmp", "cue-config"))
 			// Every script runs in an author's repository whose flake.lock
-			// pins axios 96990f9, the contract the scripts were written
-			// for (a script may write its own, or pass --axios).
-			lock, err := os.ReadFile(filepath.Join("..", "..", "flake.lock"))
+			// pins axios 96990f9 (the example fleet's lock), the contract
+			// the scripts were written for (a script may write its own, or
+			// pass --axios).
+			lock, err := os.ReadFile(filepath.Join("..", "..", "testdata", "fleet-2025.11", "flake.lock"))
 			if err != nil {
 				return err
 			}
@@ -97,23 +98,35 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 // cue.mod/pkg, as an author's repository would, so that the real cue
 // command can vet host files that import it.
 func vendorSchema(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 0 {
-		ts.Fatalf("usage: vendorschema")
+	if neg || len(args) > 1 {
+		ts.Fatalf("usage: vendorschema [TAG]")
 	}
-	ts.Check(writeSchema(ts.MkAbs(filepath.Join("cue.mod", "pkg", filepath.FromSlash(schema.ImportPath)))))
+	tag := pinnedRelease // what Setup's flake.lock pins
+	if len(args) == 1 {
+		tag = args[0]
+	}
+	ts.Check(writeSchema(ts.MkAbs(filepath.Join("cue.mod", "pkg", filepath.FromSlash(schema.ImportPath))), tag))
 	mod := ts.MkAbs(filepath.Join("cue.mod", "module.cue"))
 	if _, err := os.Stat(mod); os.IsNotExist(err) {
 		ts.Check(os.WriteFile(mod, []byte("module: \"example.com/flake@v0\"\nlanguage: version: \"v0.17.0\"\n"), 0o644))
 	}
 }
 
-// writeSchema writes the files of the embedded schema package (the root of
-// schema.Files, not its releases) into dir.
-func writeSchema(dir string) error {
+// pinnedRelease is the release the scripts and most Go tests are written
+// for: the pinned commit.
+const pinnedRelease = "96990f9"
+
+// writeSchema writes the schema of release tag into dir, as an author's
+// repository vendors it.
+func writeSchema(dir, tag string) error {
+	fsys, err := schema.Release(tag)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	entries, err := fs.ReadDir(schema.Files, ".")
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return err
 	}
@@ -121,7 +134,7 @@ func writeSchema(dir string) error {
 		if e.IsDir() {
 			continue
 		}
-		data, err := fs.ReadFile(schema.Files, e.Name())
+		data, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
 			return err
 		}
@@ -136,14 +149,14 @@ func writeSchema(dir string) error {
 // its file parses, and its hostConfig evaluates to what cue export gives
 // for the host. Usage: nixeq DIR PATH...
 func nixEqual(ts *testscript.TestScript, neg bool, args []string) {
-	// -axios TAG: the hosts were built against that release's schema.
-	fsys := fs.FS(schema.Files)
+	// -axios TAG: the hosts were built against that release's schema (by
+	// default the pinned commit's, which Setup's lock pins).
+	tag := pinnedRelease
 	if len(args) > 2 && args[0] == "-axios" {
-		var err error
-		fsys, err = schema.Release(args[1])
-		ts.Check(err)
-		args = args[2:]
+		tag, args = args[1], args[2:]
 	}
+	fsys, err := schema.Release(tag)
+	ts.Check(err)
 	if neg || len(args) < 2 {
 		ts.Fatalf("usage: nixeq [-axios TAG] DIR PATH...")
 	}
@@ -184,10 +197,17 @@ func nixEqual(ts *testscript.TestScript, neg bool, args []string) {
 // copyRepo copies the repository's CUE module (cue.mod, schema, hosts) into
 // $WORK/repo, so that scripts can run the real cue command on it.
 func copyRepo(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 0 {
-		ts.Fatalf("usage: copyrepo")
+	if neg || len(args) > 1 {
+		ts.Fatalf("usage: copyrepo [FLEET]")
 	}
 	root := filepath.Join("..", "..")
+	if len(args) == 1 {
+		// An example fleet of testdata, whole: its hosts, the files their
+		// paths name, its flake.lock.
+		src := filepath.Join(root, "testdata", args[0])
+		ts.Check(os.CopyFS(ts.MkAbs("repo"), os.DirFS(src)))
+		return
+	}
 	for _, dir := range []string{"cue.mod", "schema", "hosts"} {
 		entries, err := os.ReadDir(filepath.Join(root, dir))
 		ts.Check(err)

@@ -16,13 +16,22 @@ import (
 	"axc.dev/axc/schema"
 )
 
-// inputs are the host sets every generated file is checked for: the shipped
-// hosts and the test suite's own.
-var inputs = []string{"../../hosts", "../../testdata/build"}
+// inputs are the host sets every generated file is checked for, with the
+// release each is written for: the shipped hosts (the newest release), the
+// example fleet of the pinned commit, and the test suite's own.
+var inputs = []struct{ dir, release string }{
+	{"../../hosts", "v2026.05.01"},
+	{"../../testdata/fleet-2025.11/hosts", "96990f9"},
+	{"../../testdata/build", "96990f9"},
+}
 
-func loadValid(t *testing.T, dir string) *load.Result {
+func loadValid(t *testing.T, dir, release string) (*load.Loader, *load.Result) {
 	t.Helper()
-	l, err := load.New()
+	fsys, err := schema.Release(release)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,15 +45,15 @@ func loadValid(t *testing.T, dir string) *load.Result {
 	if len(res.Hosts) == 0 {
 		t.Fatalf("%s: no hosts", dir)
 	}
-	return res
+	return l, res
 }
 
 func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 	nixtest.Require(t)
 	for _, in := range inputs {
-		res := loadValid(t, in)
+		l, res := loadValid(t, in.dir, in.release)
 		out := t.TempDir()
-		c, err := compile.New(out, schema.Files)
+		c, err := compile.New(out, l.SchemaFS())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +87,7 @@ func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 			}
 			want := decode(t, js)
 			if diff := nixtest.CompareExport(t.Context(), want, got, h.Dir, filepath.Dir(file)); diff != "" {
-				t.Errorf("%s/%s: Nix and cue export differ: %s\nfile:\n%s", in, h.Name, diff, data)
+				t.Errorf("%s/%s: Nix and cue export differ: %s\nfile:\n%s", in.dir, h.Name, diff, data)
 			}
 		}
 	}
@@ -98,8 +107,8 @@ func TestBuildIsDeterministic(t *testing.T) {
 	for _, in := range inputs {
 		var first map[string][]byte
 		for run := 0; run < 2; run++ {
-			res := loadValid(t, in)
-			c, err := compile.New(t.TempDir(), schema.Files)
+			l, res := loadValid(t, in.dir, in.release)
+			c, err := compile.New(t.TempDir(), l.SchemaFS())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +129,7 @@ func TestBuildIsDeterministic(t *testing.T) {
 			}
 			for name, data := range files {
 				if !bytes.Equal(first[name], data) {
-					t.Errorf("%s/%s: two builds differ", in, name)
+					t.Errorf("%s/%s: two builds differ", in.dir, name)
 				}
 			}
 		}

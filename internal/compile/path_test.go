@@ -10,7 +10,11 @@ import (
 // The fields whose relative values become Nix path literals come from the
 // schema's "absolute path" options, plus the host's own path fields.
 func TestIsPath(t *testing.T) {
-	c, err := New(t.TempDir(), schema.Files)
+	fsys, err := schema.Release("96990f9") // the paths below are its
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(t.TempDir(), fsys)
 	if err != nil {
 		t.Fatal(err)
 	}

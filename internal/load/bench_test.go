@@ -9,6 +9,7 @@ import (
 
 	"axc.dev/axc/bench/hostgen"
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/schema"
 )
 
 // BenchmarkLoadAndValidate is what `axc vet DIR` does before reporting: compile
@@ -30,8 +31,12 @@ func BenchmarkLoadAndValidate(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			fsys, err := schema.Release("96990f9") // what hostgen writes for
+			if err != nil {
+				b.Fatal(err)
+			}
 			for b.Loop() {
-				l, err := load.New()
+				l, err := load.NewWithSchema(fsys)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/schema"
 )
 
 // checkHosts has, for every one of axios's 17 checks, a host that fails
@@ -156,15 +157,19 @@ func vetSource(t *testing.T, src string) []Diagnostic {
 	return Check(l, res, nil)
 }
 
-// loadSource loads a hosts package of one file, src, against the embedded
-// schema.
+// loadSource loads a hosts package of one file, src, against the schema of
+// the pinned commit 96990f9, which these tests are written for.
 func loadSource(t *testing.T, src string) (*load.Loader, *load.Result) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "hosts.cue"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l, err := load.New()
+	fsys, err := schema.Release("96990f9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}

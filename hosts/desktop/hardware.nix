@@ -1,0 +1,2 @@
+# The desktop's hardware configuration (nixos-generate-config) goes here.
+{ }
