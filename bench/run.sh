@@ -66,7 +66,7 @@ gen() {
 	mkdir -p "$dir/cue.mod/pkg/axc.dev/axc/schema" "$dir/hosts"
 	cp schema/*.cue "$dir/cue.mod/pkg/axc.dev/axc/schema/"
 	printf 'module: "example.com/flake@v0"\nlanguage: version: "v0.17.0"\n' >"$dir/cue.mod/module.cue"
-	cp flake.lock "$dir/flake.lock" # the hosts are written for axios 96990f9
+	cp testdata/fleet-2025.11/flake.lock "$dir/flake.lock" # the hosts are written for axios 96990f9
 	"$genhosts" -n "$n" "$dir/hosts" # the same hosts as the Go benchmarks'
 	local got
 	got=$(cat "$dir"/hosts/hosts_*.cue | grep -c '^"[a-z]*-[0-9]*": {$' || true)
@@ -80,8 +80,8 @@ for n in "${SIZES[@]}"; do gen "$tmp/repo-$n" "$n"; done
 mkdir -p "$tmp/json-1000/hosts" "$tmp/json-1/hosts"
 "$genhosts" -json -n 1000 "$tmp/json-1000/hosts"
 "$genhosts" -json -n 1 "$tmp/json-1/hosts"
-cp flake.lock "$tmp/json-1000/flake.lock"
-cp flake.lock "$tmp/json-1/flake.lock"
+cp testdata/fleet-2025.11/flake.lock "$tmp/json-1000/flake.lock"
+cp testdata/fleet-2025.11/flake.lock "$tmp/json-1/flake.lock"
 
 # --- measuring ----------------------------------------------------------------
 
