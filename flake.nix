@@ -10,15 +10,12 @@
       nixosConfigurations = {
         desktop = cairn.lib.mkSystem (import ./hosts/desktop.nix {
           lib = nixpkgs.lib;
-          userModulePath = self.outPath + "/user.nix";
         }).hostConfig;
         laptop = cairn.lib.mkSystem (import ./hosts/laptop.nix {
           lib = nixpkgs.lib;
-          userModulePath = self.outPath + "/user.nix";
         }).hostConfig;
         server = cairn.lib.mkSystem (import ./hosts/server.nix {
           lib = nixpkgs.lib;
-          userModulePath = self.outPath + "/user.nix";
         }).hostConfig;
       };
     };

@@ -182,12 +182,26 @@ func (c *Compiler) Host(h *load.Host, v cue.Value, source string) (data []byte, 
 		return nil, st.problems, nil
 	}
 	file := nix.Lambda{
-		Formals:  []string{"lib", "userModulePath"},
+		Formals:  c.FileArgs(),
 		Ellipsis: true,
 		Body:     nix.Attrs{{Path: []string{"hostConfig"}, Value: body}},
 	}
 	data, err = render(headerLine(source), file)
 	return data, nil, err
+}
+
+// userModuleArg is the argument through which the flake hands host files
+// the user module, in releases whose hosts have a userModulePath field.
+const userModuleArg = "userModulePath"
+
+// FileArgs are the arguments of a host file: lib, and in releases whose
+// hosts name their user module by path, userModulePath (later releases
+// find users through the host's users and configDir instead).
+func (c *Compiler) FileArgs() []string {
+	if c.contract.IsPathField(userModuleArg) {
+		return []string{"lib", userModuleArg}
+	}
+	return []string{"lib"}
 }
 
 // hostName is what a host may be called: its name becomes a file name
@@ -353,7 +367,8 @@ type FlakeInput struct {
 var DefaultInput = FlakeInput{Name: "axios", URL: "github:kcalvelli/axios"}
 
 // Flake is the content of flake.nix for hosts, by name in order.
-func Flake(names []string, source string, in FlakeInput) ([]byte, error) {
+// args are the host files' arguments (Compiler.FileArgs).
+func Flake(names []string, source string, in FlakeInput, args []string) ([]byte, error) {
 	if in.Name == "" {
 		in = DefaultInput
 	}
@@ -363,10 +378,7 @@ func Flake(names []string, source string, in FlakeInput) ([]byte, error) {
 			Func: nix.Ident("import"),
 			Args: []nix.Expr{
 				nix.Path("./" + filepath.ToSlash(HostFile(name))),
-				nix.Attrs{
-					{Path: []string{"lib"}, Value: nix.Ident("nixpkgs.lib")},
-					{Path: []string{"userModulePath"}, Value: nix.BinOp{Op: "+", Left: nix.Ident("self.outPath"), Right: nix.String("/user.nix")}},
-				},
+				fileArgs(args),
 			},
 		}
 		systems = append(systems, nix.Binding{
@@ -389,4 +401,18 @@ func Flake(names []string, source string, in FlakeInput) ([]byte, error) {
 		}},
 	}
 	return render(headerLine(source), flake)
+}
+
+// fileArgs is what the flake passes a host file for args.
+func fileArgs(args []string) nix.Attrs {
+	var attrs nix.Attrs
+	for _, a := range args {
+		switch a {
+		case "lib":
+			attrs = append(attrs, nix.Binding{Path: []string{a}, Value: nix.Ident("nixpkgs.lib")})
+		case userModuleArg:
+			attrs = append(attrs, nix.Binding{Path: []string{a}, Value: nix.BinOp{Op: "+", Left: nix.Ident("self.outPath"), Right: nix.String("/user.nix")}})
+		}
+	}
+	return attrs
 }

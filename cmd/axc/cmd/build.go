@@ -22,7 +22,8 @@ func newBuildCmd() *cobra.Command {
 		Long: `Build vets the hosts (inputs as for axc vet, default ./hosts) and, when no
 error is found, writes in DIR:
 
-  hosts/NAME.nix   { lib, userModulePath, ... }: { hostConfig = { ... }; }
+  hosts/NAME.nix   { lib, ... }: { hostConfig = { ... }; }  (and userModulePath
+                   up to v2026.01.13, whose hosts name their user module)
   flake.nix        nixosConfigurations.NAME = axios.lib.mkSystem … per host
 
 hostConfig is the host exactly as cue export gives it: mkSystem's defaults
@@ -82,7 +83,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 		}
 		in = compile.FlakeInput{Name: r.Namespace, URL: "github:" + r.Repo + "/" + ref}
 	}
-	flake, err := compile.Flake(out.names, sourceList(outDir, paths), in)
+	flake, err := compile.Flake(out.names, sourceList(outDir, paths), in, out.args)
 	if err != nil {
 		return fmt.Errorf("internal error: flake.nix: %v", err) // names were vetted
 	}

@@ -99,6 +99,7 @@ type compiled struct {
 	files   map[string][]byte
 	names   []string
 	checked *checked
+	args    []string // the host files' arguments
 }
 
 // vetAndCompile loads the hosts at paths, vets them and compiles them for
@@ -147,7 +148,7 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 		}
 	})
 	ds := chk.Diagnostics()
-	out := &compiled{files: map[string][]byte{}, checked: chk0}
+	out := &compiled{files: map[string][]byte{}, checked: chk0, args: comp.FileArgs()}
 	for i, h := range res.Hosts {
 		out.files[compile.HostFile(h.Name)] = data[i]
 		out.names = append(out.names, h.Name)
