@@ -64,7 +64,7 @@ axc=$tmp/axc cue=$tmp/cue peakrss=$tmp/peakrss genhosts=$tmp/genhosts
 gen() {
 	local dir=$1 n=$2
 	mkdir -p "$dir/cue.mod/pkg/axc.dev/axc/schema" "$dir/hosts"
-	cp schema/*.cue "$dir/cue.mod/pkg/axc.dev/axc/schema/"
+	cp schema/releases/96990f9/*.cue "$dir/cue.mod/pkg/axc.dev/axc/schema/" # the release the hosts are written for
 	printf 'module: "example.com/flake@v0"\nlanguage: version: "v0.17.0"\n' >"$dir/cue.mod/module.cue"
 	cp testdata/fleet-2025.11/flake.lock "$dir/flake.lock" # the hosts are written for axios 96990f9
 	"$genhosts" -n "$n" "$dir/hosts" # the same hosts as the Go benchmarks'
