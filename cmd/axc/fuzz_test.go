@@ -22,8 +22,8 @@ import (
 	"axc.dev/axc/cmd/axc/cmd"
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/load/loadtest"
 	"axc.dev/axc/internal/nix/nixtest"
-	"axc.dev/axc/schema"
 )
 
 // FuzzHostFile feeds whole host files (a CUE package file, a JSON host or a
@@ -477,18 +477,7 @@ type wantHost struct {
 func (c *fuzzCase) loadHosts() []wantHost {
 	t := c.t
 	t.Helper()
-	fsys, err := schema.Release(pinnedRelease) // what the runs pass --axios
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := load.NewWithSchema(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Load([]string{c.in})
-	if err != nil {
-		t.Fatalf("build succeeded, but the input does not load: %v", err)
-	}
+	_, res := loadtest.Load(t, pinnedRelease, c.in) // what the runs pass --axios
 	if res.Errors != nil {
 		t.Fatalf("build succeeded, but loading reports: %v", res.Errors)
 	}

@@ -11,9 +11,9 @@ import (
 
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/load/loadtest"
 	"axc.dev/axc/internal/nix/nixtest"
 	"axc.dev/axc/internal/vet"
-	"axc.dev/axc/schema"
 )
 
 // inputs are the host sets every generated file is checked for, with the
@@ -27,18 +27,7 @@ var inputs = []struct{ dir, release string }{
 
 func loadValid(t *testing.T, dir, release string) (*load.Loader, *load.Result) {
 	t.Helper()
-	fsys, err := schema.Release(release)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := load.NewWithSchema(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Load([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, res := loadtest.Load(t, release, dir)
 	if ds := vet.Check(l, res, nil); vet.HasErrors(ds, false) {
 		t.Fatalf("%s does not vet: %v", dir, ds)
 	}

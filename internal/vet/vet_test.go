@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"axc.dev/axc/internal/load"
-	"axc.dev/axc/schema"
+	"axc.dev/axc/internal/load/loadtest"
 )
 
 // checkHosts has, for every one of axios's 17 checks, a host that fails
@@ -165,17 +165,5 @@ func loadSource(t *testing.T, src string) (*load.Loader, *load.Result) {
 	if err := os.WriteFile(filepath.Join(dir, "hosts.cue"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fsys, err := schema.Release("96990f9")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := load.NewWithSchema(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Load([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l, res
+	return loadtest.Load(t, "96990f9", dir)
 }
