@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -31,6 +32,42 @@ type Contract struct {
 	Always []string
 	// Closed are the option namespaces (dotted) that only axios declares.
 	Closed []string
+	// Users is the host field listing the host's users, and how the
+	// release finds their files.
+	Users UsersField
+	// User is how a user is written, from #User in UserFile (nil when the
+	// schema has no #User).
+	User *UserContract
+}
+
+// UsersField is the host field that names the host's users (@users):
+//
+//	users?: [...string] @users(max=1, module="userModulePath") // one user, imported by path
+//	users?: [...string] @users(configDir="configDir")          // mkSystem imports configDir/users/NAME.nix
+type UsersField struct {
+	Field string
+	// Max is how many users a host may have (0: any number).
+	Max int
+	// Module is the host field that imports the one user's module, in
+	// releases whose mkSystem does not read Field itself.
+	Module string
+	// ConfigDir is the host field naming the directory of users/NAME.nix.
+	ConfigDir string
+}
+
+// UserContract is how a user becomes a NixOS module, read from #User:
+//
+//	@user(option="axios.users.users.<name>") // the option the person's fields set
+//	@user(option="axios.user", name="name")  // …and the field of it that is the user's name
+//	home?: #UserHome @home()                 // the field that is home-manager.users.NAME
+type UserContract struct {
+	// Option is the dotted option path the person's fields set; a
+	// <name> element stands for the user's name.
+	Option []string
+	// NameField, when set, is the field of Option that takes the name.
+	NameField string
+	// HomeField is the #User field holding home-manager settings.
+	HomeField string
 }
 
 // Flag is a field of #Host.modules.
@@ -46,6 +83,9 @@ type Section struct {
 
 // HostFile is the schema file that holds #Host.
 const HostFile = "host.cue"
+
+// UserFile is the schema file that holds #User.
+const UserFile = "user.cue"
 
 // embeddedContract is the built-in schema's contract, read once a process.
 var embeddedContract = sync.OnceValues(func() (*Contract, error) { return readContract(Files) })
@@ -152,6 +192,22 @@ func readContract(fsys fs.FS) (*Contract, error) {
 					c.PathFields = append(c.PathFields, name)
 				case "nixos":
 					c.ConfigField = name
+				case "users":
+					c.Users = UsersField{Field: name}
+					for _, arg := range args {
+						switch arg.key {
+						case "max":
+							if _, err := fmt.Sscan(arg.value, &c.Users.Max); err != nil {
+								fail(a, "@users max=%s: %v", arg.value, err)
+							}
+						case "module":
+							c.Users.Module = arg.value
+						case "configDir":
+							c.Users.ConfigDir = arg.value
+						default:
+							fail(a, "@users takes max=N, module=FIELD, configDir=FIELD")
+						}
+					}
 				}
 			}
 		}
@@ -167,10 +223,79 @@ func readContract(fsys fs.FS) (*Contract, error) {
 			errs = append(errs, fmt.Sprintf("%s: section %s names flag %s, which #Host.modules does not have", HostFile, s.Field, s.Flag))
 		}
 	}
+	if c.Users.Field != "" && c.Users.Module == "" && c.Users.ConfigDir == "" {
+		errs = append(errs, HostFile+": @users names neither module= nor configDir=: how would the release find the users?")
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
+	user, err := readUserContract(fsys)
+	if err != nil {
+		return nil, err
+	}
+	c.User = user
 	return c, nil
+}
+
+// readUserContract reads @user and @home from #User in UserFile; a schema
+// without the file has no users.
+func readUserContract(fsys fs.FS) (*UserContract, error) {
+	src, err := fs.ReadFile(fsys, UserFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	f, err := parser.ParseFile(UserFile, src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	var user *ast.StructLit
+	for _, d := range f.Decls {
+		if field, ok := d.(*ast.Field); ok {
+			if name, _, _ := ast.LabelName(field.Label); name == "#User" {
+				user, _ = field.Value.(*ast.StructLit)
+			}
+		}
+	}
+	if user == nil {
+		return nil, fmt.Errorf("%s: no #User struct", UserFile)
+	}
+	u := &UserContract{}
+	for _, d := range user.Elts {
+		switch d := d.(type) {
+		case *ast.Attribute:
+			key, body := d.Split()
+			if key != "user" {
+				continue
+			}
+			args, err := attrArgs(body)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", d.Pos(), err)
+			}
+			for _, a := range args {
+				switch a.key {
+				case "option":
+					u.Option = strings.Split(a.value, ".")
+				case "name":
+					u.NameField = a.value
+				default:
+					return nil, fmt.Errorf("%s: @user takes option=PATH, name=FIELD", d.Pos())
+				}
+			}
+		case *ast.Field:
+			for _, a := range d.Attrs {
+				if key, _ := a.Split(); key == "home" {
+					u.HomeField, _, _ = ast.LabelName(d.Label)
+				}
+			}
+		}
+	}
+	if len(u.Option) == 0 || u.HomeField == "" {
+		return nil, fmt.Errorf("%s: #User needs @user(option=…) and a field with @home()", UserFile)
+	}
+	return u, nil
 }
 
 // IsFlag reports whether name is a modules flag.

@@ -192,7 +192,7 @@ func TestReleaseIgnoredFields(t *testing.T) {
 		{"v2025.11.13", `modules: services: true`},
 		{"v2025.12.04", `hardwareConfigPath: "/etc/nixos/hw.nix"`},
 		{"v2026.01.13", `diskConfigPath: "/etc/nixos/disks.nix"`},
-		{"v2026.01.13", `users: ["alice"]`},
+		{"v2026.01.13", `configDir: "/etc/nixos"`},
 		{"v2026.03.07", `userModulePath: "/etc/nixos/user.nix"`},
 		{"v2026.03.07", `selfHosted: enable: true`},
 		{"v2026.03.07", `modules: c64: true`},

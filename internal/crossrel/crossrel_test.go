@@ -83,7 +83,7 @@ func TestExplain(t *testing.T) {
 		{"v2026.03.07", Option, "services.companion.enable", "not in v2026.03.07, from v2026.05.01"},
 		// Host fields, and options below a host field copied to them.
 		{"v2026.03.07", Field, "userModulePath", "not in v2026.03.07, last in v2026.01.13"},
-		{"v2026.01.13", Field, "users", "not in v2026.01.13, from v2026.03.07"},
+		{"v2026.01.13", Field, "configDir", "not in v2026.01.13, from v2026.03.07"},
 		{"v2026.01.13", Field, "modules.syncthing", "not in v2026.01.13, from v2026.03.07"},
 		{"v2026.03.07", Field, "selfHosted", "not in v2026.03.07, last in v2026.01.13"},
 		{"v2026.05.01", Field, "axios.immich.port", "renamed cairn.immich.port in v2026.05.01"},

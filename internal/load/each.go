@@ -119,7 +119,7 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 				ctx := cuecontext.New()
 				var pkg cue.Value
 				if c.pkg == nil {
-					pkg = dataChunk(ctx, r.schema, c.hosts)
+					pkg = dataChunk(ctx, r.schema, r.kind, c.hosts)
 				} else if inst, err := c.pkg.only(keep); err == nil {
 					pkg = ctx.BuildInstance(inst)
 				} else {
@@ -254,9 +254,9 @@ func refIdents(n ast.Node, fn func(*ast.Ident)) {
 // dataChunk evaluates JSON and YAML hosts together, as the fields of one
 // struct to which a pattern applies #Host, in the way a package of hosts is
 // evaluated: CUE then applies #Host once, not once per host.
-func dataChunk(ctx *cue.Context, schemaFiles map[string][]byte, hosts []*Host) cue.Value {
+func dataChunk(ctx *cue.Context, schemaFiles map[string][]byte, k *Kind, hosts []*Host) cue.Value {
 	schema := buildSchema(ctx, schemaFiles)
-	pattern, err := parser.ParseExpr("axc hosts pattern", `{[axcName=string]: #Host & {hostname: *axcName | _}}`)
+	pattern, err := parser.ParseExpr("axc entries pattern", `{[axcName=string]: `+k.pattern("")+`}`)
 	if err != nil {
 		return ctx.CompileString(fmt.Sprintf("error(%q)", err.Error())) // tested: the pattern parses
 	}

@@ -88,6 +88,7 @@ type Result struct {
 	lazy []*lazyPackage
 	// schema holds the schema files, for JSON and YAML hosts' chunks.
 	schema map[string][]byte
+	kind   *Kind
 }
 
 // Warning is a note about the input that does not make it invalid, about a
@@ -115,6 +116,8 @@ type Loader struct {
 	fsys  fs.FS             // where files came from
 	// contract is read from the schema's attributes.
 	contract *schema.Contract
+	// kind is what the entries loaded are (Hosts unless SetKind).
+	kind *Kind
 }
 
 // New returns a loader for the embedded schema.
@@ -123,7 +126,7 @@ func New() (*Loader, error) { return NewWithSchema(schema.Files) }
 // NewWithSchema returns a loader for the schema whose .cue files are in
 // fsys (at its root): the embedded one, or a schema being developed.
 func NewWithSchema(fsys fs.FS) (*Loader, error) {
-	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}, fsys: fsys}
+	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}, fsys: fsys, kind: Hosts}
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
@@ -146,6 +149,12 @@ func NewWithSchema(fsys fs.FS) (*Loader, error) {
 	}
 	return l, nil
 }
+
+// SetKind makes the loader read entries of kind k (Hosts by default).
+func (l *Loader) SetKind(k *Kind) { l.kind = k }
+
+// Kind is what the loader reads.
+func (l *Loader) Kind() *Kind { return l.kind }
 
 // Contract is the host contract of the loader's schema.
 func (l *Loader) Contract() *schema.Contract { return l.contract }
@@ -186,12 +195,13 @@ func (l *Loader) Context() *cue.Context { return l.ctx }
 func (l *Loader) Schema() cue.Value {
 	if !l.schema.Exists() {
 		l.schema = l.buildSchema()
-		l.hostDef = l.ctx.CompileString("#Host", cue.Scope(l.schema))
+		l.hostDef = l.ctx.CompileString(l.kind.Def, cue.Scope(l.schema))
 	}
 	return l.schema
 }
 
-// HostSchema is schema.#Host.
+// HostSchema is the definition entries are unified with: schema.#Host,
+// or schema.#User for users.
 func (l *Loader) HostSchema() cue.Value {
 	l.Schema()
 	return l.hostDef
@@ -254,7 +264,7 @@ func (l *Loader) Load(paths []string) (*Result, error) {
 	for _, h := range hosts {
 		{
 			if prev, dup := byName[h.Name]; dup {
-				res.Errors = errors.Append(res.Errors, errors.Newf(h.Pos, "host %s is declared twice: here and in %s", h.Name, RelPath(prev.Pos.Filename())))
+				res.Errors = errors.Append(res.Errors, errors.Newf(h.Pos, "%s %s is declared twice: here and in %s", l.kind.Noun, h.Name, RelPath(prev.Pos.Filename())))
 				continue
 			}
 			byName[h.Name] = h
@@ -278,7 +288,7 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 	}
 	ext := strings.ToLower(filepath.Ext(p))
 	if !hostExts[ext] {
-		return nil, &InputError{Path: p, Err: "not a host file: want a directory, .cue, .json, .yaml or .yml"}
+		return nil, &InputError{Path: p, Err: "not a " + l.kind.Noun + " file: want a directory, .cue, .json, .yaml or .yml"}
 	}
 	if ext == ".cue" {
 		if b := filepath.Base(p); strings.HasPrefix(b, "_") || strings.HasPrefix(b, ".") {
@@ -327,7 +337,7 @@ func (l *Loader) loadDir(dir string, res *Result) ([]*Host, error) {
 		}
 	}
 	if !hasCUE && len(data) == 0 {
-		return nil, &InputError{Path: dir, Err: "no host files in this directory (.cue, .json, .yaml or .yml)"}
+		return nil, &InputError{Path: dir, Err: "no " + l.kind.Noun + " files in this directory (.cue, .json, .yaml or .yml)"}
 	}
 	var errs InputErrors
 	if hasCUE {
@@ -451,7 +461,7 @@ func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
 		if !pos.IsValid() {
 			pos = start // an empty file
 		}
-		res.Errors = errors.Append(res.Errors, errors.Newf(pos, "a host file holds one host, an object; this is not"))
+		res.Errors = errors.Append(res.Errors, errors.Newf(pos, "a %s file holds one %s, an object; this is not", l.kind.Noun, l.kind.Noun))
 		return nil, nil
 	}
 	idx := newFieldIndex()
@@ -469,7 +479,7 @@ func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
 	idx.Label, idx.Value = h.Pos, h.Pos
 	// Evaluated by Result.Each, in chunks like a large package's hosts.
 	h.data = st
-	res.schema = l.files
+	res.schema, res.kind = l.files, l.kind
 	return []*Host{h}, nil
 }
 
@@ -578,7 +588,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	// author's files, lets the package's own evaluation apply #Host once
 	// (CUE merges it with an identical pattern the author may have).
 	patternFile := unusedName(absDir, "axc_hosts_pattern.cue")
-	pattern := []byte(fmt.Sprintf(hostsPattern, pkgName, schema.ImportPath))
+	pattern := []byte(fmt.Sprintf(entriesPattern, pkgName, schema.ImportPath, l.kind.pattern("axcschema.")))
 	cfg.Overlay[patternFile] = cueload.FromBytes(pattern)
 	insts := cueload.Instances([]string{"."}, cfg)
 	inst := insts[0]
@@ -641,7 +651,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	pkg := l.ctx.BuildInstance(inst)
 	iter, err := pkg.Fields()
 	if err != nil {
-		res.Errors = errors.Append(res.Errors, notHosts(errors.Promote(err, ""), patternFile, inst.Files))
+		res.Errors = errors.Append(res.Errors, notHosts(errors.Promote(err, ""), patternFile, inst.Files, l.kind))
 		return nil, nil
 	}
 	var hosts []*Host
@@ -683,13 +693,13 @@ func sortHosts(hosts []*Host) {
 	sort.SliceStable(hosts, func(i, j int) bool { return hosts[i].Name < hosts[j].Name })
 }
 
-// hostsPattern makes every regular top-level field of package %s a #Host
-// named by its key.
-const hostsPattern = `package %s
+// entriesPattern makes every regular top-level field of package %s an
+// entry of the loader's kind (a #Host, a #User) named by its key.
+const entriesPattern = `package %s
 
 import axcschema %q
 
-[axcName=string]: axcschema.#Host & {hostname: *axcName | _}
+[axcName=string]: %s
 `
 
 // unusedName is name in dir, changed until no file on disk has it: an
@@ -897,7 +907,7 @@ func externAttr(f *ast.File) (token.Pos, bool) {
 // mean that the package as a whole is not a struct of hosts (its top level
 // embeds a string, a list, …). They are placed at the author's first
 // top-level embedding, or the package clause.
-func notHosts(err errors.Error, patternFile string, files []*ast.File) errors.Error {
+func notHosts(err errors.Error, patternFile string, files []*ast.File, k *Kind) errors.Error {
 	var at token.Pos
 	for _, f := range files {
 		if f.Filename == patternFile {
@@ -915,7 +925,7 @@ func notHosts(err errors.Error, patternFile string, files []*ast.File) errors.Er
 	var out errors.Error
 	for _, e := range errors.Errors(err) {
 		if slices.ContainsFunc(errors.Positions(e), func(p token.Pos) bool { return p.Filename() == patternFile }) {
-			out = errors.Append(out, errors.Newf(at, "a hosts package is a struct of hosts (name: {…}); its top level is not a struct here"))
+			out = errors.Append(out, errors.Newf(at, "a %ss package is a struct of %ss (name: {…}); its top level is not a struct here", k.Noun, k.Noun))
 			continue
 		}
 		out = errors.Append(out, e)

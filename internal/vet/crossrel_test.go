@@ -40,9 +40,9 @@ func TestCrossReleaseLazy(t *testing.T) {
 	if n := indexBuilds.Load() - before; n != 0 {
 		t.Errorf("clean run built %d indexes, want 0", n)
 	}
-	ds := vetRelease(t, "package hosts\n\na: {users: [\"alice\"], extraConfig: axios: system: timeZone: \"UTC\"}\n")
-	if len(ds) != 1 || !strings.Contains(ds[0].Message, "unknown field users (not in 96990f9, from v2026.03.07)") {
-		t.Errorf("users: %v", ds)
+	ds := vetRelease(t, "package hosts\n\na: {configDir: \"/etc/nixos\", extraConfig: axios: system: timeZone: \"UTC\"}\n")
+	if len(ds) != 1 || !strings.Contains(ds[0].Message, "unknown field configDir (not in 96990f9, from v2026.03.07)") {
+		t.Errorf("configDir: %v", ds)
 	}
 	if n := indexBuilds.Load() - before; n != 1 {
 		t.Errorf("one unknown name built %d indexes, want 1", n)
