@@ -8,12 +8,22 @@
     { self, cairn, nixpkgs, ... }:
     {
       nixosConfigurations = {
-        desktop = cairn.lib.mkSystem (import ./hosts/desktop.nix {
-          lib = nixpkgs.lib;
-        }).hostConfig;
-        laptop = cairn.lib.mkSystem (import ./hosts/laptop.nix {
-          lib = nixpkgs.lib;
-        }).hostConfig;
+        desktop = cairn.lib.mkSystem (
+          (import ./hosts/desktop.nix {
+            lib = nixpkgs.lib;
+          }).hostConfig
+          // {
+            configDir = ./.;
+          }
+        );
+        laptop = cairn.lib.mkSystem (
+          (import ./hosts/laptop.nix {
+            lib = nixpkgs.lib;
+          }).hostConfig
+          // {
+            configDir = ./.;
+          }
+        );
         server = cairn.lib.mkSystem (import ./hosts/server.nix {
           lib = nixpkgs.lib;
         }).hostConfig;

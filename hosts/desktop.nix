@@ -60,5 +60,6 @@
       };
     };
     hardwareConfigPath = ./desktop/hardware.nix;
+    users = [ "alice" ];
   };
 }

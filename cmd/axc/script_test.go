@@ -160,41 +160,111 @@ func nixEqual(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 {
 		ts.Fatalf("usage: nixeq [-axios TAG] DIR PATH...")
 	}
-	l, err := load.NewWithSchema(fsys)
+	contract, err := schema.ReadContract(fsys)
 	ts.Check(err)
-	paths := make([]string, len(args)-1)
-	for i, p := range args[1:] {
-		paths[i] = ts.MkAbs(p)
+	var hostPaths, userPaths []string
+	for _, p := range args[1:] {
+		if filepath.Base(p) == "users" || filepath.Base(filepath.Dir(p)) == "users" {
+			userPaths = append(userPaths, ts.MkAbs(p))
+		} else {
+			hostPaths = append(hostPaths, ts.MkAbs(p))
+		}
 	}
-	res, err := l.Load(paths)
-	ts.Check(err)
-	if len(res.Hosts) == 0 {
-		ts.Fatalf("no hosts in %v", args[1:])
-	}
-	exports := make([][]byte, len(res.Hosts))
-	errs := make([]error, len(res.Hosts))
-	res.Each(func(i int, h *load.Host, v cue.Value) {
-		exports[i], errs[i] = v.MarshalJSON() // what cue export gives
-	})
+	out := ts.MkAbs(args[0])
 	ctx := context.Background()
-	for i, h := range res.Hosts {
-		file := ts.MkAbs(filepath.Join(args[0], compile.HostFile(h.Name)))
+	for _, h := range exportAll(ts, fsys, load.Hosts, hostPaths) {
+		file := filepath.Join(out, compile.HostFile(h.name))
 		ts.Check(nixtest.ParseFile(ctx, file))
 		got, err := nixtest.HostConfig(ctx, file)
 		ts.Check(err)
-		js := exports[i]
-		ts.Check(errs[i])
-		dec := json.NewDecoder(bytes.NewReader(js))
-		dec.UseNumber()
-		var want any
-		ts.Check(dec.Decode(&want))
-		if diff := nixtest.CompareExport(ctx, want, got, h.Dir, filepath.Dir(file)); diff != "" {
-			ts.Fatalf("%s: Nix and cue export differ: %s", h.Name, diff)
+		want := h.export.(map[string]any)
+		if u := contract.Users; u.Module != "" {
+			// Releases that import one user module by path: users becomes
+			// that path, to the user file build wrote.
+			if names, ok := want[u.Field].([]any); ok {
+				delete(want, u.Field)
+				if len(names) == 1 {
+					rel, err := filepath.Rel(h.dir, filepath.Join(out, compile.UserFile(names[0].(string))))
+					ts.Check(err)
+					want[u.Module] = "./" + filepath.ToSlash(rel)
+				}
+			}
+		}
+		if diff := nixtest.CompareExport(ctx, want, got, h.dir, filepath.Dir(file)); diff != "" {
+			ts.Fatalf("%s: Nix and cue export differ: %s", h.name, diff)
+		}
+	}
+	uc := contract.User
+	for _, u := range exportAll(ts, fsys, load.Users, userPaths) {
+		file := filepath.Join(out, compile.UserFile(u.name))
+		ts.Check(nixtest.ParseFile(ctx, file))
+		got, err := nixtest.UserModule(ctx, file)
+		ts.Check(err)
+		// The module sets the user option to the person's fields, and
+		// home-manager.users.NAME to the home.
+		person := u.export.(map[string]any)
+		home, hasHome := person[uc.HomeField]
+		delete(person, uc.HomeField)
+		if uc.NameField != "" {
+			person[uc.NameField] = u.name
+		}
+		var want any = person
+		for i := len(uc.Option) - 1; i >= 0; i-- {
+			key := uc.Option[i]
+			if key == "<name>" {
+				key = u.name
+			}
+			want = map[string]any{key: want}
+		}
+		if hasHome {
+			want.(map[string]any)["home-manager"] = map[string]any{"users": map[string]any{u.name: home}}
+		}
+		if diff := nixtest.CompareExport(ctx, want, got, u.dir, filepath.Dir(file)); diff != "" {
+			ts.Fatalf("user %s: Nix and cue export differ: %s", u.name, diff)
 		}
 	}
 }
 
-// copyRepo copies the repository's CUE module (cue.mod, schema, hosts) into
+// exported is one host or user as cue export gives it.
+type exported struct {
+	name, dir string
+	export    any
+}
+
+// exportAll loads the hosts or users at paths and exports each, as cue
+// export would.
+func exportAll(ts *testscript.TestScript, fsys fs.FS, k *load.Kind, paths []string) []exported {
+	if len(paths) == 0 {
+		return nil
+	}
+	l, err := load.NewWithSchema(fsys)
+	ts.Check(err)
+	l.SetKind(k)
+	res, err := l.Load(paths)
+	ts.Check(err)
+	if len(res.Hosts) == 0 {
+		ts.Fatalf("no %ss in %v", k.Noun, paths)
+	}
+	out := make([]exported, len(res.Hosts))
+	errs := make([]error, len(res.Hosts))
+	res.Each(func(i int, h *load.Host, v cue.Value) {
+		js, err := v.MarshalJSON() // what cue export gives
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(js))
+		dec.UseNumber()
+		out[i] = exported{name: h.Name, dir: h.Dir}
+		errs[i] = dec.Decode(&out[i].export)
+	})
+	for _, err := range errs {
+		ts.Check(err)
+	}
+	return out
+}
+
+// copyRepo copies the repository's CUE module (cue.mod, schema, hosts, users) into
 // $WORK/repo, so that scripts can run the real cue command on it.
 func copyRepo(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) > 1 {
@@ -208,7 +278,7 @@ func copyRepo(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(os.CopyFS(ts.MkAbs("repo"), os.DirFS(src)))
 		return
 	}
-	for _, dir := range []string{"cue.mod", "schema", "hosts"} {
+	for _, dir := range []string{"cue.mod", "schema", "hosts", "users"} {
 		entries, err := os.ReadDir(filepath.Join(root, dir))
 		ts.Check(err)
 		dst := ts.MkAbs(filepath.Join("repo", dir))

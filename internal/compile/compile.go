@@ -76,8 +76,9 @@ type Compiler struct {
 	OutDir string
 	// CheckOnly finds a host's problems without printing its file (vet).
 	CheckOnly bool
-	pathTypes []*regexp.Regexp
-	contract  *schema.Contract
+	pathTypes     []*regexp.Regexp // NixOS options that take paths
+	homePathTypes []*regexp.Regexp // home-manager options that take paths
+	contract      *schema.Contract
 }
 
 // hostState is what compiling one host collects; a Compiler itself is
@@ -85,6 +86,9 @@ type Compiler struct {
 type hostState struct {
 	h        *load.Host
 	problems []Problem
+	// home is the field of a user holding home-manager settings ("" for
+	// hosts).
+	home string
 }
 
 // Problem is something in a host that the Nix files could not say as the
@@ -107,7 +111,11 @@ func New(outDir string, fsys fs.FS) (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	pt, err := pathOptions(fsys)
+	pt, err := pathOptions(fsys, "nixos")
+	if err != nil {
+		return nil, err
+	}
+	hpt, err := pathOptions(fsys, "home")
 	if err != nil {
 		return nil, err
 	}
@@ -115,19 +123,20 @@ func New(outDir string, fsys fs.FS) (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Compiler{OutDir: abs, pathTypes: pt, contract: c}, nil
+	return &Compiler{OutDir: abs, pathTypes: pt, homePathTypes: hpt, contract: c}, nil
 }
 
-// pathOptions reads from the schema which NixOS options take absolute
-// paths; their relative values become Nix path literals.
-func pathOptions(fsys fs.FS) ([]*regexp.Regexp, error) {
+// pathOptions reads from the schema which options of set ("nixos",
+// "home") take absolute paths; their relative values become Nix path
+// literals.
+func pathOptions(fsys fs.FS, set string) ([]*regexp.Regexp, error) {
 	opts, err := schema.OptionsFrom(fsys)
 	if err != nil {
 		return nil, err
 	}
 	var out []*regexp.Regexp
 	for _, o := range opts {
-		if o.Set != "nixos" || !strings.Contains(o.Type, "absolute path") {
+		if o.Set != set || !strings.Contains(o.Type, "absolute path") {
 			continue
 		}
 		parts := strings.Split(o.Name, ".")
@@ -144,7 +153,10 @@ func pathOptions(fsys fs.FS) ([]*regexp.Regexp, error) {
 	return out, nil
 }
 
-func (c *Compiler) isPath(path []string) bool {
+func (c *Compiler) isPath(st *hostState, path []string) bool {
+	if st.home != "" {
+		return c.isHomePath(st, path)
+	}
 	if len(path) == 1 {
 		return c.contract.IsPathField(path[0])
 	}
@@ -184,25 +196,16 @@ func (c *Compiler) Host(h *load.Host, v cue.Value, source string) (data []byte, 
 	file := nix.Lambda{
 		Formals:  c.FileArgs(),
 		Ellipsis: true,
-		Body:     nix.Attrs{{Path: []string{"hostConfig"}, Value: body}},
+		Body:     nix.Attrs{{Path: []string{"hostConfig"}, Value: c.hostUsers(body)}},
 	}
 	data, err = render(headerLine(source), file)
 	return data, nil, err
 }
 
-// userModuleArg is the argument through which the flake hands host files
-// the user module, in releases whose hosts have a userModulePath field.
-const userModuleArg = "userModulePath"
-
-// FileArgs are the arguments of a host file: lib, and in releases whose
-// hosts name their user module by path, userModulePath (later releases
-// find users through the host's users and configDir instead).
-func (c *Compiler) FileArgs() []string {
-	if c.contract.IsPathField(userModuleArg) {
-		return []string{"lib", userModuleArg}
-	}
-	return []string{"lib"}
-}
+// FileArgs are the arguments of a host file: lib, for raw Nix values. (The
+// user module, in releases that import it by path, is a path literal in
+// the file itself.)
+func (c *Compiler) FileArgs() []string { return []string{"lib"} }
 
 // hostName is what a host may be called: its name becomes a file name
 // (hosts/NAME.nix) and a flake attribute, so nothing that could leave the
@@ -286,7 +289,7 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 		if strings.IndexByte(s, 0) >= 0 {
 			return st.problem(path, "a string with a NUL byte cannot be written in Nix")
 		}
-		if c.isPath(path) && (strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../")) {
+		if c.isPath(st, path) && (strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../")) {
 			return c.rebase(st, s, path)
 		}
 		return nix.String(s), nil
@@ -336,7 +339,7 @@ func (c *Compiler) rebase(st *hostState, p string, path []string) (nix.Expr, err
 	if _, err := os.Stat(target); err != nil {
 		return st.problem(path, "%s: %s (paths are relative to the host's file, %s)", p, load.IOReason(err), load.RelPath(st.h.Pos.Filename()))
 	}
-	rel, err := filepath.Rel(filepath.Join(c.OutDir, "hosts"), target)
+	rel, err := filepath.Rel(filepath.Join(c.OutDir, outSubdir(st)), target)
 	if err != nil {
 		return st.problem(path, "%s cannot be reached from %s: %v", p, c.OutDir, err)
 	}
@@ -347,9 +350,17 @@ func (c *Compiler) rebase(st *hostState, p string, path []string) (nix.Expr, err
 	if !validPathLiteral(rel) && !c.CheckOnly {
 		// Vet does not know the output directory: the path from it is
 		// build's to judge (the author's own path is the schema's).
-		return st.problem(path, "%s cannot be written as a Nix path literal from %s (%s): Nix path literals allow letters, digits and . _ + - only", p, filepath.Join(c.OutDir, "hosts"), rel)
+		return st.problem(path, "%s cannot be written as a Nix path literal from %s (%s): Nix path literals allow letters, digits and . _ + - only", p, filepath.Join(c.OutDir, outSubdir(st)), rel)
 	}
 	return nix.Path(rel), nil
+}
+
+// outSubdir is the directory of DIR the file of st is written to.
+func outSubdir(st *hostState) string {
+	if st.home != "" {
+		return "users"
+	}
+	return "hosts"
 }
 
 var pathLiteral = regexp.MustCompile(`^\.\.?(/[A-Za-z0-9._+-]+)+$`)
@@ -366,24 +377,36 @@ type FlakeInput struct {
 // release (axc --schema): axios, unpinned.
 var DefaultInput = FlakeInput{Name: "axios", URL: "github:kcalvelli/axios"}
 
-// Flake is the content of flake.nix for hosts, by name in order.
+// FlakeHost is a host of the flake: its name, and the host field, if any,
+// through which mkSystem finds the users/NAME.nix files build wrote
+// (configDir): the flake sets it to its own directory.
+type FlakeHost struct {
+	Name      string
+	ConfigDir string
+}
+
+// Flake is the content of flake.nix for hosts, in order.
 // args are the host files' arguments (Compiler.FileArgs).
-func Flake(names []string, source string, in FlakeInput, args []string) ([]byte, error) {
+func Flake(hosts []FlakeHost, source string, in FlakeInput, args []string) ([]byte, error) {
 	if in.Name == "" {
 		in = DefaultInput
 	}
 	var systems nix.Attrs
-	for _, name := range names {
+	for _, h := range hosts {
 		imported := nix.Apply{
 			Func: nix.Ident("import"),
 			Args: []nix.Expr{
-				nix.Path("./" + filepath.ToSlash(HostFile(name))),
+				nix.Path("./" + filepath.ToSlash(HostFile(h.Name))),
 				fileArgs(args),
 			},
 		}
+		var host nix.Expr = nix.Select{Expr: imported, Path: []string{"hostConfig"}}
+		if h.ConfigDir != "" {
+			host = nix.BinOp{Op: "//", Left: host, Right: nix.Attrs{{Path: []string{h.ConfigDir}, Value: nix.Path("./.")}}}
+		}
 		systems = append(systems, nix.Binding{
-			Path:  []string{name},
-			Value: nix.Apply{Func: nix.Ident(in.Name + ".lib.mkSystem"), Args: []nix.Expr{nix.Select{Expr: imported, Path: []string{"hostConfig"}}}},
+			Path:  []string{h.Name},
+			Value: nix.Apply{Func: nix.Ident(in.Name + ".lib.mkSystem"), Args: []nix.Expr{host}},
 		})
 	}
 	if systems == nil {
@@ -410,8 +433,6 @@ func fileArgs(args []string) nix.Attrs {
 		switch a {
 		case "lib":
 			attrs = append(attrs, nix.Binding{Path: []string{a}, Value: nix.Ident("nixpkgs.lib")})
-		case userModuleArg:
-			attrs = append(attrs, nix.Binding{Path: []string{a}, Value: nix.BinOp{Op: "+", Left: nix.Ident("self.outPath"), Right: nix.String("/user.nix")}})
 		}
 	}
 	return attrs

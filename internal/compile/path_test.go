@@ -31,7 +31,7 @@ func TestIsPath(t *testing.T) {
 		"hostname": false,
 		"extraConfig.networking.samba.sharedDirectories.0": false,
 	} {
-		if got := c.isPath(strings.Split(path, ".")); got != want {
+		if got := c.isPath(&hostState{}, strings.Split(path, ".")); got != want {
 			t.Errorf("%s: isPath %v, want %v", path, got, want)
 		}
 	}

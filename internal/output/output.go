@@ -59,9 +59,15 @@ import (
 	"axc.dev/axc/internal/load"
 )
 
-// HostsDir is the directory of DIR whose generated .nix files are stale
-// when no host produces them.
-const HostsDir = "hosts"
+// HostsDir and UsersDir are the directories of DIR whose generated .nix
+// files are stale when no host or user produces them.
+const (
+	HostsDir = "hosts"
+	UsersDir = "users"
+)
+
+// generatedDirs are the directories of DIR that hold generated files.
+var generatedDirs = []string{HostsDir, UsersDir}
 
 // Errors that Open and Commit return wrapped in an *Error naming the path.
 var (
@@ -210,21 +216,23 @@ func (d *Dir) Plan(want map[string][]byte) (*Plan, error) {
 			p.Foreign = append(p.Foreign, path) // there, but unreadable
 		}
 	}
-	hosts := d.join(HostsDir)
-	entries, err := os.ReadDir(hosts)
-	switch {
-	case errors.Is(err, syscall.ENOTDIR):
-		return nil, &Error{Path: hosts, Err: syscall.ENOTDIR}
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return nil, &Error{Path: hosts, Op: "cannot read", Err: err}
-	}
-	for _, e := range entries {
-		rel := filepath.Join(HostsDir, e.Name())
-		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".nix") || p.Want[rel] != nil {
-			continue
+	for _, sub := range generatedDirs {
+		dir := d.join(sub)
+		entries, err := os.ReadDir(dir)
+		switch {
+		case errors.Is(err, syscall.ENOTDIR):
+			return nil, &Error{Path: dir, Err: syscall.ENOTDIR}
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return nil, &Error{Path: dir, Op: "cannot read", Err: err}
 		}
-		if data, err := os.ReadFile(d.join(rel)); err == nil && compile.IsGenerated(data) {
-			p.Stale[rel] = data
+		for _, e := range entries {
+			rel := filepath.Join(sub, e.Name())
+			if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".nix") || p.Want[rel] != nil {
+				continue
+			}
+			if data, err := os.ReadFile(d.join(rel)); err == nil && compile.IsGenerated(data) {
+				p.Stale[rel] = data
+			}
 		}
 	}
 	return p, nil

@@ -137,7 +137,7 @@ func TestIsGenerated(t *testing.T) {
 	}
 	// What compile writes is recognised, whatever the source is called.
 	for _, source := range []string{"hosts", "../a b/ç.cue", ". Do not edit"} {
-		data, err := compile.Flake([]string{"a"}, source, compile.FlakeInput{}, []string{"lib"})
+		data, err := compile.Flake([]compile.FlakeHost{{Name: "a"}}, source, compile.FlakeInput{}, []string{"lib"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,7 +29,8 @@ func backupName(rel string) string {
 	return filepath.Join(filepath.Dir(rel), "."+filepath.Base(rel)+oldSuffix)
 }
 
-// leftover matches axc's temporary files in DIR and DIR/hosts, and those of
+// leftover matches axc's temporary files in DIR (false) and its generated
+// directories, DIR/hosts and DIR/users (true), and those of
 // axc versions that staged files as .NAME.tmpDIGITS.
 var leftover = map[bool]*regexp.Regexp{
 	false: regexp.MustCompile(`^\.(.+\.axc-new|.+\.axc-old|flake\.nix\.tmp[0-9]+)$`),
@@ -311,14 +312,11 @@ func (d *Dir) recover() error {
 // before they wrote a journal (or after they removed it).
 func (d *Dir) removeLeftovers() {
 	var found []string
-	for _, hosts := range []bool{false, true} {
-		dir := d.path
-		if hosts {
-			dir = d.join(HostsDir)
-		}
+	for _, sub := range append([]string{""}, generatedDirs...) {
+		dir := d.join(sub)
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
-			if !e.IsDir() && leftover[hosts].MatchString(e.Name()) {
+			if !e.IsDir() && leftover[sub != ""].MatchString(e.Name()) {
 				found = append(found, filepath.Join(dir, e.Name()))
 			}
 		}

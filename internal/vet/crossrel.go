@@ -23,7 +23,7 @@ var indexBuilds atomic.Int64
 
 func (c *Checker) newSuggester() *suggester {
 	s := newSuggester(c.l)
-	if c.Release != "" && c.Releases != nil {
+	if c.Release != "" && c.Releases != nil && c.l.Kind() == load.Hosts {
 		s.cross = &crossReleases{c: c}
 	}
 	return s

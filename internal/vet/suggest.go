@@ -20,11 +20,21 @@ type suggester struct {
 	// config is the host field that is a NixOS module: names below it
 	// are options.
 	config string
+	// home: the entries are users, and config their home-manager settings.
+	home bool
 	// cross knows the other releases, when the checker was told of them.
 	cross *crossReleases
 }
 
 func newSuggester(l *load.Loader) *suggester {
+	if l.Kind() == load.Users {
+		// A user has no modules; below home are home-manager options.
+		s := &suggester{host: l.HostSchema(), shape: l.HostSchema(), home: true}
+		if u := l.Contract().User; u != nil {
+			s.config = u.HomeField
+		}
+		return s
+	}
 	var flags []string
 	for _, f := range l.Contract().Flags {
 		flags = append(flags, strconv.Quote(f.Name)+": true")
@@ -44,7 +54,9 @@ func (s *suggester) unknownField(path []string) string {
 		what = "option"
 	}
 	msg := fmt.Sprintf("unknown %s %s", what, strings.Join(path, "."))
-	if what == "option" {
+	if what == "option" && s.home {
+		msg = fmt.Sprintf("unknown home-manager option %s", strings.Join(path[1:], "."))
+	} else if what == "option" {
 		msg = fmt.Sprintf("unknown option %s", strings.Join(path[1:], "."))
 	}
 	known := s.known(path[:len(path)-1])

@@ -33,6 +33,7 @@ type Diagnostic struct {
 	Line     int    `json:"line"`
 	Column   int    `json:"column"`
 	Host     string `json:"host"`
+	User     string `json:"user,omitempty"`
 	Path     string `json:"path"`
 	Message  string `json:"message"`
 	Severity string `json:"severity"`
@@ -43,6 +44,8 @@ type Diagnostic struct {
 type Problem struct {
 	Path []string
 	Msg  string
+	// Warning: the problem does not stop a build.
+	Warning bool
 }
 
 // A Checker vets the hosts of one Load in the pass the caller drives over
@@ -77,7 +80,7 @@ func NewChecker(l *load.Loader, res *load.Result) *Checker {
 		c.out = append(c.out, At(w.Pos, "", "", msg, Warning))
 	}
 	var names []Diagnostic
-	names, c.badName = hostNames(res.Hosts)
+	names, c.badName = entryNames(res.Hosts, l.Kind())
 	c.out = append(c.out, names...)
 	return c
 }
@@ -98,7 +101,11 @@ func (c *Checker) Host(i int, h *load.Host, v cue.Value) (ok bool) {
 // Add records problems a later stage found in host i.
 func (c *Checker) Add(i int, ps ...Problem) {
 	for _, p := range ps {
-		c.perHost[i] = append(c.perHost[i], finding{path: p.Path, msg: p.Msg, sev: Error})
+		sev := Error
+		if p.Warning {
+			sev = Warning
+		}
+		c.perHost[i] = append(c.perHost[i], finding{path: p.Path, msg: p.Msg, sev: sev})
 	}
 }
 
@@ -161,7 +168,11 @@ func (c *Checker) Diagnostics() []Diagnostic {
 					f.path, f.label = nil, true // the host: the cause is not at any one field
 				}
 			}
-			out = append(out, diagnostic(h, f))
+			d := diagnostic(h, f)
+			if c.l.Kind() == load.Users {
+				d.Host, d.User = "", d.Host
+			}
+			out = append(out, d)
 		}
 	}
 	return sortUnique(out)
@@ -200,24 +211,35 @@ func HasErrors(ds []Diagnostic, strict bool) bool {
 	return false
 }
 
-// hostNames reports host names that cannot name an output file, and names
-// that would share one where file names ignore case.
-func hostNames(hosts []*load.Host) ([]Diagnostic, map[*load.Host]bool) {
+// entryNames reports names that cannot name an output file, and names that
+// would share one where file names ignore case.
+func entryNames(hosts []*load.Host, k *load.Kind) ([]Diagnostic, map[*load.Host]bool) {
+	check, file := compile.CheckHostName, compile.HostFile
+	if k == load.Users {
+		check, file = compile.CheckUserName, compile.UserFile
+	}
 	var out []Diagnostic
 	bad := map[*load.Host]bool{}
 	byFile := map[string]*load.Host{}
 	for _, h := range hosts {
-		if err := compile.CheckHostName(h.Name); err != nil {
-			out = append(out, At(h.Pos, h.Name, "", err.Error(), Error))
+		d := func(msg string) Diagnostic {
+			d := At(h.Pos, h.Name, "", msg, Error)
+			if k == load.Users {
+				d.Host, d.User = "", h.Name
+			}
+			return d
+		}
+		if err := check(h.Name); err != nil {
+			out = append(out, d(err.Error()))
 			bad[h] = true
 			continue
 		}
-		file := strings.ToLower(compile.HostFile(h.Name))
-		if prev, ok := byFile[file]; ok {
-			out = append(out, At(h.Pos, h.Name, "", fmt.Sprintf("hosts %s (%s) and %s would write one file, %s, where file names ignore case: rename one", prev.Name, posString(prev.Pos), h.Name, compile.HostFile(h.Name)), Error))
+		f := strings.ToLower(file(h.Name))
+		if prev, ok := byFile[f]; ok {
+			out = append(out, d(fmt.Sprintf("%ss %s (%s) and %s would write one file, %s, where file names ignore case: rename one", k.Noun, prev.Name, posString(prev.Pos), h.Name, file(h.Name))))
 			continue
 		}
-		byFile[file] = h
+		byFile[f] = h
 	}
 	return out, bad
 }
@@ -501,6 +523,10 @@ func ignoredSections(v cue.Value, c *schema.Contract) []finding {
 	}
 	return fs
 }
+
+// Sorted sorts diagnostics of several checkers together, by file, line and
+// column, without duplicates.
+func Sorted(ds []Diagnostic) []Diagnostic { return sortUnique(ds) }
 
 func sortUnique(ds []Diagnostic) []Diagnostic {
 	sort.SliceStable(ds, func(i, j int) bool {

@@ -12,6 +12,7 @@ import (
 
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/output"
 	"axc.dev/axc/internal/release"
 	"axc.dev/axc/internal/vet"
 	"axc.dev/axc/schema"
@@ -20,16 +21,14 @@ import (
 // defaultPaths is what vet and build read when given no PATH.
 var defaultPaths = []string{"./hosts"}
 
-// loadHosts reads the hosts at paths against the schema fsys; unreadable
-// input is a usage error.
-func loadHosts(paths []string, fsys fs.FS) (*load.Loader, *load.Result, error) {
-	if len(paths) == 0 {
-		paths = defaultPaths
-	}
+// loadEntries reads the hosts or users at paths against the schema fsys;
+// unreadable input is a usage error.
+func loadEntries(paths []string, fsys fs.FS, k *load.Kind) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		return nil, nil, &exitError{code: exitUsage, msg: fmt.Sprintf("schema: %v", err)}
 	}
+	l.SetKind(k)
 	res, err := l.Load(paths)
 	if err != nil {
 		// Unreadable input (load.InputErrors) and anything else that stops
@@ -92,66 +91,196 @@ func chooseSchema(cmd *cobra.Command, paths []string) (*checked, error) {
 	return &checked{fsys: fsys, release: &r, table: table, name: r.Namespace + " " + r.Tag, warning: choice.Warning}, nil
 }
 
-// compiled is what the hosts compile to: file contents by path relative to
-// the output directory, and the host names in order, and the schema they
-// were checked against.
+// compiled is what the hosts and users compile to: file contents by path
+// relative to the output directory, the hosts of the flake in order, and
+// the schema they were checked against.
 type compiled struct {
 	files   map[string][]byte
-	names   []string
+	hosts   []compile.FlakeHost
+	users   int // how many users were checked
 	checked *checked
 	args    []string // the host files' arguments
 }
 
-// vetAndCompile loads the hosts at paths, vets them and compiles them for
-// outDir, in one pass: vet and build check exactly the same things. The
-// files are complete only when the diagnostics hold no error.
+// inputs are the paths of one run, split into hosts and users.
+type inputs struct {
+	hosts, users []string
+	// defaultUsers: users were not named; they come from the users
+	// directory beside the hosts, when there is one.
+	defaultUsers bool
+	// allHosts: the hosts were named by directory (or by default), so
+	// every host of the fleet is read.
+	allHosts bool
+}
+
+// splitInputs sorts paths into hosts and users: a directory named users,
+// or a file in one, holds users. Without user paths, the users directory
+// beside the (first) hosts directory is read when it exists.
+func splitInputs(paths []string) inputs {
+	var in inputs
+	for _, p := range paths {
+		if isUsersPath(p) {
+			in.users = append(in.users, p)
+		} else {
+			in.hosts = append(in.hosts, p)
+		}
+	}
+	if len(in.hosts) == 0 && len(in.users) == 0 {
+		in.hosts = defaultPaths
+	}
+	in.allHosts = len(in.hosts) > 0
+	for _, p := range in.hosts {
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			in.allHosts = false
+		}
+	}
+	if len(in.users) == 0 && len(in.hosts) > 0 {
+		dir := in.hosts[0]
+		if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+			dir = filepath.Dir(dir)
+		}
+		users := filepath.Join(filepath.Dir(filepath.Clean(dir)), output.UsersDir)
+		if info, err := os.Stat(users); err == nil && info.IsDir() {
+			in.users, in.defaultUsers = []string{users}, true
+		}
+	}
+	return in
+}
+
+// isUsersPath reports whether p names users: a directory called users, or
+// a file in one.
+func isUsersPath(p string) bool {
+	clean := filepath.Clean(p)
+	if info, err := os.Stat(clean); err == nil && info.IsDir() {
+		return filepath.Base(clean) == output.UsersDir
+	}
+	return filepath.Base(filepath.Dir(clean)) == output.UsersDir
+}
+
+// vetAndCompile loads the hosts and users at paths, vets them and compiles
+// them for outDir, in one pass each: vet and build check exactly the same
+// things. The files are complete only when the diagnostics hold no error.
 // With outDir empty, hosts are only checked: nothing is printed.
 func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled, []vet.Diagnostic, error) {
-	chk0, err := chooseSchema(cmd, paths)
+	in := splitInputs(paths)
+	if len(in.hosts) == 0 && outDir != "" {
+		// The flake is the hosts': built from users alone it would drop
+		// every host.
+		return nil, nil, usageErrorf("build writes the hosts and their users together: name the hosts too (or no PATH, for ./hosts and ./users)")
+	}
+	first := in.hosts
+	if len(first) == 0 {
+		first = in.users
+	}
+	chk0, err := chooseSchema(cmd, first)
 	if err != nil {
 		return nil, nil, err
 	}
 	if chk0.warning != "" {
 		fmt.Fprintf(cmd.ErrOrStderr(), "axc: warning: %s\n", chk0.warning)
 	}
-	l, res, err := loadHosts(paths, chk0.fsys)
+	contract, err := schema.ReadContract(chk0.fsys)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &exitError{code: exitUsage, msg: fmt.Sprintf("schema: %v", err)}
 	}
-	comp, err := compile.New(cmp.Or(outDir, "."), l.SchemaFS())
+	if contract.User == nil {
+		in.users = nil // a schema without #User (--schema): no users
+	}
+	var l *load.Loader
+	var res *load.Result
+	if len(in.hosts) > 0 {
+		if l, res, err = loadEntries(in.hosts, chk0.fsys, load.Hosts); err != nil {
+			return nil, nil, err
+		}
+	}
+	var ul *load.Loader
+	var ures *load.Result
+	if len(in.users) > 0 {
+		if ul, ures, err = loadEntries(in.users, chk0.fsys, load.Users); err != nil {
+			return nil, nil, err
+		}
+	}
+	comp, err := compile.New(cmp.Or(outDir, "."), chk0.fsys)
 	if err != nil {
 		return nil, nil, ioError(err)
 	}
 	comp.CheckOnly = outDir == ""
-	// One pass over the hosts, while each is evaluated: vet it, and compile
-	// the hosts without error (their problems are findings too).
-	data := make([][]byte, len(res.Hosts))
-	chk := vet.NewChecker(l, res)
-	if chk0.release != nil {
-		// Unknown names that another release has say so.
-		chk.Release, chk.Releases = chk0.release.Tag, chk0.table
-	}
-	res.Each(func(i int, h *load.Host, v cue.Value) {
-		if !chk.Host(i, h, v) {
-			return
-		}
-		out, problems, err := comp.Host(h, v, sourceName(outDir, h.Pos.Filename()))
-		if err != nil {
-			// A bug (the printer refused a value compile made): say so at
-			// the host rather than write a broken file.
-			chk.Add(i, vet.Problem{Msg: "internal error: " + err.Error()})
-			return
-		}
-		data[i] = out
-		for _, p := range problems {
-			chk.Add(i, vet.Problem{Path: p.Path, Msg: p.Msg})
-		}
-	})
-	ds := chk.Diagnostics()
 	out := &compiled{files: map[string][]byte{}, checked: chk0, args: comp.FileArgs()}
-	for i, h := range res.Hosts {
-		out.files[compile.HostFile(h.Name)] = data[i]
-		out.names = append(out.names, h.Name)
+
+	var chk, uchk *vet.Checker
+	var refs []vet.UserRef
+	if res != nil {
+		// One pass over the hosts, while each is evaluated: vet it, and
+		// compile the hosts without error (their problems are findings too).
+		data := make([][]byte, len(res.Hosts))
+		refs = make([]vet.UserRef, len(res.Hosts))
+		chk = vet.NewChecker(l, res)
+		if chk0.release != nil {
+			// Unknown names that another release has say so.
+			chk.Release, chk.Releases = chk0.release.Tag, chk0.table
+		}
+		res.Each(func(i int, h *load.Host, v cue.Value) {
+			refs[i] = vet.HostUserRef(v, contract)
+			if !chk.Host(i, h, v) {
+				return
+			}
+			data[i], _ = compileOne(chk, i, comp.Host, h, v, sourceName(outDir, h.Pos.Filename()))
+		})
+		for i, h := range res.Hosts {
+			out.files[compile.HostFile(h.Name)] = data[i]
+			fh := compile.FlakeHost{Name: h.Name}
+			if len(refs[i].Names) > 0 {
+				fh.ConfigDir = contract.Users.ConfigDir
+			}
+			out.hosts = append(out.hosts, fh)
+		}
 	}
-	return out, ds, nil
+	if ures != nil {
+		data := make([][]byte, len(ures.Hosts))
+		uchk = vet.NewChecker(ul, ures)
+		ures.Each(func(i int, u *load.Host, v cue.Value) {
+			if !uchk.Host(i, u, v) {
+				return
+			}
+			data[i], _ = compileOne(uchk, i, comp.User, u, v, sourceName(outDir, u.Pos.Filename()))
+		})
+		for i, u := range ures.Hosts {
+			out.files[compile.UserFile(u.Name)] = data[i]
+		}
+		out.users = len(ures.Hosts)
+	}
+	if chk != nil {
+		uc := vet.UserCheck{Contract: contract, Users: ures, Checker: uchk, AllHosts: in.allHosts}
+		if chk0.release != nil {
+			uc.Release = chk0.release.Tag
+		}
+		if len(in.users) > 0 {
+			uc.UsersDir = in.users[0]
+		}
+		chk.CheckUsers(refs, uc)
+	}
+	var ds []vet.Diagnostic
+	if chk != nil {
+		ds = append(ds, chk.Diagnostics()...)
+	}
+	if uchk != nil {
+		ds = append(ds, uchk.Diagnostics()...)
+	}
+	return out, vet.Sorted(ds), nil
+}
+
+// compileOne compiles one entry (host or user) that vetted clean; its
+// problems become findings of chk.
+func compileOne(chk *vet.Checker, i int, fn func(*load.Host, cue.Value, string) ([]byte, []compile.Problem, error), h *load.Host, v cue.Value, source string) ([]byte, bool) {
+	out, problems, err := fn(h, v, source)
+	if err != nil {
+		// A bug (the printer refused a value compile made): say so at
+		// the entry rather than write a broken file.
+		chk.Add(i, vet.Problem{Msg: "internal error: " + err.Error()})
+		return nil, false
+	}
+	for _, p := range problems {
+		chk.Add(i, vet.Problem{Path: p.Path, Msg: p.Msg})
+	}
+	return out, len(problems) == 0
 }

@@ -74,7 +74,11 @@ func validFormat(f string) bool {
 // okSummary is the line vet and build print when no host has an error: how
 // many hosts, against which release.
 func okSummary(out *compiled, ds []vet.Diagnostic) string {
-	msg := count(len(out.names), "host") + " ok"
+	msg := count(len(out.hosts), "host")
+	if out.users > 0 {
+		msg += ", " + count(out.users, "user")
+	}
+	msg += " ok"
 	if len(ds) > 0 {
 		msg += ", " + count(len(ds), "warning")
 	}

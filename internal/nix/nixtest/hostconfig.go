@@ -32,7 +32,17 @@ func HostConfig(ctx context.Context, file string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Eval(ctx, Prelude+fmt.Sprintf("conv (import %s { inherit lib; userModulePath = null; }).hostConfig", abs), filepath.Dir(abs))
+	return Eval(ctx, Prelude+fmt.Sprintf("conv (import %s { inherit lib; }).hostConfig", abs), filepath.Dir(abs))
+}
+
+// UserModule evaluates a generated users/NAME.nix file: the NixOS module
+// applied to no arguments.
+func UserModule(ctx context.Context, file string) (any, error) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, err
+	}
+	return Eval(ctx, Prelude+fmt.Sprintf("conv (import %s { inherit lib; })", abs), filepath.Dir(abs))
 }
 
 // CompareExport compares what cue export gives for a host (want, decoded
