@@ -75,7 +75,7 @@ type Compiler struct {
 	// rebased to point from there to the same files.
 	OutDir string
 	// CheckOnly finds a host's problems without printing its file (vet).
-	CheckOnly bool
+	CheckOnly     bool
 	pathTypes     []*regexp.Regexp // NixOS options that take paths
 	homePathTypes []*regexp.Regexp // home-manager options that take paths
 	contract      *schema.Contract
