@@ -83,7 +83,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 		}
 		in = compile.FlakeInput{Name: r.Namespace, URL: "github:" + r.Repo + "/" + ref}
 	}
-	flake, err := compile.Flake(out.hosts, sourceList(outDir, paths), in, out.args)
+	flake, err := compile.Flake(out.hosts, sourceList(outDir, out.sources), in, out.args)
 	if err != nil {
 		return fmt.Errorf("internal error: flake.nix: %v", err) // names were vetted
 	}

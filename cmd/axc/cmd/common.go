@@ -100,6 +100,7 @@ type compiled struct {
 	users   int // how many users were checked
 	checked *checked
 	args    []string // the host files' arguments
+	sources []string // the paths read: hosts, then users
 }
 
 // inputs are the paths of one run, split into hosts and users.
@@ -205,7 +206,7 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 		return nil, nil, ioError(err)
 	}
 	comp.CheckOnly = outDir == ""
-	out := &compiled{files: map[string][]byte{}, checked: chk0, args: comp.FileArgs()}
+	out := &compiled{files: map[string][]byte{}, checked: chk0, args: comp.FileArgs(), sources: append(append([]string{}, in.hosts...), in.users...)}
 
 	var chk, uchk *vet.Checker
 	var refs []vet.UserRef

@@ -74,11 +74,14 @@ func validFormat(f string) bool {
 // okSummary is the line vet and build print when no host has an error: how
 // many hosts, against which release.
 func okSummary(out *compiled, ds []vet.Diagnostic) string {
-	msg := count(len(out.hosts), "host")
-	if out.users > 0 {
-		msg += ", " + count(out.users, "user")
+	var parts []string
+	if len(out.hosts) > 0 || out.users == 0 {
+		parts = append(parts, count(len(out.hosts), "host"))
 	}
-	msg += " ok"
+	if out.users > 0 {
+		parts = append(parts, count(out.users, "user"))
+	}
+	msg := strings.Join(parts, ", ") + " ok"
 	if len(ds) > 0 {
 		msg += ", " + count(len(ds), "warning")
 	}
