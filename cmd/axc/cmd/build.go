@@ -19,17 +19,22 @@ func newBuildCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "build [PATH...] -o DIR",
 		Short: "compile hosts to the Nix files axios.lib.mkSystem takes",
-		Long: `Build vets the hosts (inputs as for axc vet, default ./hosts) and, when no
-error is found, writes in DIR:
+		Long: `Build vets the hosts and users (inputs as for axc vet, default ./hosts and
+the ./users beside it) and, when no error is found, writes in DIR:
 
-  hosts/NAME.nix   { lib, ... }: { hostConfig = { ... }; }  (and userModulePath
-                   up to v2026.01.13, whose hosts name their user module)
+  hosts/NAME.nix   { lib, ... }: { hostConfig = { ... }; }
+  users/NAME.nix   a NixOS module setting the release's user options for NAME
+                   and home-manager.users.NAME
   flake.nix        nixosConfigurations.NAME = axios.lib.mkSystem … per host
 
 hostConfig is the host exactly as cue export gives it: mkSystem's defaults
 filled in, and only the option values the author set. Relative paths in
 path-typed fields become Nix path literals pointing to the same files from
-DIR/hosts; {$nix: "…"} values are written as verbatim Nix.
+DIR/hosts (DIR/users for users); {$nix: "…"} values are written as verbatim
+Nix. How a host reaches its users follows the release: up to v2026.01.13
+(one axios user per host) hostConfig gets userModulePath = ../users/NAME.nix
+instead of users; from v2026.03.07 hostConfig keeps users and the flake
+passes configDir = ./. to hosts that have users.
 
 On any error nothing is written. The files are changed as one transaction:
 either every changed file is replaced and every stale one removed, or DIR is
@@ -43,7 +48,8 @@ another fails at once (exit 2).
 
 A file in DIR that axc did not generate (its first line is not the header axc
 writes) is never overwritten (exit 2) unless --force, and never removed;
-generated host files in DIR/hosts of hosts that no longer exist are removed.
+generated files in DIR/hosts and DIR/users of hosts and users that no longer
+exist are removed.
 
 With --check nothing is written: exit 0 when DIR is up to date, 1 with a
 unified diff when it is not.`,

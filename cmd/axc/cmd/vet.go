@@ -13,21 +13,28 @@ func newVetCmd() *cobra.Command {
 	var strict bool
 	c := &cobra.Command{
 		Use:   "vet [PATH...]",
-		Short: "check hosts against the axios schema",
-		Long: `Vet checks hosts against the schema of every axios option and rule and
-reports every problem at once, one line each, at the author's file and line.
+		Short: "check hosts and users against the axios schema",
+		Long: `Vet checks hosts and users against the schema of every axios option and
+rule and reports every problem at once, one line each, at the author's file
+and line.
 
 A PATH is a directory (a CUE package whose top-level fields are hosts), a .cue
 file, or a .json/.yaml file holding one host (the mkSystem argument as plain
-data; its host name is the file name). The default is ./hosts.
+data; its host name is the file name). The default is ./hosts. A directory
+named users, or a file in one, holds users the same way: people and their
+home-manager settings (home:), which hosts list by name (users: ["alice"]).
+When no users are named, the users directory beside the hosts is read if
+there is one. A host naming an unknown user is an error; a user no host
+names is a warning.
 
-Each host is checked on its own, so one broken host never hides another's
-problems. Warnings (a virt, secrets or selfHosted section whose module is off)
-do not fail the run unless --strict is given.
+Each host and user is checked on its own, so one broken entry never hides
+another's problems. Warnings (a virt, secrets or selfHosted section whose
+module is off, an unused user) do not fail the run unless --strict is given.
 
 Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 		Example: `  axc vet
   axc vet ./hosts web-01.json
+  axc vet hosts/web.cue users/alice.cue   # pre-commit: the files that changed
   axc vet --format github ./hosts   # annotations in GitHub Actions
   axc vet --format json | jq .`,
 		RunE: func(cmd *cobra.Command, args []string) error {
