@@ -50,11 +50,12 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 	}
 	var chunks []chunk
 	var data chunk
+	size := chunkFor(r.Hosts)
 	for i, h := range r.Hosts {
 		index[h] = i
 		if h.data != nil {
 			data.hosts = append(data.hosts, h)
-			if len(data.hosts) == chunkSize {
+			if len(data.hosts) == size {
 				chunks, data = append(chunks, data), chunk{}
 			}
 			continue
@@ -82,7 +83,7 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 			}
 			c.pkg = lp
 			c.hosts = append(c.hosts, h)
-			if len(c.hosts) == chunkSize {
+			if len(c.hosts) == size {
 				chunks = append(chunks, c)
 				c = chunk{}
 			}
@@ -140,6 +141,22 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 	if panicked != nil {
 		panic(panicked)
 	}
+}
+
+// chunkFor is how many hosts one context evaluates: chunkSize, or fewer
+// when that leaves cores idle (vetting one file of a large package).
+func chunkFor(hosts []*Host) int {
+	n := 0
+	for _, h := range hosts {
+		if h.data != nil || h.lazy != nil {
+			n++
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if n >= chunkSize*workers {
+		return chunkSize
+	}
+	return max(1, (n+workers-1)/workers)
 }
 
 // only is the package with only the hosts in keep, and every declaration

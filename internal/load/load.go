@@ -590,7 +590,15 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	patternFile := unusedName(absDir, "axc_hosts_pattern.cue")
 	pattern := []byte(fmt.Sprintf(entriesPattern, pkgName, schema.ImportPath, l.kind.pattern("axcschema.")))
 	cfg.Overlay[patternFile] = cueload.FromBytes(pattern)
-	insts := cueload.Instances([]string{"."}, cfg)
+	args := []string{"."}
+	if !req.all {
+		// A few files of the package named: load only the files their
+		// hosts need (the rest are scanned, not parsed).
+		if files := fileSubset(req.files, sources); len(files) < len(sources) {
+			args = append(files, patternFile)
+		}
+	}
+	insts := cueload.Instances(args, cfg)
 	inst := insts[0]
 	if inst.Err != nil {
 		res.Errors = errors.Append(res.Errors, explainSyntax(inst.Err, sources))

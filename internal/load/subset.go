@@ -1,0 +1,214 @@
+package load
+
+import (
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/literal"
+	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/scanner"
+	"cuelang.org/go/cue/token"
+)
+
+// fileSubset picks the files of a package that vetting the hosts declared
+// in the named files needs: the named files, every file that declares one
+// of those hosts too (a host split across files), every file declaring a
+// top-level name that an included file refers to (transitively), and every
+// file whose top level does more than declare fixed names (patterns,
+// comprehensions, embeddings, dynamic labels), which could touch any host.
+// The other files are only scanned for their top-level names, not parsed:
+// a one-file vet of a large package costs that file. sources holds every
+// file of the package by absolute name.
+func fileSubset(named map[string]bool, sources map[string][]byte) []string {
+	type fileInfo struct {
+		labels  []string
+		complex bool
+	}
+	var others []string
+	for name := range sources {
+		if !named[name] {
+			others = append(others, name)
+		}
+	}
+	// Scanning is the cost of a one-file vet of a large package: spread it
+	// over the cores.
+	scanned := make([]fileInfo, len(others))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(others))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(others); i += workers {
+				labels, complex := topLevelLabels(others[i], sources[others[i]])
+				scanned[i] = fileInfo{labels, complex}
+			}
+		}()
+	}
+	wg.Wait()
+	info := map[string]fileInfo{}
+	for i, name := range others {
+		info[name] = scanned[i]
+	}
+	included := map[string]bool{}
+	wanted := map[string]bool{} // top-level names the included files need
+	var queue []string
+	include := func(name string) {
+		if !included[name] {
+			included[name] = true
+			queue = append(queue, name)
+		}
+	}
+	for name := range named {
+		if _, ok := sources[name]; ok {
+			include(name)
+		}
+	}
+	for name, fi := range info {
+		if fi.complex {
+			include(name)
+		}
+	}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		f, err := parser.ParseFile(name, sources[name])
+		if err != nil {
+			continue // its errors are reported when the package loads
+		}
+		for _, d := range f.Decls {
+			if label, ok := hostLabel(d); ok && named[name] {
+				wanted[label] = true // the same host elsewhere
+			}
+			refIdents(d, func(id *ast.Ident) { wanted[id.Name] = true })
+		}
+		for other, fi := range info {
+			if included[other] {
+				continue
+			}
+			for _, l := range fi.labels {
+				if wanted[l] {
+					include(other)
+					break
+				}
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(included))
+}
+
+// topLevelLabels scans a CUE file for the names its top level declares.
+// complex reports a top level that does anything else that could add to or
+// constrain fields of other names: a pattern, a comprehension, an
+// embedding, a dynamic or interpolated label, or syntax the scan cannot
+// follow.
+func topLevelLabels(name string, src []byte) (labels []string, complex bool) {
+	var s scanner.Scanner
+	bad := false
+	// Commas are inserted at line ends, as the parser sees them: each
+	// top-level declaration ends with one.
+	s.Init(token.NewFile(name, -1, len(src)), src, func(token.Pos, string, []any) { bad = true }, 0)
+	depth := 0
+	interp := []int{} // the depths at which string interpolations are open
+	opening := 0      // interpolations whose ( is the next LPAREN
+	atStart := true   // at the start of a top-level declaration
+	var pending string
+	pendingOK := false
+	for {
+		_, tok, lit := s.Scan()
+		if bad || tok == token.ILLEGAL {
+			return labels, true
+		}
+		if tok == token.EOF {
+			break
+		}
+		switch tok {
+		case token.INTERPOLATION:
+			if depth == 0 && atStart {
+				return labels, true // a label computed from a value
+			}
+			opening++
+			continue
+		case token.LPAREN:
+			if opening > 0 {
+				opening--
+				interp = append(interp, depth)
+				depth++
+				continue
+			}
+			fallthrough
+		case token.LBRACE, token.LBRACK:
+			if depth == 0 && atStart {
+				return labels, true // [pattern]:, (dynamic):, an embedded struct
+			}
+			depth++
+			continue
+		case token.RPAREN:
+			depth--
+			if n := len(interp); n > 0 && interp[n-1] == depth {
+				// The end of \( … ): the string goes on, maybe into
+				// another interpolation.
+				interp = interp[:n-1]
+				if strings.HasSuffix(s.ResumeInterpolation(), "(") {
+					opening++
+				}
+			}
+			continue
+		case token.RBRACE, token.RBRACK:
+			depth--
+			continue
+		}
+		if depth != 0 {
+			continue
+		}
+		switch {
+		case tok == token.COMMA:
+			if pendingOK {
+				return labels, true // a lone identifier: an embedding
+			}
+			atStart = true
+			continue
+		case !atStart:
+			// Inside a top-level declaration: its first label's ? or !
+			// and colon, then a value, or more labels (a: b: c).
+			if pendingOK && (tok == token.COLON || tok == token.OPTION || tok == token.NOT) {
+				if tok == token.COLON {
+					labels = append(labels, pending)
+					pendingOK = false
+				}
+				continue
+			}
+			if pendingOK {
+				return labels, true // an embedded value: `x & y`, `x.y`
+			}
+			continue
+		}
+		// The first token of a top-level declaration.
+		atStart = false
+		switch tok {
+		case token.LET, token.ATTRIBUTE:
+			// Not a field: lets are local to their file.
+		case token.IDENT:
+			if lit == "package" || lit == "import" {
+				break // the package clause, imports
+			}
+			pending, pendingOK = lit, true
+		case token.STRING:
+			l, err := literal.Unquote(lit)
+			if err != nil {
+				return labels, true
+			}
+			pending, pendingOK = l, true
+		default:
+			return labels, true // for, if, an embedded literal, …
+		}
+	}
+	if pendingOK {
+		return labels, true // a lone identifier: an embedding
+	}
+	return labels, false
+}
