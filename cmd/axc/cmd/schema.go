@@ -18,7 +18,7 @@ func newSchemaCmd() *cobra.Command {
 		Use:   "schema",
 		Short: "work with the axios schema",
 	}
-	c.AddCommand(newSchemaGenCmd())
+	c.AddCommand(newSchemaGenCmd(), newSchemaExportCmd())
 	return c
 }
 

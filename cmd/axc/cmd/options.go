@@ -1,0 +1,138 @@
+package cmd
+
+import (
+	"fmt"
+	"io/fs"
+
+	"github.com/spf13/cobra"
+
+	"axc.dev/axc/internal/options"
+	"axc.dev/axc/internal/release"
+	"axc.dev/axc/schema"
+)
+
+func newOptionsCmd() *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "options [QUERY]",
+		Short: "list the options and host fields of the axios release",
+		Long: `Options lists the host fields and options of the axios release checked
+(--axios TAG, else the one the flake.lock of the current directory pins,
+else the newest) whose dotted name matches QUERY: a substring, or a glob in
+which * matches any run of characters (dots too) and ? one character. Case
+is ignored; with no QUERY, everything is listed.
+
+For each: its type (an option's NixOS type, a host field's CUE type), its
+default, the values it allows, what brings it onto a host (a modules flag,
+a condition such as the hardware vendor, or every host) and the releases
+that have it. Options are set in extraConfig (or in the host's section of
+the same name), home options in a user's home.
+
+--json prints a JSON array of objects with the fields name, kind ("host
+field", "option", "home option"), type, default (JSON, when a literal),
+defaultText, required, readOnly, values, min, max, flag, condition, from,
+releases and doc.
+
+Exit codes: 0 listed, 1 nothing matches, 2 usage error.`,
+		Example: `  axc options immich
+  axc options 'cairn.*.enable'
+  axc options --axios v2025.11.08 --json | jq -r '.[].name'`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeOptionNames,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			chk, tags, err := optionsSchema(cmd)
+			if err != nil {
+				return err
+			}
+			if chk.warning != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "axc: warning: %s\n", chk.warning)
+			}
+			entries, err := options.Read(chk.fsys, tags, nil)
+			if err != nil {
+				return fmt.Errorf("internal error: %v", err) // tested: every release reads
+			}
+			query := ""
+			if len(args) == 1 {
+				query = args[0]
+			}
+			matched := options.Match(entries, query)
+			if len(matched) == 0 {
+				return &exitError{code: exitFindings, msg: noMatch(chk, tags, query)}
+			}
+			w := cmd.OutOrStdout()
+			if asJSON {
+				err = options.WriteJSON(w, matched)
+			} else {
+				err = options.WriteText(w, matched, tags)
+			}
+			if err != nil {
+				return ioError(err)
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	return c
+}
+
+// optionsSchema is the schema options describes, and every release's tag:
+// the release is the one of the current directory's flake.lock (options
+// reads no hosts).
+func optionsSchema(cmd *cobra.Command) (*checked, []string, error) {
+	chk, err := chooseSchema(cmd, []string{"."})
+	if err != nil {
+		return nil, nil, err
+	}
+	table := chk.table
+	if table == nil { // --schema DIR
+		if table, err = releaseTable(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return chk, table.Tags(), nil
+}
+
+// releaseTable is the table of the releases axc knows.
+func releaseTable() (*release.Table, error) {
+	src, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
+	if err != nil {
+		return nil, err
+	}
+	table, err := release.Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: %v", err) // tested: the table parses
+	}
+	return table, nil
+}
+
+// noMatch says that nothing matches query, and which releases have a match.
+func noMatch(chk *checked, tags []string, query string) string {
+	msg := fmt.Sprintf("no option or host field of %s matches %q", chk.name, query)
+	if have, err := options.ReleasesMatching(query, tags, nil); err == nil && len(have) > 0 {
+		msg += " (some of " + options.Ranges(have, tags) + " do: see --axios)"
+	}
+	return msg
+}
+
+// completeOptionNames completes QUERY with the names of the release's
+// options and host fields.
+func completeOptionNames(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	chk, _, err := optionsSchema(cmd)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	entries, err := options.Read(chk.fsys, nil, nil) // no releases: only names
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	var names []string
+	for _, e := range entries {
+		if options.Matches(e.Name, toComplete+"*") {
+			names = append(names, e.Name+"\t"+string(e.Kind)+": "+e.Type)
+		}
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
+}

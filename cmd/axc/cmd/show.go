@@ -1,0 +1,138 @@
+package cmd
+
+import (
+	"fmt"
+	"sync"
+
+	"cuelang.org/go/cue"
+	"github.com/spf13/cobra"
+
+	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/show"
+	"axc.dev/axc/internal/vet"
+	"axc.dev/axc/schema"
+)
+
+func newShowCmd() *cobra.Command {
+	var format string
+	c := &cobra.Command{
+		Use:   "show HOST [PATH...]",
+		Short: "print a host as axios will see it, every default filled in",
+		Long: `Show prints one host (read from PATH as axc vet reads it, default ./hosts)
+as axios will see it: the author's values merged with mkSystem's defaults and
+the default of every option of the modules the host imports (its modules
+flags, and the modules every host imports), each value marked as set by the
+author or a default.
+
+It is the full picture, for reading: cue eval ./hosts shows what the author
+wrote with mkSystem's own defaults, which is what axc build writes.
+
+The host must vet clean; otherwise its findings are printed (exit 1).
+Options whose default is not plain data (computed from other options) and
+read-only options are left out.
+
+--format cue (the default) prints CUE with a // set or // default comment
+after each value; --format json prints {release, host, value, origin}, where
+origin maps each value's dotted path to "set" or "default".`,
+		Example: `  axc show web
+  axc show web ./hosts --format json | jq '.origin | to_entries[] | select(.value == "set")'`,
+		Args: cobra.MinimumNArgs(1),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveDefault // paths
+			}
+			return hostNames(cmd), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "cue" && format != "json" {
+				return usageErrorf("--format %q: want cue or json", format)
+			}
+			return showHost(cmd, args[0], args[1:], format)
+		},
+	}
+	c.Flags().StringVar(&format, "format", "cue", "output format: cue or json")
+	c.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"cue", "json"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	return c
+}
+
+func showHost(cmd *cobra.Command, name string, paths []string, format string) error {
+	if len(paths) == 0 {
+		paths = defaultPaths
+	}
+	chk0, err := chooseSchema(cmd, paths)
+	if err != nil {
+		return err
+	}
+	l, res, err := loadEntries(paths, chk0.fsys, load.Hosts)
+	if err != nil {
+		return err
+	}
+	opts, err := schema.OptionsFrom(chk0.fsys)
+	if err != nil {
+		return fmt.Errorf("internal error: %v", err) // tested: every release's options parse
+	}
+	index := -1
+	for i, h := range res.Hosts {
+		if h.Name == name {
+			index = i
+		}
+	}
+	if index < 0 {
+		return usageErrorf("no host %s in %s", name, sourceList(".", paths))
+	}
+	chk := vet.NewChecker(l, res)
+	var view *show.Node
+	var viewErr error
+	var once sync.Mutex
+	res.Each(func(i int, h *load.Host, v cue.Value) {
+		if i != index || !chk.Host(i, h, v) {
+			return
+		}
+		once.Lock()
+		defer once.Unlock()
+		view, viewErr = show.Host(h, v, opts, l.Contract())
+	})
+	if view == nil && viewErr == nil {
+		var mine []vet.Diagnostic
+		for _, d := range chk.Diagnostics() {
+			if d.Host == name {
+				mine = append(mine, d)
+			}
+		}
+		vet.Write(cmd.OutOrStdout(), chk0.name, mine, "text")
+		return &exitError{code: exitFindings, msg: fmt.Sprintf("host %s has errors: fix them to see it as axios would", name)}
+	}
+	if viewErr != nil {
+		return fmt.Errorf("internal error: %v", viewErr)
+	}
+	var out []byte
+	if format == "json" {
+		out, err = show.JSON(chk0.name, name, view)
+	} else {
+		out, err = show.CUE(name, view)
+	}
+	if err != nil {
+		return fmt.Errorf("internal error: %v", err)
+	}
+	_, err = cmd.OutOrStdout().Write(out)
+	return err
+}
+
+// hostNames are the hosts of ./hosts, for completion.
+func hostNames(cmd *cobra.Command) []string {
+	chk0, err := chooseSchema(cmd, nil)
+	if err != nil {
+		return nil
+	}
+	_, res, err := loadEntries(defaultPaths, chk0.fsys, load.Hosts)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, h := range res.Hosts {
+		names = append(names, h.Name)
+	}
+	return names
+}

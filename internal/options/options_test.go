@@ -1,0 +1,350 @@
+package options
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"cuelang.org/go/cue"
+
+	"axc.dev/axc/internal/load/loadtest"
+	"axc.dev/axc/internal/release"
+	"axc.dev/axc/schema"
+)
+
+// -update rewrites docs/options from the schema.
+var update = flag.Bool("update", false, "rewrite docs/options/*.md")
+
+func releases(t testing.TB) []release.Release {
+	t.Helper()
+	src, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := release.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return table.Releases()
+}
+
+func tags(t testing.TB) []string {
+	var out []string
+	for _, r := range releases(t) {
+		out = append(out, r.Tag)
+	}
+	return out
+}
+
+func releaseFS(t testing.TB, tag string) fs.FS {
+	t.Helper()
+	fsys, err := schema.Release(tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fsys
+}
+
+// The fast scanner reads exactly what schema.OptionsFrom reads, in every
+// release.
+func TestScanMatchesOptionsFrom(t *testing.T) {
+	for _, tag := range tags(t) {
+		fsys := releaseFS(t, tag)
+		want, err := schema.OptionsFrom(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := fs.ReadFile(fsys, schema.GenFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := scanOptions(src)
+		if err != nil {
+			t.Fatalf("%s: %v", tag, err)
+		}
+		// The scanner meets an attribute set's own @option after its
+		// sub-options; the order does not matter.
+		byName := func(a, b schema.Option) int { return strings.Compare(a.Set+" "+a.Name, b.Set+" "+b.Name) }
+		slices.SortFunc(got, byName)
+		slices.SortFunc(want, byName)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: scanOptions differs from OptionsFrom:\n got %d options\nwant %d", tag, len(got), len(want))
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Errorf("first difference: got %+v, want %+v", got[i], want[i])
+					break
+				}
+			}
+		}
+	}
+}
+
+// A scanner that loses its place fails.
+func TestScanErrors(t *testing.T) {
+	for _, src := range []string{
+		`a: bool @option(name="a", type="boolean"`,
+		`a: bool @option(name="a", frobnicate="x")`,
+		`a: bool @option(name="a, type="boolean")`,
+	} {
+		if _, err := scanOptions([]byte(src)); err == nil {
+			t.Errorf("scanOptions(%q): no error", src)
+		}
+	}
+}
+
+func readRelease(t testing.TB, tag string) []Entry {
+	t.Helper()
+	entries, err := Read(releaseFS(t, tag), tags(t), nil)
+	if err != nil {
+		t.Fatalf("%s: %v", tag, err)
+	}
+	return entries
+}
+
+// Every option of every release is an entry, once, and says which flag
+// brings it exactly when the schema's own message says so.
+func TestOptionsAndFlags(t *testing.T) {
+	for _, tag := range tags(t) {
+		fsys := releaseFS(t, tag)
+		entries := readRelease(t, tag)
+		opts, err := schema.OptionsFrom(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string]Entry{}
+		for _, e := range entries {
+			k := string(e.Kind) + " " + e.Name
+			if _, dup := byName[k]; dup {
+				t.Errorf("%s: %s twice", tag, k)
+			}
+			byName[k] = e
+			if !slices.Contains(e.Releases, tag) {
+				t.Errorf("%s: %s does not list its own release: %v", tag, e.Name, e.Releases)
+			}
+		}
+		gen, _ := fs.ReadFile(fsys, schema.GenFile)
+		for _, o := range opts {
+			kind := NixOSOption
+			if o.Set == "home" {
+				kind = HomeOption
+			}
+			e, ok := byName[string(kind)+" "+o.Name]
+			if !ok {
+				t.Errorf("%s: option %s missing", tag, o.Name)
+				continue
+			}
+			if e.Type != o.Type || e.ReadOnly != o.ReadOnly {
+				t.Errorf("%s: %s: type %q readOnly %v, want %q %v", tag, o.Name, e.Type, e.ReadOnly, o.Type, o.ReadOnly)
+			}
+			// The generator's message names the flag: "option X does not
+			// exist on this host: it comes with modules.F, which is false".
+			msg := "option " + o.Name + " does not exist on this host: it comes with modules."
+			var wantFlag string
+			if i := bytes.Index(gen, []byte(msg)); i >= 0 && kind == NixOSOption {
+				rest := string(gen[i+len(msg):])
+				wantFlag, _, _ = strings.Cut(rest, ",")
+			}
+			if e.Flag != wantFlag {
+				t.Errorf("%s: %s: flag %q, want %q", tag, o.Name, e.Flag, wantFlag)
+			}
+		}
+	}
+}
+
+// Host fields read from the syntax agree with the evaluated schema: the
+// same fields, the same defaults, the same required ones, and allowed
+// values that the schema accepts (and a value outside them it refuses).
+func TestHostFieldsAgreeWithCUE(t *testing.T) {
+	for _, tag := range tags(t) {
+		l, _ := loadtest.Load(t, tag)
+		host := l.HostSchema()
+		for _, e := range readRelease(t, tag) {
+			if e.Kind != HostField {
+				continue
+			}
+			v, sel := lookupField(host, e.Name)
+			if !v.Exists() {
+				t.Errorf("%s: host field %s not in the evaluated #Host", tag, e.Name)
+				continue
+			}
+			if req := sel.ConstraintType()&cue.RequiredConstraint != 0; req != e.Required {
+				t.Errorf("%s: %s: required %v, want %v", tag, e.Name, e.Required, req)
+			}
+			regular := sel.ConstraintType()&(cue.OptionalConstraint|cue.RequiredConstraint) == 0
+			if d, ok := v.Default(); ok && regular && d.IsConcrete() && v.IncompleteKind() != cue.StructKind {
+				js, err := d.MarshalJSON()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(js, e.Default) {
+					t.Errorf("%s: %s: default %s, want %s", tag, e.Name, e.Default, js)
+				}
+			} else if e.Default != nil && regular {
+				t.Errorf("%s: %s: default %s, but CUE has none", tag, e.Name, e.Default)
+			}
+			for _, val := range e.Values {
+				if err := v.Unify(l.Context().CompileBytes(val)).Validate(cue.Concrete(true)); err != nil {
+					t.Errorf("%s: %s: listed value %s refused: %v", tag, e.Name, val, err)
+				}
+			}
+			if len(e.Values) > 0 {
+				if err := v.Unify(l.Context().CompileString(`"axc-not-a-value"`)).Validate(cue.Concrete(true)); err == nil {
+					t.Errorf("%s: %s: values %s are not all it allows", tag, e.Name, e.Values)
+				}
+			}
+		}
+	}
+}
+
+// lookupField finds a dotted field of v, optional and required ones too.
+func lookupField(v cue.Value, name string) (cue.Value, cue.Selector) {
+	var sel cue.Selector
+	for _, part := range strings.Split(name, ".") {
+		it, err := v.Fields(cue.Optional(true))
+		if err != nil {
+			return cue.Value{}, sel
+		}
+		found := false
+		for it.Next() {
+			if it.Selector().LabelType() == cue.StringLabel && it.Selector().Unquoted() == part {
+				v, sel, found = it.Value(), it.Selector(), true
+				break
+			}
+		}
+		if !found {
+			return cue.Value{}, sel
+		}
+	}
+	return v, sel
+}
+
+// Every option of the newest release that exists in an older one too says
+// so, and one that does not, does not.
+func TestReleases(t *testing.T) {
+	all := tags(t)
+	newest := all[len(all)-1]
+	optsOf := map[string][]schema.Option{}
+	for _, tag := range all {
+		opts, err := schema.OptionsFrom(releaseFS(t, tag))
+		if err != nil {
+			t.Fatal(err)
+		}
+		optsOf[tag] = opts
+	}
+	for _, e := range readRelease(t, newest) {
+		if e.Kind == HostField {
+			continue
+		}
+		for _, tag := range all {
+			has := slices.ContainsFunc(optsOf[tag], func(o schema.Option) bool {
+				return o.Name == e.Name && (o.Set == "home") == (e.Kind == HomeOption)
+			})
+			if has != slices.Contains(e.Releases, tag) {
+				t.Errorf("%s: in %s: %v, but releases are %v", e.Name, tag, has, e.Releases)
+			}
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	for _, c := range []struct {
+		name, query string
+		want        bool
+	}{
+		{"cairn.immich.pwa.enable", "pwa", true},
+		{"cairn.immich.pwa.enable", "PWA", true},
+		{"cairn.immich.pwa.enable", "pwax", false},
+		{"cairn.immich.pwa.enable", "", true},
+		{"cairn.immich.pwa.enable", "cairn.*.enable", true},
+		{"cairn.immich.pwa.enable", "cairn.*", true},
+		{"cairn.immich.pwa.enable", "*.enable", true},
+		{"cairn.immich.pwa.enable", "immich*", false},
+		{"cairn.immich.pwa.enable", "*immich*", true},
+		{"cairn.immich.pwa.enable", "cairn.immich.pwa.enabl?", true},
+		{"cairn.immich.pwa.enable", "cairn.immich.pwa.enable?", false},
+		{"cairn.immich.pwa.enable", "c*i*p*e", true},
+		{"hardware.cpu", "hardware.???", true},
+		{"hardware.cpu", "hardware.??", false},
+	} {
+		if got := Matches(c.name, c.query); got != c.want {
+			t.Errorf("Matches(%q, %q) = %v, want %v", c.name, c.query, got, c.want)
+		}
+	}
+}
+
+func TestRanges(t *testing.T) {
+	tags := []string{"a", "b", "c", "d", "e"}
+	for _, c := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"a"}, "a"},
+		{[]string{"a", "b", "c", "d", "e"}, "a to e"},
+		{[]string{"a", "b", "d"}, "a to b, d"},
+		{[]string{"b", "d", "e"}, "b, d to e"},
+	} {
+		if got := Ranges(c.in, tags); got != c.want {
+			t.Errorf("Ranges(%v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// docs/options/<release>.md is what Markdown writes for each release, and
+// holds no page of a release axc does not know.
+func TestDocs(t *testing.T) {
+	dir := filepath.Join("..", "..", filepath.FromSlash(DocsDir))
+	if *update {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]bool{}
+	for _, r := range releases(t) {
+		name := r.Tag + ".md"
+		want[name] = true
+		got := Markdown(r.Namespace+" "+r.Tag, r.Tag, readRelease(t, r.Tag))
+		path := filepath.Join(dir, name)
+		if *update {
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		old, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%v (run go test ./internal/options -run TestDocs -update)", err)
+			continue
+		}
+		if !bytes.Equal(old, got) {
+			t.Errorf("%s is stale: run go test ./internal/options -run TestDocs -update", path)
+		}
+	}
+	files, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !want[f.Name()] {
+			t.Errorf("%s: no release %s (remove it)", filepath.Join(dir, f.Name()), strings.TrimSuffix(f.Name(), ".md"))
+		}
+	}
+}
+
+// WriteJSON writes an array, empty or not.
+func TestWriteJSON(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, nil); err != nil {
+		t.Fatal(err)
+	}
+	var got []Entry
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil || got == nil {
+		t.Fatalf("WriteJSON(nil) = %q (%v)", b.String(), err)
+	}
+}

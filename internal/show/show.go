@@ -1,0 +1,344 @@
+// Package show builds the view `axc show` prints: one host as axios will see
+// it, the author's values merged with the default of every option of the
+// modules the host imports, each value marked as set by the author or a
+// default.
+package show
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/format"
+	"cuelang.org/go/cue/token"
+
+	"axc.dev/axc/internal/load"
+	"axc.dev/axc/schema"
+)
+
+// Origin says where a value comes from.
+type Origin string
+
+const (
+	Set     Origin = "set"     // the author wrote it
+	Default Origin = "default" // mkSystem's or an option's default
+)
+
+// A Node is a value of the view: a struct (Keys, Fields), or a leaf (Value,
+// Origin).
+type Node struct {
+	Keys   []string
+	Fields map[string]*Node
+	Value  any // a leaf: as encoding/json decodes it (numbers as json.Number)
+	Origin Origin
+}
+
+func (n *Node) isStruct() bool { return n.Fields != nil }
+
+func (n *Node) child(k string) *Node {
+	if n.Fields == nil {
+		return nil
+	}
+	return n.Fields[k]
+}
+
+func (n *Node) add(k string, c *Node) {
+	if n.Fields == nil {
+		n.Fields = map[string]*Node{}
+	}
+	if _, ok := n.Fields[k]; !ok {
+		n.Keys = append(n.Keys, k)
+	}
+	n.Fields[k] = c
+}
+
+// Host builds the view of host h, whose value is v, for the schema's
+// options and contract.
+func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract) (*Node, error) {
+	root, err := fromValue(v, h.Fields, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range opts {
+		if o.Set != "nixos" || o.ReadOnly || o.Default == "" {
+			continue
+		}
+		var def any
+		dec := json.NewDecoder(strings.NewReader(o.Default))
+		dec.UseNumber()
+		if err := dec.Decode(&def); err != nil {
+			continue
+		}
+		name := strings.Split(o.Name, ".")
+		for _, path := range hostPaths(root, name, c) {
+			if !exists(v, path) {
+				continue // its module is not imported
+			}
+			if inSection(root, name[0], c, v) && reach(root, path[1:]) > reach(root, path)-1 {
+				// The author writes this part of the namespace in the host
+				// field that axios copies to the options: its defaults go
+				// beside the author's values.
+				path = path[1:]
+			}
+			insert(root, path, def)
+		}
+	}
+	return root, nil
+}
+
+// fromValue is v as a tree, each leaf marked by whether the author wrote it
+// (idx, their syntax, has it).
+func fromValue(v cue.Value, idx *load.FieldIndex, path []string) (*Node, error) {
+	v, _ = v.Default()
+	origin := Default
+	if idx != nil && idx.Node(path) != nil {
+		origin = Set
+	}
+	if v.Kind() == cue.StructKind {
+		if _, err := v.LookupPath(cue.MakePath(cue.Str("$nix"))).String(); err == nil {
+			return leaf(v, origin) // raw Nix: one value
+		}
+		n := &Node{Fields: map[string]*Node{}}
+		it, err := v.Fields()
+		if err != nil {
+			return nil, err
+		}
+		for it.Next() {
+			k := it.Selector().Unquoted()
+			c, err := fromValue(it.Value(), idx, append(path[:len(path):len(path)], k))
+			if err != nil {
+				return nil, err
+			}
+			n.add(k, c)
+		}
+		return n, nil
+	}
+	return leaf(v, origin)
+}
+
+func leaf(v cue.Value, o Origin) (*Node, error) {
+	js, err := v.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		return nil, err
+	}
+	return &Node{Value: x, Origin: o}, nil
+}
+
+// hostPaths are the places in the host's NixOS module field where option
+// name (dotted, <name> for any attribute) is written; <name> stands for
+// each attribute the host already has there (or in the section of the
+// same name).
+func hostPaths(root *Node, name []string, c *schema.Contract) [][]string {
+	paths := [][]string{{c.ConfigField}}
+	for _, p := range name {
+		var next [][]string
+		for _, path := range paths {
+			if p != "<name>" {
+				next = append(next, append(path[:len(path):len(path)], p))
+				continue
+			}
+			keys := map[string]bool{}
+			for _, at := range []*Node{lookup(root, path), lookup(root, path[1:])} {
+				if at == nil {
+					continue
+				}
+				for _, k := range at.Keys {
+					if !keys[k] {
+						keys[k] = true
+						next = append(next, append(path[:len(path):len(path)], k))
+					}
+				}
+			}
+		}
+		paths = next
+	}
+	return paths
+}
+
+// reach is how many leading elements of path the tree has.
+func reach(root *Node, path []string) int {
+	n := root
+	for i, p := range path {
+		if n = n.child(p); n == nil {
+			return i
+		}
+	}
+	return len(path)
+}
+
+// inSection reports whether the host writes namespace ns in the host
+// field of the same name that axios copies to the options (virt, secrets,
+// …), with that field's flag on.
+func inSection(root *Node, ns string, c *schema.Contract, v cue.Value) bool {
+	s, ok := c.Section(ns)
+	if !ok || root.child(ns) == nil {
+		return false
+	}
+	on, err := v.LookupPath(cue.MakePath(cue.Str("modules"), cue.Str(s.Flag))).Bool()
+	return err == nil && on
+}
+
+func lookup(n *Node, path []string) *Node {
+	for _, p := range path {
+		if n = n.child(p); n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// exists reports whether the host's schema has the option at path: an
+// option of a module the host does not import is an error there.
+func exists(v cue.Value, path []string) bool {
+	// A module imported by condition may make a whole namespace an error
+	// (hardware.desktop): check every level.
+	for _, p := range path {
+		v = v.LookupPath(cue.MakePath(cue.Str(p).Optional()))
+		if !v.Exists() || v.Err() != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// insert puts a default at path unless a value is there, or a leaf (raw
+// Nix, a whole attribute set written as a value) is above it.
+func insert(root *Node, path []string, def any) {
+	n := root
+	for _, p := range path[:len(path)-1] {
+		c := n.child(p)
+		if c == nil {
+			c = &Node{Fields: map[string]*Node{}}
+			n.add(p, c)
+		}
+		if !c.isStruct() {
+			return
+		}
+		n = c
+	}
+	last := path[len(path)-1]
+	if n.child(last) != nil {
+		return
+	}
+	n.add(last, &Node{Value: def, Origin: Default})
+}
+
+// CUE prints the view as CUE, each leaf followed by a // set or // default
+// comment.
+func CUE(name string, n *Node) ([]byte, error) {
+	f := &ast.File{Decls: []ast.Decl{field(name, n)}}
+	return format.Node(f)
+}
+
+func field(k string, n *Node) *ast.Field {
+	f := &ast.Field{Label: label(k), Value: expr(n)}
+	if !n.isStruct() {
+		ast.AddComment(f, &ast.CommentGroup{Line: true, Position: 4, List: []*ast.Comment{{Slash: token.NoPos, Text: "// " + string(n.Origin)}}})
+	}
+	return f
+}
+
+func label(k string) ast.Label {
+	if ast.IsValidIdent(k) && !strings.HasPrefix(k, "#") && !strings.HasPrefix(k, "_") {
+		return ast.NewIdent(k)
+	}
+	return ast.NewString(k)
+}
+
+func expr(n *Node) ast.Expr {
+	if n.isStruct() {
+		st := &ast.StructLit{}
+		for _, k := range n.Keys {
+			st.Elts = append(st.Elts, field(k, n.Fields[k]))
+		}
+		return st
+	}
+	return literal(n.Value)
+}
+
+func literal(x any) ast.Expr {
+	switch x := x.(type) {
+	case nil:
+		return ast.NewNull()
+	case bool:
+		return ast.NewBool(x)
+	case string:
+		return ast.NewString(x)
+	case json.Number:
+		kind := token.INT
+		if strings.ContainsAny(string(x), ".eE") {
+			kind = token.FLOAT
+		}
+		return &ast.BasicLit{Kind: kind, Value: string(x)}
+	case []any:
+		l := &ast.ListLit{}
+		for _, e := range x {
+			l.Elts = append(l.Elts, literal(e))
+		}
+		return l
+	case map[string]any:
+		st := &ast.StructLit{}
+		for _, k := range slices.Sorted(mapsKeys(x)) {
+			st.Elts = append(st.Elts, &ast.Field{Label: label(k), Value: literal(x[k])})
+		}
+		return st
+	}
+	return ast.NewString(fmt.Sprint(x))
+}
+
+func mapsKeys(m map[string]any) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// JSON is the view as JSON: the merged value, and the origin of every leaf
+// by its dotted path (keys that are not identifiers quoted).
+func JSON(release, name string, n *Node) ([]byte, error) {
+	origins := map[string]Origin{}
+	var value func(n *Node, path string) any
+	value = func(n *Node, path string) any {
+		if !n.isStruct() {
+			origins[path] = n.Origin
+			return n.Value
+		}
+		m := map[string]any{}
+		for _, k := range n.Keys {
+			seg := k
+			if !ast.IsValidIdent(k) {
+				seg = strconv.Quote(k)
+			}
+			p := seg
+			if path != "" {
+				p = path + "." + seg
+			}
+			m[k] = value(n.Fields[k], p)
+		}
+		return m
+	}
+	out := struct {
+		Release string            `json:"release,omitempty"`
+		Host    string            `json:"host"`
+		Value   any               `json:"value"`
+		Origin  map[string]Origin `json:"origin"`
+	}{Release: release, Host: name}
+	out.Value = value(n, "")
+	out.Origin = origins
+	data, err := json.MarshalIndent(out, "", "  ")
+	return append(data, '\n'), err
+}
