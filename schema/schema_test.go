@@ -94,7 +94,7 @@ func TestEveryOptionMirrored(t *testing.T) {
 	for _, set := range []struct {
 		file, config, name string
 	}{
-		{nixosFile, "#NixOSConfig & {#modules: " + allModules + "}", "nixos"},
+		{nixosFile, allFlagsConfig, "nixos"},
 		{homeFile, "#HomeConfig", "home"},
 	} {
 		opts := readOptions(t, set.file)
@@ -128,7 +128,7 @@ func TestEveryOptionMirrored(t *testing.T) {
 
 	// Closedness: an unknown name in an axios-only namespace is an error,
 	// elsewhere in extraConfig it is not.
-	config := "#NixOSConfig & {#modules: " + allModules + "}"
+	config := allFlagsConfig
 	for _, ns := range contract(t).Closed {
 		if err := validateValue(l, config, nest(strings.Split(ns, "."), "{zzUnknown: 1}")); err == nil {
 			t.Errorf("closed namespace %s accepts an unknown name", ns)
@@ -213,8 +213,28 @@ func nest(path []string, value string) string {
 	return out
 }
 
+// allFlagsConfig stands for #NixOSConfig with every modules flag on.
+const allFlagsConfig = "#NixOSConfig, every flag on"
+
 func validateValue(l *load.Loader, config, value string) error {
-	v := l.Context().CompileString(config+" & "+value, cue.Scope(l.Schema()))
+	var c cue.Value
+	if config == allFlagsConfig {
+		// The flags are a hidden field of the schema's package: found,
+		// not spelt.
+		c = l.Schema().LookupPath(cue.ParsePath("#NixOSConfig"))
+		it, err := c.Fields(cue.Hidden(true), cue.Optional(true))
+		if err != nil {
+			return err
+		}
+		for it.Next() {
+			if it.Selector().String() == "_modules" {
+				c = c.FillPath(cue.MakePath(it.Selector()), l.Context().CompileString(allModules))
+			}
+		}
+	} else {
+		c = l.Context().CompileString(config, cue.Scope(l.Schema()))
+	}
+	v := c.Unify(l.Context().CompileString(value, cue.Scope(l.Schema())))
 	if err := v.Err(); err != nil {
 		return err
 	}

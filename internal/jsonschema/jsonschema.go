@@ -36,7 +36,7 @@ const (
 	hostDef   = "#Host"
 	userDef   = "#User"
 	configDef = "#NixOSConfig" // the NixOS module a host's extraConfig is
-	flagsDef  = "#modules"     // the host's flags, inside configDef
+	flagsDef  = "_modules"     // the host's flags, inside configDef
 )
 
 // document is the root of the output: a host, with the other definitions
@@ -140,6 +140,21 @@ func buildSchema(fsys fs.FS) (cue.Value, error) {
 	return v, nil
 }
 
+// hiddenField is the selector of v's hidden field name: a hidden field
+// belongs to its package, so it is found rather than spelt.
+func hiddenField(v cue.Value, name string) (cue.Selector, bool) {
+	it, err := v.Fields(cue.Hidden(true), cue.Optional(true))
+	if err != nil {
+		return cue.Selector{}, false
+	}
+	for it.Next() {
+		if it.Selector().String() == name {
+			return it.Selector(), true
+		}
+	}
+	return cue.Selector{}, false
+}
+
 // configWithAllFlags is the NixOS configuration of a host whose modules
 // flags are all on. #Host.extraConfig is evaluated with the flags'
 // defaults, which would forbid the options of every module off by default;
@@ -161,7 +176,11 @@ func configWithAllFlags(pkg, host cue.Value) (cue.Value, error) {
 			flags = flags.FillPath(cue.MakePath(it.Selector()), true)
 		}
 	}
-	config = config.FillPath(cue.ParsePath(flagsDef), flags)
+	sel, ok := hiddenField(config, flagsDef)
+	if !ok {
+		return cue.Value{}, fmt.Errorf("schema: %s has no %s", configDef, flagsDef)
+	}
+	config = config.FillPath(cue.MakePath(sel), flags)
 	if err := config.Err(); err != nil {
 		return cue.Value{}, fmt.Errorf("schema: %s with every flag on: %v", configDef, err)
 	}

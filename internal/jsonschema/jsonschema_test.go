@@ -319,11 +319,11 @@ func TestBoundsWithDefault(t *testing.T) {
 	level: *"info" | "debug" | "warn"
 	name:  string
 	modules: a: *false | bool @flag("a")
-	extraConfig: #NixOSConfig & {#modules: modules} @nixos()
+	extraConfig: #NixOSConfig & {_modules: modules} @nixos()
 }
 
 #NixOSConfig: {
-	#modules: {...}
+	_modules: {...}
 	...
 }
 `)}}

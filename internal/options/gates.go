@@ -16,11 +16,11 @@ import (
 // the generated file; flagsDef its field holding the host's modules flags.
 const (
 	configDef = "#NixOSConfig"
-	flagsDef  = "#modules"
+	flagsDef  = "_modules"
 )
 
 // optionFlags maps each option that a modules flag brings to that flag, as
-// the generated file gates them: `if #modules.X == false { a?: b?: error(…) }`
+// the generated file gates them: `if _modules.X == false { a?: b?: error(…) }`
 // in #NixOSConfig makes option a.b not exist without modules.X.
 func optionFlags(src []byte) (map[string]string, error) {
 	f, err := parser.ParseFile(schema.GenFile, src)
@@ -61,7 +61,7 @@ func optionFlags(src []byte) (map[string]string, error) {
 	return flags, nil
 }
 
-// flagIsFalse reads the clause `if #modules.X == false`.
+// flagIsFalse reads the clause `if _modules.X == false`.
 func flagIsFalse(cl ast.Clause) (string, bool) {
 	ifc, ok := cl.(*ast.IfClause)
 	if !ok {

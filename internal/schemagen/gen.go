@@ -89,8 +89,8 @@ func Generate(c *schema.Contract, nixos, home []*Option, sources string) ([]byte
 	writeClosedDefs(&b, nixosTree)
 	b.WriteString("}\n\n")
 
-	b.WriteString("// #NixOSConfig is a NixOS module (mkSystem's extraConfig): axios options are\n// typed, everything else stays open. Options of a module that #modules leaves\n// out do not exist.\n")
-	b.WriteString("#NixOSConfig: {\n#modules: {...}\nlet modulesFlags = #modules\n")
+	b.WriteString("// #NixOSConfig is a NixOS module (mkSystem's extraConfig): axios options are\n// typed, everything else stays open. Options of a module that _modules (the\n// host's flags; hidden, so that cue eval does not show it) leaves out do not\n// exist.\n")
+	b.WriteString("#NixOSConfig: {\n_modules: {...}\nlet modulesFlags = _modules\n")
 	writeOpenTree(&b, nixosTree, "#NixOSOptions")
 	b.WriteString("...\n")
 	flags := make([]string, 0, len(gates))
@@ -100,7 +100,7 @@ func Generate(c *schema.Contract, nixos, home []*Option, sources string) ([]byte
 	sort.Strings(flags)
 	for _, f := range flags {
 		// Only false: a flag that is not a boolean gets its type error alone.
-		fmt.Fprintf(&b, "if #modules.%s == false {\n", f)
+		fmt.Fprintf(&b, "if _modules.%s == false {\n", f)
 		for _, o := range gates[f] {
 			msg := literal.String.Quote(fmt.Sprintf("option %s does not exist on this host: it comes with modules.%s, which is false (", o.Name, f))
 			// #TurnOn (host contract) says how to turn the module on.
