@@ -9,8 +9,8 @@ import (
 )
 
 // RawScope are the variables a {$nix: "…"} text may use besides Nix's
-// builtins: the arguments of the host file it is written into.
-var RawScope = []string{"lib", "userModulePath"}
+// builtins: the arguments of the host or user file it is written into.
+var RawScope = []string{"lib"}
 
 // CheckRaw says why a {$nix: "…"} text cannot be written into a host file
 // as it stands, or returns nil: it must be exactly one complete Nix
@@ -41,7 +41,7 @@ func CheckRaw(text string) error {
 	if strings.HasPrefix(se.Msg, "undefined variable") {
 		// In the axios release checked, extraConfig is option definitions,
 		// not a module: pkgs and config exist only in a module file.
-		msg += fmt.Sprintf(" (a host file has only %s and Nix's builtins in scope: code that needs pkgs or config belongs in a NixOS module, such as the user module userModulePath names)", strings.Join(RawScope, ", "))
+		msg += fmt.Sprintf(" (a host or user file has only %s and Nix's builtins in scope: code that needs pkgs or config belongs in a NixOS module of your own)", strings.Join(RawScope, ", "))
 	}
 	return errors.New(msg)
 }

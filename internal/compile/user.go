@@ -76,7 +76,7 @@ func (c *Compiler) User(u *load.Host, v cue.Value, source string) (data []byte, 
 	if home != nil {
 		module = append(module, nix.Binding{Path: []string{"home-manager", "users", u.Name}, Value: home})
 	}
-	file := nix.Lambda{Ellipsis: true, Body: module}
+	file := nix.Lambda{Formals: c.FileArgs(), Ellipsis: true, Body: module}
 	data, err = render(headerLine(source), file)
 	return data, nil, err
 }
