@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -28,12 +29,80 @@ const GenFile = "options_gen.cue"
 func Options() ([]Option, error) { return OptionsFrom(Files) }
 
 // OptionsFrom lists the @option attributes of the generated file of the
-// schema in fsys.
+// schema in fsys (see ScanOptions).
 func OptionsFrom(fsys fs.FS) ([]Option, error) {
 	src, err := fs.ReadFile(fsys, GenFile)
 	if err != nil {
 		return nil, err
 	}
+	return ScanOptions(src)
+}
+
+// ScanOptions lists the @option attributes of a generated schema file,
+// without the CUE parser, which would cost most of a one-host vet: it
+// relies on the generator's layout (each top-level definition starts a
+// line, an attribute is on one line). TestScanMatchesSyntax holds it to a
+// walk of the parsed file on every release.
+func ScanOptions(src []byte) ([]Option, error) {
+	var opts []Option
+	set := "nixos"
+	for line := range bytes.Lines(src) {
+		if len(line) > 0 && line[0] == '#' {
+			// A top-level definition: #HomeOptions and #HomeConfig hold
+			// the home-manager options.
+			set = "nixos"
+			if bytes.HasPrefix(line, []byte("#Home")) {
+				set = "home"
+			}
+		}
+		for {
+			i := bytes.Index(line, []byte("@option("))
+			if i < 0 {
+				break
+			}
+			line = line[i+len("@option("):]
+			body, rest, ok := attrBody(line)
+			if !ok {
+				return nil, fmt.Errorf("%s: unterminated @option attribute", GenFile)
+			}
+			o, err := parseOption(string(body))
+			if err != nil {
+				return nil, fmt.Errorf("%s: @option(%s): %v", GenFile, body, err)
+			}
+			o.Set = set
+			opts = append(opts, o)
+			line = rest
+		}
+	}
+	return opts, nil
+}
+
+// attrBody splits s, which follows "@option(", at the parenthesis closing
+// the attribute (parentheses inside quoted values do not count).
+func attrBody(s []byte) (body, rest []byte, ok bool) {
+	inQuote, depth := false, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case inQuote && c == '\\':
+			i++
+		case c == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case c == '(':
+			depth++
+		case c == ')':
+			if depth == 0 {
+				return s[:i], s[i+1:], true
+			}
+			depth--
+		}
+	}
+	return nil, nil, false
+}
+
+// optionsFromSyntax lists the @option attributes of a generated file by
+// walking its parsed syntax: what ScanOptions must agree with.
+func optionsFromSyntax(src []byte) ([]Option, error) {
 	f, err := parser.ParseFile(GenFile, src)
 	if err != nil {
 		return nil, err
@@ -76,8 +145,9 @@ func parseOption(body string) (Option, error) {
 	var o Option
 	for _, arg := range splitArgs(body) {
 		key, value, hasValue := strings.Cut(strings.TrimSpace(arg), "=")
+		key = strings.TrimSpace(key)
 		if hasValue {
-			s, err := literal.Unquote(value)
+			s, err := literal.Unquote(strings.TrimSpace(value))
 			if err != nil {
 				return o, fmt.Errorf("%s: %v", key, err)
 			}

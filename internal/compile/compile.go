@@ -111,14 +111,11 @@ func New(outDir string, fsys fs.FS) (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	pt, err := pathOptions(fsys, "nixos")
+	opts, err := schema.OptionsFrom(fsys)
 	if err != nil {
 		return nil, err
 	}
-	hpt, err := pathOptions(fsys, "home")
-	if err != nil {
-		return nil, err
-	}
+	pt, hpt := pathOptions(opts, "nixos"), pathOptions(opts, "home")
 	c, err := schema.ReadContract(fsys)
 	if err != nil {
 		return nil, err
@@ -129,11 +126,7 @@ func New(outDir string, fsys fs.FS) (*Compiler, error) {
 // pathOptions reads from the schema which options of set ("nixos",
 // "home") take absolute paths; their relative values become Nix path
 // literals.
-func pathOptions(fsys fs.FS, set string) ([]*regexp.Regexp, error) {
-	opts, err := schema.OptionsFrom(fsys)
-	if err != nil {
-		return nil, err
-	}
+func pathOptions(opts []schema.Option, set string) []*regexp.Regexp {
 	var out []*regexp.Regexp
 	for _, o := range opts {
 		if o.Set != set || !strings.Contains(o.Type, "absolute path") {
@@ -150,7 +143,7 @@ func pathOptions(fsys fs.FS, set string) ([]*regexp.Regexp, error) {
 		// A list of paths: its items are paths too.
 		out = append(out, regexp.MustCompile(`^`+strings.Join(parts, `\x00`)+`(\x00[0-9]+)?$`))
 	}
-	return out, nil
+	return out
 }
 
 func (c *Compiler) isPath(st *hostState, path []string) bool {

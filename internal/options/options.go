@@ -85,7 +85,7 @@ func Read(fsys fs.FS, tags []string, files func(tag string) (fs.FS, error)) ([]E
 	if err != nil {
 		return nil, err
 	}
-	opts, err := scanOptions(gen)
+	opts, err := schema.ScanOptions(gen)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func releaseNames(tag string, files func(string) (fs.FS, error)) ([]entryKey, er
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %v", tag, err)
 	}
-	opts, err := scanOptions(gen)
+	opts, err := schema.ScanOptions(gen)
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %v", tag, err)
 	}

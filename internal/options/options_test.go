@@ -51,52 +51,6 @@ func releaseFS(t testing.TB, tag string) fs.FS {
 	return fsys
 }
 
-// The fast scanner reads exactly what schema.OptionsFrom reads, in every
-// release.
-func TestScanMatchesOptionsFrom(t *testing.T) {
-	for _, tag := range tags(t) {
-		fsys := releaseFS(t, tag)
-		want, err := schema.OptionsFrom(fsys)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, err := fs.ReadFile(fsys, schema.GenFile)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := scanOptions(src)
-		if err != nil {
-			t.Fatalf("%s: %v", tag, err)
-		}
-		// The scanner meets an attribute set's own @option after its
-		// sub-options; the order does not matter.
-		byName := func(a, b schema.Option) int { return strings.Compare(a.Set+" "+a.Name, b.Set+" "+b.Name) }
-		slices.SortFunc(got, byName)
-		slices.SortFunc(want, byName)
-		if !slices.Equal(got, want) {
-			t.Errorf("%s: scanOptions differs from OptionsFrom:\n got %d options\nwant %d", tag, len(got), len(want))
-			for i := range min(len(got), len(want)) {
-				if got[i] != want[i] {
-					t.Errorf("first difference: got %+v, want %+v", got[i], want[i])
-					break
-				}
-			}
-		}
-	}
-}
-
-// A scanner that loses its place fails.
-func TestScanErrors(t *testing.T) {
-	for _, src := range []string{
-		`a: bool @option(name="a", type="boolean"`,
-		`a: bool @option(name="a", frobnicate="x")`,
-		`a: bool @option(name="a, type="boolean")`,
-	} {
-		if _, err := scanOptions([]byte(src)); err == nil {
-			t.Errorf("scanOptions(%q): no error", src)
-		}
-	}
-}
 
 func readRelease(t testing.TB, tag string) []Entry {
 	t.Helper()
