@@ -51,7 +51,6 @@ func releaseFS(t testing.TB, tag string) fs.FS {
 	return fsys
 }
 
-
 func readRelease(t testing.TB, tag string) []Entry {
 	t.Helper()
 	entries, err := Read(releaseFS(t, tag), tags(t), nil)
