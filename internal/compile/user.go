@@ -94,7 +94,9 @@ func (c *Compiler) hostUsers(body nix.Expr) nix.Expr {
 	for _, b := range attrs {
 		if len(b.Path) == 1 && b.Path[0] == uf.Field {
 			if list, ok := b.Value.(nix.List); ok && len(list) == 1 {
-				if name, ok := list[0].(nix.String); ok {
+				// A name that is no user's is an error of vet's (CheckUsers);
+				// it never becomes a path.
+				if name, ok := list[0].(nix.String); ok && CheckUserName(string(name)) == nil {
 					// Host files are in DIR/hosts, users in DIR/users.
 					out = append(out, nix.Binding{Path: []string{uf.Module}, Value: nix.Path("../" + filepath.ToSlash(UserFile(string(name))))})
 				}
