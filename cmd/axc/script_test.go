@@ -200,29 +200,34 @@ func nixEqual(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(nixtest.ParseFile(ctx, file))
 		got, err := nixtest.UserModule(ctx, file)
 		ts.Check(err)
-		// The module sets the user option to the person's fields, and
-		// home-manager.users.NAME to the home.
-		person := u.export.(map[string]any)
-		home, hasHome := person[uc.HomeField]
-		delete(person, uc.HomeField)
-		if uc.NameField != "" {
-			person[uc.NameField] = u.name
-		}
-		var want any = person
-		for i := len(uc.Option) - 1; i >= 0; i-- {
-			key := uc.Option[i]
-			if key == "<name>" {
-				key = u.name
-			}
-			want = map[string]any{key: want}
-		}
-		if hasHome {
-			want.(map[string]any)["home-manager"] = map[string]any{"users": map[string]any{u.name: home}}
-		}
+		want := userModuleWant(uc, u.name, u.export.(map[string]any))
 		if diff := nixtest.CompareExport(ctx, want, got, u.dir, filepath.Dir(file)); diff != "" {
 			ts.Fatalf("user %s: Nix and cue export differ: %s", u.name, diff)
 		}
 	}
+}
+
+// userModuleWant is what the users/NAME.nix module built for user name,
+// whose cue export is person, evaluates to: the release's user option set
+// to the person's fields, and home-manager.users.NAME to the home.
+func userModuleWant(uc *schema.UserContract, name string, person map[string]any) any {
+	home, hasHome := person[uc.HomeField]
+	delete(person, uc.HomeField)
+	if uc.NameField != "" {
+		person[uc.NameField] = name
+	}
+	var want any = person
+	for i := len(uc.Option) - 1; i >= 0; i-- {
+		key := uc.Option[i]
+		if key == "<name>" {
+			key = name
+		}
+		want = map[string]any{key: want}
+	}
+	if hasHome {
+		want.(map[string]any)["home-manager"] = map[string]any{"users": map[string]any{name: home}}
+	}
+	return want
 }
 
 // exported is one host or user as cue export gives it.

@@ -1,0 +1,138 @@
+package importer
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"sort"
+
+	"axc.dev/axc/internal/nix/syntax"
+	"axc.dev/axc/schema"
+)
+
+// Options say what to import and for which release.
+type Options struct {
+	// Inputs are flake.nix files, host files, user modules, or
+	// directories holding them.
+	Inputs []string
+	// OutDir is where the CUE files go (hosts/ and users/ below it).
+	OutDir string
+	// Schema is the schema of the release imported for (schema.Release).
+	Schema fs.FS
+}
+
+// File is a file to write, by its slash-separated path below OutDir.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Result is what an import writes and says.
+type Result struct {
+	Files []File
+	// Notes say what was kept as Nix, moved or left out, and where.
+	Notes []Note
+	Hosts []string
+	Users []string
+}
+
+// Import reads the inputs and returns the CUE files for them. The errors
+// are *Error (problems in the Nix: a syntax error, something a built file
+// cannot mean), *IOError (an input that cannot be read) or others (a
+// broken schema).
+func Import(opts Options) (res *Result, err error) {
+	contract, err := schema.ReadContract(opts.Schema)
+	if err != nil {
+		return nil, err
+	}
+	pt, err := newPathTypes(opts.Schema, contract)
+	if err != nil {
+		return nil, err
+	}
+	outDir, err := filepath.Abs(opts.OutDir)
+	if err != nil {
+		return nil, &IOError{err}
+	}
+	inputs, roots, err := resolveInputs(opts.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	im := &importer{
+		ev:       newEvaluator(),
+		contract: contract,
+		outDir:   outDir,
+		flakes:   map[*source]bool{},
+		users:    map[string]*userIn{},
+	}
+	im.em = &emitter{ev: im.ev, pt: pt, report: &im.report, shared: map[*attrSet]*sharedVal{},
+		placed: map[syntax.Node][]target{}, rawSpans: map[*source][][2]int{}}
+	im.ev.roots = roots
+	for _, in := range inputs {
+		im.ev.roots = append(im.ev.roots, findRoot(filepath.Dir(in.abs)))
+	}
+	defer func() {
+		// A syntax error in a file that is imported stops everything.
+		if r := recover(); r != nil {
+			f, ok := r.(fatal)
+			if !ok {
+				panic(r)
+			}
+			res, err = nil, asImportError(f.err)
+		}
+	}()
+	var modules []input
+	for _, in := range inputs {
+		if in.flake {
+			im.readFlake(in.abs)
+		} else if !im.readHostFile(in.abs) {
+			modules = append(modules, in)
+		}
+	}
+	im.resolveUsers()
+	for _, in := range modules {
+		im.readUserModule(in.abs, in.scanned)
+	}
+	if len(im.hosts) == 0 && len(im.users) == 0 && len(im.report.problems) == 0 {
+		return nil, &IOError{errors.New("found no host (a flake's mkSystem, or a file with hostConfig or hostname) and no user module to import")}
+	}
+	files := im.write()
+	if len(im.report.problems) > 0 {
+		sortNotes(im.report.problems)
+		return nil, &Error{Problems: im.report.problems}
+	}
+	sortNotes(im.report.notes)
+	res = &Result{Files: files, Notes: im.report.notes}
+	for _, h := range im.hosts {
+		res.Hosts = append(res.Hosts, h.name)
+	}
+	for name := range im.users {
+		res.Users = append(res.Users, name)
+	}
+	sort.Strings(res.Users)
+	return res, nil
+}
+
+// asImportError makes a syntax error an *Error; other errors (unreadable
+// files) stay as they are.
+func asImportError(err error) error {
+	var se *syntax.Error
+	if errors.As(err, &se) {
+		return &Error{Problems: []Note{{File: se.Filename, Line: se.Line, Col: se.Col, Msg: se.Msg}}}
+	}
+	return err
+}
+
+// importer is one import's state.
+type importer struct {
+	ev       *evaluator
+	em       *emitter
+	contract *schema.Contract
+	outDir   string
+	report   report
+	flakes   map[*source]bool
+	hosts    []*hostIn
+	// users by name, and the users each module file defines.
+	users map[string]*userIn
+	// cache holds the modules read, by file and user name.
+	cache map[string]moduleRead
+}

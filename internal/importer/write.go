@@ -1,0 +1,317 @@
+package importer
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/nix/syntax"
+)
+
+// Packages and directories of the files import writes.
+const (
+	hostsPkg = "hosts"
+	usersPkg = "users"
+)
+
+// sharedFile is the file of a package's hidden shared values, unless a
+// host or user has that name.
+const sharedFile = "shared"
+
+// write emits every host, user and shared value, attaches the comments,
+// and formats the files.
+func (im *importer) write() []File {
+	em := im.em
+	em.rootField = im.rootField
+	hostDir := filepath.Join(im.outDir, hostsPkg)
+	userDir := filepath.Join(im.outDir, usersPkg)
+	hostCtx := ctx{dir: hostDir}
+	userCtx := ctx{user: true, dir: userDir}
+
+	// Find the shared values, as emission will walk the sets.
+	var roots []*attrSet
+	var ctxs []ctx
+	for _, h := range im.hosts {
+		roots, ctxs = append(roots, h.cfg), append(ctxs, hostCtx)
+		for _, ex := range h.extras {
+			roots, ctxs = append(roots, ex.set), append(ctxs, hostCtx.with(im.contract.ConfigField))
+		}
+	}
+	users := im.userList()
+	for _, u := range users {
+		roots, ctxs = append(roots, &attrSet{entries: u.person}), append(ctxs, userCtx)
+		roots, ctxs = append(roots, &attrSet{entries: u.home}), append(ctxs, userCtx.with(im.contract.User.HomeField))
+	}
+	taken := map[string]bool{}
+	shared := em.findShared(roots, ctxs, taken)
+
+	var files []*outFile
+	for _, h := range im.hosts {
+		files = append(files, &outFile{
+			path: hostsPkg + "/" + h.name + ".cue",
+			cue:  &cueFile{pkg: hostsPkg, fields: []*cueField{im.hostField(h, hostCtx)}},
+		})
+	}
+	for _, u := range users {
+		files = append(files, &outFile{
+			path: usersPkg + "/" + u.name + ".cue",
+			cue:  &cueFile{pkg: usersPkg, fields: []*cueField{im.userField(u, userCtx)}},
+		})
+	}
+	for _, pkg := range []string{hostsPkg, usersPkg} {
+		var fields []*cueField
+		for _, sh := range shared {
+			if sh.ctx.user == (pkg == usersPkg) {
+				fields = append(fields, im.sharedField(sh))
+			}
+		}
+		if len(fields) > 0 {
+			files = append(files, &outFile{path: pkg + "/" + im.sharedFileName(pkg) + ".cue", cue: &cueFile{pkg: pkg, fields: fields}})
+		}
+	}
+	if len(im.report.problems) > 0 {
+		return nil // nothing is written
+	}
+	em.attachComments(im.flakes)
+
+	var out []File
+	for _, f := range files {
+		data, err := f.cue.format()
+		if err != nil {
+			im.report.problemf(nil, nil, "%s: %v", f.path, err)
+			continue
+		}
+		out = append(out, File{Path: f.path, Data: data})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+type outFile struct {
+	path string
+	cue  *cueFile
+}
+
+// sharedFileName is the name of a package's file of shared values: one
+// that no host or user file has.
+func (im *importer) sharedFileName(pkg string) string {
+	taken := map[string]bool{}
+	for _, h := range im.hosts {
+		taken[h.name] = pkg == hostsPkg
+	}
+	for name := range im.users {
+		if pkg == usersPkg {
+			taken[name] = true
+		}
+	}
+	name := sharedFile
+	for i := 2; taken[name]; i++ {
+		name = fmt.Sprintf("%s%d", sharedFile, i)
+	}
+	return name
+}
+
+func (im *importer) userList() []*userIn {
+	names := make([]string, 0, len(im.users))
+	for n := range im.users {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]*userIn, len(names))
+	for i, n := range names {
+		out[i] = im.users[n]
+	}
+	return out
+}
+
+// hostField is `NAME: { … }`, with the settings of its user modules that
+// a user cannot hold added to its extraConfig.
+func (im *importer) hostField(h *hostIn, c ctx) *cueField {
+	em := im.em
+	body := em.expr(h.cfg, c, nil)
+	if body == nil {
+		body = &cueStruct{} // a problem was reported: nothing is written
+	}
+	f := &cueField{labels: []string{h.name}, value: body}
+	if len(h.extras) > 0 {
+		st, ok := body.(*cueStruct)
+		if !ok {
+			st = &cueStruct{embeds: []string{string(body.(cueRef))}}
+			f.value = st
+		}
+		if x, ok := im.ev.lookup(h.cfg, im.contract.ConfigField); ok {
+			_, isSet := x.(*attrSet)
+			if c, isFn := x.(*closure); isFn {
+				_, isSet = im.ev.splitModule(c)
+			}
+			if !isSet {
+				im.report.problemf(h.file, h.node, "cannot import host %s: its %s is kept as Nix, and what its user modules set besides their users cannot be added to it", h.name, im.contract.ConfigField)
+			}
+		}
+		for _, ex := range h.extras {
+			v := em.expr(ex.set, c.with(im.contract.ConfigField), nil)
+			if v == nil {
+				continue
+			}
+			xf := &cueField{labels: []string{im.contract.ConfigField}, value: v}
+			who := "its module"
+			if ex.user != "" {
+				who = "user " + ex.user + "'s module"
+			}
+			xf.doc = [][]string{{fmt.Sprintf("// From %s: what %s sets besides the user.", relFile(im.outDir, ex.file), who)}}
+			xf.detach = []bool{false}
+			xf.blank = true
+			st.fields = append(st.fields, xf)
+			for _, e := range ex.set.entries {
+				im.report.note(e.file, e.def, fmt.Sprintf("moved to the %s of %s (a user holds only what %s set): %s",
+					im.contract.ConfigField, strings.Join(ex.hosts, ", "), im.userHolds(ex.user), strings.Join(e.path, ".")))
+			}
+		}
+	}
+	for _, n := range im.spineOf(h.cfg) {
+		em.place(n.node, target{field: f, spine: true})
+	}
+	em.place(h.node, target{field: f, spine: true})
+	return f
+}
+
+// userHolds names the options a user's fields set, for messages.
+func (im *importer) userHolds(name string) string {
+	if name == "" {
+		name = "NAME"
+	}
+	opt := strings.ReplaceAll(strings.Join(im.contract.User.Option, "."), "<name>", name)
+	return opt + " and home-manager.users." + name
+}
+
+// userField is `NAME: { …person…, home: { … } }`.
+func (im *importer) userField(u *userIn, c ctx) *cueField {
+	em := im.em
+	st := &cueStruct{fields: em.fields(u.person, c)}
+	if len(u.home) > 0 {
+		hc := c.with(im.contract.User.HomeField)
+		var hv cueExpr
+		if len(u.home) == 1 && len(u.home[0].path) == 0 {
+			hv = em.expr(em.ev.force(u.home[0].val), hc, u.home[0].val) // a module function, kept as Nix
+		} else {
+			hv = &cueStruct{fields: em.fields(u.home, hc)}
+		}
+		if hv != nil {
+			hf := &cueField{labels: []string{im.contract.User.HomeField}, value: hv}
+			for _, n := range u.homeWholes {
+				em.place(n, target{field: hf})
+			}
+			st.fields = append(st.fields, hf)
+		}
+	}
+	f := &cueField{labels: []string{u.name}, value: st}
+	for _, n := range u.wholes {
+		em.place(n, target{field: f, spine: true})
+	}
+	em.place(u.file.file.Expr, target{field: f, spine: true})
+	return f
+}
+
+// sharedField is `_name: { … }`, the body of a shared value.
+func (im *importer) sharedField(sh *sharedVal) *cueField {
+	st := &cueStruct{}
+	im.em.partsInto(st, sh.set, sh.exclude, sh.ctx)
+	f := &cueField{labels: []string{sh.name}, value: st, hidden: true}
+	for _, n := range im.spineOf(sh.set) {
+		im.em.place(n.node, target{field: f, spine: true})
+	}
+	return f
+}
+
+type spineNode struct {
+	node syntax.Node
+	file *source
+}
+
+// spineOf are the nodes whose comments document the set s as a whole: the
+// binding that named it, and the nodes around its literal up to that
+// binding (in a flake) or to the top of its file (a host file), for s and
+// the sets it updates that are not shared.
+func (im *importer) spineOf(s *attrSet) []spineNode {
+	var out []spineNode
+	seen := map[*attrSet]bool{}
+	var walk func(s *attrSet)
+	walk = func(s *attrSet) {
+		if seen[s] {
+			return
+		}
+		seen[s] = true
+		if s.origin != nil && s.origin.def != nil {
+			out = append(out, spineNode{s.origin.def, s.origin.file})
+		}
+		if s.node != nil {
+			for p := s.file.parent(s.node); p != nil; p = s.file.parent(p) {
+				if _, isLam := p.(*syntax.Lambda); isLam && im.flakes[s.file] {
+					break
+				}
+				out = append(out, spineNode{p, s.file})
+				if _, isDef := p.(*syntax.AttrDef); isDef && im.flakes[s.file] {
+					break
+				}
+			}
+		}
+		for _, emb := range s.embeds {
+			if im.em.shared[emb.base] == nil {
+				walk(emb.base)
+			}
+		}
+	}
+	walk(s)
+	return out
+}
+
+// rootField rewrites the user fields at the top of a host: the module
+// path of releases with one user a host becomes the list of its users
+// (axc build writes the module), and configDir is left to axc build.
+func (im *importer) rootField(e *entry, c ctx) (*cueField, bool) {
+	us := im.contract.Users
+	if c.user || len(e.path) != 1 || us.Field == "" || im.contract.User == nil {
+		return nil, false
+	}
+	switch name := e.path[0]; {
+	case name == us.Module && us.Module != "":
+		v := im.ev.force(e.val)
+		if abs, ok := fileOf(v); ok {
+			u, extra := im.moduleUser(abs, "")
+			if u == nil {
+				what := "it sets nothing"
+				if extra != nil {
+					what = fmt.Sprintf("what it sets is in the %s of each host importing it", im.contract.ConfigField)
+				}
+				im.report.note(e.file, e.def, fmt.Sprintf("left out: %s names %s, which sets no axios user; %s", name, load.RelPath(abs), what))
+				im.em.drop(e.def)
+				return nil, true
+			}
+			f := &cueField{labels: []string{us.Field}, value: &cueList{elems: []*cueElem{{value: cueString(u.name, 1)}}}}
+			im.em.place(e.def, target{field: f})
+			return f, true
+		}
+		if a, ok := v.(argVal); ok {
+			im.report.note(e.file, e.def, fmt.Sprintf("left out: %s is the argument %s of this file, whose user module only the flake knows: import the flake.nix to bring the user along", name, a.name))
+			im.em.drop(e.def)
+			return nil, true
+		}
+		im.em.problemAt(e.val, fmt.Sprintf("cannot import %s: it is not a path import can read", name))
+		return nil, true
+	case name == us.ConfigDir && us.ConfigDir != "":
+		im.report.note(e.file, e.def, fmt.Sprintf("left out: %s (axc build passes it; the users are in %s/)", name, usersPkg))
+		im.em.drop(e.def)
+		return nil, true
+	}
+	return nil, false
+}
+
+// relFile names a file for a comment in the output: relative to outDir.
+func relFile(outDir string, s *source) string {
+	if rel, err := filepath.Rel(outDir, s.abs); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return s.abs
+}

@@ -1,0 +1,5 @@
+{ ... }:
+{
+  # the desktop disk layout (disko)
+  disko.devices = { };
+}

@@ -1,0 +1,5 @@
+{ ... }:
+{
+  # the laptop disk layout (disko)
+  disko.devices = { };
+}

@@ -1,0 +1,5 @@
+{ ... }:
+{
+  # the server disk layout (disko)
+  disko.devices = { };
+}

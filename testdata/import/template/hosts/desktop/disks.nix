@@ -1,0 +1,7 @@
+{ ... }:
+{
+  disko.devices.disk.main = {
+    type = "disk";
+    device = "/dev/nvme0n1";
+  };
+}

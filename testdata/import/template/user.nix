@@ -1,0 +1,8 @@
+{ ... }:
+{
+  axios.user = {
+    name = "alice";
+    fullName = "Alice Liddell";
+    email = "alice@example.org";
+  };
+}

@@ -1,0 +1,15 @@
+# Host: desktop
+{ lib, userModulePath, ... }:
+{
+  hostConfig = {
+    hostname = "desktop";
+    formFactor = "desktop";
+    hardware = { cpu = "amd"; gpu = "amd"; hasSSD = true; };
+    modules = { desktop = true; graphics = true; development = true; };
+    userModulePath = userModulePath;
+    extraConfig = {
+      axios.system.timeZone = "Europe/Berlin";
+      services.openssh.enable = true;
+    };
+  };
+}

@@ -1,0 +1,13 @@
+# Host: laptop
+{ lib, userModulePath, ... }:
+{
+  hostConfig = {
+    hostname = "laptop";
+    formFactor = "laptop";
+    hardware = { cpu = "intel"; gpu = "intel"; isLaptop = true; };
+    modules = { desktop = true; graphics = true; };
+    homeProfile = "laptop";
+    inherit userModulePath;
+    extraConfig.axios.system.timeZone = "Europe/Berlin";
+  };
+}
