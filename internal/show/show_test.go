@@ -1,0 +1,109 @@
+package show
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"cuelang.org/go/cue"
+
+	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/load/loadtest"
+	"axc.dev/axc/schema"
+)
+
+// For every shipped host: the view holds every value cue export gives, with
+// the same origin the author's syntax says; every other value is the
+// default of an option whose module the host imports; and no option of a
+// module the host leaves out appears.
+func TestShippedHosts(t *testing.T) {
+	const tag = "v2026.05.01" // what hosts/ is written for
+	fsys, err := schema.Release(tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := schema.OptionsFrom(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults := map[string]string{} // option name (dotted) → default JSON
+	for _, o := range opts {
+		if o.Set == "nixos" && o.Default != "" && !o.ReadOnly {
+			defaults[o.Name] = o.Default
+		}
+	}
+	l, res := loadtest.Load(t, tag, "../../hosts")
+	if len(res.Hosts) != 3 {
+		t.Fatalf("loaded %d hosts, want 3", len(res.Hosts))
+	}
+	var mu sync.Mutex
+	res.Each(func(_ int, h *load.Host, v cue.Value) {
+		mu.Lock()
+		defer mu.Unlock()
+		view, err := Host(h, v, opts, l.Contract())
+		if err != nil {
+			t.Errorf("%s: %v", h.Name, err)
+			return
+		}
+		exported, err := fromValue(v, h.Fields, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every exported leaf is in the view, unchanged.
+		walk(exported, nil, func(path []string, n *Node) {
+			got := lookup(view, path)
+			if got == nil || fmt.Sprint(got.Value) != fmt.Sprint(n.Value) || got.Origin != n.Origin {
+				t.Errorf("%s.%s: view has %+v, export %+v", h.Name, strings.Join(path, "."), got, n)
+			}
+		})
+		// Every added leaf is an option's default, of a module the host
+		// imports.
+		added := 0
+		walk(view, nil, func(path []string, n *Node) {
+			if lookup(exported, path) != nil {
+				return
+			}
+			added++
+			if n.Origin != Default {
+				t.Errorf("%s.%s: added value marked %s", h.Name, strings.Join(path, "."), n.Origin)
+			}
+			opt := path
+			if path[0] == l.Contract().ConfigField {
+				opt = path[1:]
+			}
+			want, ok := defaults[strings.Join(opt, ".")]
+			if !ok {
+				return // below an attribute set (<name>): checked by the value
+			}
+			js, _ := json.Marshal(n.Value)
+			var a, b any
+			json.Unmarshal(js, &a)
+			json.Unmarshal([]byte(want), &b)
+			if fmt.Sprint(a) != fmt.Sprint(b) {
+				t.Errorf("%s.%s = %s, want the option's default %s", h.Name, strings.Join(path, "."), js, want)
+			}
+			if !exists(v, append([]string{l.Contract().ConfigField}, opt...)) {
+				t.Errorf("%s.%s: an option of a module the host does not import", h.Name, strings.Join(path, "."))
+			}
+		})
+		if added < 20 {
+			t.Errorf("%s: only %d defaults added", h.Name, added)
+		}
+		on, _ := v.LookupPath(cue.ParsePath("modules.desktop")).Bool()
+		if got := lookup(view, []string{l.Contract().ConfigField, "desktop"}) != nil; got != on {
+			t.Errorf("%s: desktop options shown %v, modules.desktop = %v", h.Name, got, on)
+		}
+	})
+}
+
+func walk(n *Node, path []string, fn func([]string, *Node)) {
+	if !n.isStruct() {
+		fn(path, n)
+		return
+	}
+	for _, k := range n.Keys {
+		walk(n.Fields[k], append(path[:len(path):len(path)], k), fn)
+	}
+}
