@@ -34,3 +34,7 @@ func Release(tag string) (fs.FS, error) {
 	}
 	return sub, nil
 }
+
+// Language is the CUE language version the schema is written in: a module
+// that evaluates it (an author's, or the one axc serves) needs at least it.
+const Language = "v0.17.0"

@@ -76,8 +76,8 @@ type Compiler struct {
 	OutDir string
 	// CheckOnly finds a host's problems without printing its file (vet).
 	CheckOnly     bool
-	pathTypes     []*regexp.Regexp // NixOS options that take paths
-	homePathTypes []*regexp.Regexp // home-manager options that take paths
+	pathTypes     *schema.PathOptions // NixOS options that take paths
+	homePathTypes *schema.PathOptions // home-manager options that take paths
 	contract      *schema.Contract
 }
 
@@ -115,35 +115,12 @@ func New(outDir string, fsys fs.FS) (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	pt, hpt := pathOptions(opts, "nixos"), pathOptions(opts, "home")
+	pt, hpt := schema.NewPathOptions(opts, "nixos"), schema.NewPathOptions(opts, "home")
 	c, err := schema.ReadContract(fsys)
 	if err != nil {
 		return nil, err
 	}
 	return &Compiler{OutDir: abs, pathTypes: pt, homePathTypes: hpt, contract: c}, nil
-}
-
-// pathOptions reads from the schema which options of set ("nixos",
-// "home") take absolute paths; their relative values become Nix path
-// literals.
-func pathOptions(opts []schema.Option, set string) []*regexp.Regexp {
-	var out []*regexp.Regexp
-	for _, o := range opts {
-		if o.Set != set || !strings.Contains(o.Type, "absolute path") {
-			continue
-		}
-		parts := strings.Split(o.Name, ".")
-		for i, p := range parts {
-			if p == "<name>" {
-				parts[i] = `[^\x00]*`
-			} else {
-				parts[i] = regexp.QuoteMeta(p)
-			}
-		}
-		// A list of paths: its items are paths too.
-		out = append(out, regexp.MustCompile(`^`+strings.Join(parts, `\x00`)+`(\x00[0-9]+)?$`))
-	}
-	return out
 }
 
 func (c *Compiler) isPath(st *hostState, path []string) bool {
@@ -161,13 +138,7 @@ func (c *Compiler) isPath(st *hostState, path []string) bool {
 	} else {
 		return false
 	}
-	key := strings.Join(opt, "\x00")
-	for _, re := range c.pathTypes {
-		if re.MatchString(key) {
-			return true
-		}
-	}
-	return false
+	return c.pathTypes.Match(opt)
 }
 
 // Host compiles one validated host to the content of hosts/NAME.nix.

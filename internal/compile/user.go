@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"cuelang.org/go/cue"
 
@@ -133,11 +132,5 @@ func (c *Compiler) isHomePath(st *hostState, path []string) bool {
 	if st.home == "" || len(path) < 2 || path[0] != st.home {
 		return false
 	}
-	key := strings.Join(path[1:], "\x00")
-	for _, re := range c.homePathTypes {
-		if re.MatchString(key) {
-			return true
-		}
-	}
-	return false
+	return c.homePathTypes.Match(path[1:])
 }

@@ -2,8 +2,6 @@ package importer
 
 import (
 	"io/fs"
-	"regexp"
-	"strings"
 
 	"axc.dev/axc/schema"
 )
@@ -15,8 +13,8 @@ import (
 // literal; anywhere else a path stays Nix.
 type pathTypes struct {
 	contract *schema.Contract
-	nixos    []*regexp.Regexp
-	home     []*regexp.Regexp
+	nixos    *schema.PathOptions
+	home     *schema.PathOptions
 }
 
 func newPathTypes(fsys fs.FS, c *schema.Contract) (*pathTypes, error) {
@@ -24,38 +22,8 @@ func newPathTypes(fsys fs.FS, c *schema.Contract) (*pathTypes, error) {
 	if err != nil {
 		return nil, err
 	}
-	pt := &pathTypes{contract: c}
-	for _, o := range opts {
-		if !strings.Contains(o.Type, "absolute path") {
-			continue
-		}
-		parts := strings.Split(o.Name, ".")
-		for i, p := range parts {
-			if p == "<name>" {
-				parts[i] = `[^\x00]*`
-			} else {
-				parts[i] = regexp.QuoteMeta(p)
-			}
-		}
-		// A list of paths: its items are paths too.
-		re := regexp.MustCompile(`^` + strings.Join(parts, `\x00`) + `(\x00[0-9]+)?$`)
-		if o.Set == "home" {
-			pt.home = append(pt.home, re)
-		} else {
-			pt.nixos = append(pt.nixos, re)
-		}
-	}
+	pt := &pathTypes{contract: c, nixos: schema.NewPathOptions(opts, "nixos"), home: schema.NewPathOptions(opts, "home")}
 	return pt, nil
-}
-
-func matchAny(res []*regexp.Regexp, opt []string) bool {
-	key := strings.Join(opt, "\x00")
-	for _, re := range res {
-		if re.MatchString(key) {
-			return true
-		}
-	}
-	return false
 }
 
 // hostPath reports whether pos (below a host) takes a path.
@@ -69,7 +37,7 @@ func (pt *pathTypes) hostPath(pos []string) bool {
 		return pt.optionPath(pos[1:])
 	}
 	if _, ok := pt.contract.Section(pos[0]); ok {
-		return matchAny(pt.nixos, pos) // a section holds the options of its name
+		return pt.nixos.Match(pos) // a section holds the options of its name
 	}
 	return false
 }
@@ -78,16 +46,16 @@ func (pt *pathTypes) hostPath(pos []string) bool {
 // home-manager users' options included.
 func (pt *pathTypes) optionPath(pos []string) bool {
 	if len(pos) > 3 && pos[0] == "home-manager" && pos[1] == "users" {
-		return matchAny(pt.home, pos[3:])
+		return pt.home.Match(pos[3:])
 	}
-	return matchAny(pt.nixos, pos)
+	return pt.nixos.Match(pos)
 }
 
 // userPath reports whether pos (below a user) takes a path.
 func (pt *pathTypes) userPath(pos []string) bool {
 	u := pt.contract.User
 	if u != nil && len(pos) > 1 && pos[0] == u.HomeField {
-		return matchAny(pt.home, pos[1:])
+		return pt.home.Match(pos[1:])
 	}
 	if u != nil && len(pos) > 0 {
 		opt := append(append([]string{}, u.Option...), pos...)
@@ -96,7 +64,7 @@ func (pt *pathTypes) userPath(pos []string) bool {
 				opt[i] = "x"
 			}
 		}
-		return matchAny(pt.nixos, opt)
+		return pt.nixos.Match(opt)
 	}
 	return false
 }

@@ -842,7 +842,7 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 
 // schemaLanguage is the CUE language version the embedded schema is
 // written in.
-const schemaLanguage = "v0.17.0"
+const schemaLanguage = schema.Language
 
 var languageVersion = regexp.MustCompile(`(\bversion:\s*)"v0\.(\d+)\.[^"]*"`)
 

@@ -36,6 +36,7 @@ package release
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"slices"
 	"strings"
@@ -43,6 +44,8 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
+
+	"axc.dev/axc/schema"
 	cueerrors "cuelang.org/go/cue/errors"
 )
 
@@ -373,4 +376,18 @@ func (t *Table) Lookup(s string) (Release, error) {
 	}
 	return Release{}, fmt.Errorf("unknown axios release %q; axc knows %s (or give a rev of one, at least %d hex digits)",
 		s, strings.Join(t.Tags(), ", "), MinPrefix)
+}
+
+// Builtin is the table of the releases whose schemas are built into axc
+// (schema.ReleasesFile).
+func Builtin() (*Table, error) {
+	src, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
+	if err != nil {
+		return nil, err
+	}
+	t, err := Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: %v", err) // tested: the table parses
+	}
+	return t, nil
 }

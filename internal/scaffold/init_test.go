@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"axc.dev/axc/cmd/axc/cmd"
+	"axc.dev/axc/internal/release"
 	"axc.dev/axc/internal/scaffold"
 )
 
@@ -15,7 +16,7 @@ import (
 // name: axc vet passes in the new repository, with the release its
 // flake.lock pins.
 func TestInitVetsForEveryRelease(t *testing.T) {
-	tab, err := scaffold.Table()
+	tab, err := release.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,8 +54,8 @@ var (
 )
 
 // Language is the CUE language version of the module: the one the schema is
-// written in (internal/load's schemaLanguage), which the cue command needs.
-const Language = "v0.17.0"
+// written in, which the cue command needs.
+const Language = schema.Language
 
 // The values the host flags take. Each is one every release's #Host
 // accepts (the tests vet a host of each value against every release);
@@ -353,19 +353,6 @@ func Lock(r release.Release) []byte {
 		panic(err) // plain strings and numbers
 	}
 	return append(data, '\n')
-}
-
-// Table is the table of the releases axc knows.
-func Table() (*release.Table, error) {
-	src, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
-	if err != nil {
-		return nil, err
-	}
-	t, err := release.Parse(src)
-	if err != nil {
-		return nil, fmt.Errorf("internal error: %v", err) // tested: the table parses
-	}
-	return t, nil
 }
 
 // releaseDecl is the #Release declaration of a schema's host.cue.

@@ -16,7 +16,7 @@ import (
 
 func table(t *testing.T) *release.Table {
 	t.Helper()
-	tab, err := Table()
+	tab, err := release.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}

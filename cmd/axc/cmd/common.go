@@ -55,13 +55,9 @@ func chooseSchema(cmd *cobra.Command, paths []string) (*checked, error) {
 	if dir, _ := cmd.Flags().GetString("schema"); dir != "" {
 		return &checked{fsys: os.DirFS(dir), name: "schema " + dir}, nil
 	}
-	src, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
+	table, err := release.Builtin()
 	if err != nil {
 		return nil, err
-	}
-	table, err := release.Parse(src)
-	if err != nil {
-		return nil, fmt.Errorf("internal error: %v", err) // tested: the table parses
 	}
 	opts := release.Options{}
 	opts.Flag, _ = cmd.Flags().GetString("axios")

@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"github.com/spf13/cobra"
+
+	"axc.dev/axc/internal/release"
 )
 
 // registerReleaseCompletion completes --axios, a persistent flag of root,
@@ -13,7 +15,7 @@ func registerReleaseCompletion(root *cobra.Command) {
 // completeReleaseTags lists the release tags, each described by its
 // namespace and date.
 func completeReleaseTags(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	table, err := releaseTable()
+	table, err := release.Builtin()
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveError
 	}

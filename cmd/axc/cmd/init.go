@@ -83,7 +83,7 @@ Exit codes: 0 done, 2 usage or I/O error (nothing written).`,
 			if s, _ := cmd.Flags().GetString("schema"); s != "" {
 				return usageErrorf("init vendors the schema of a release axc knows: --schema is for vet and build")
 			}
-			table, err := scaffold.Table()
+			table, err := release.Builtin()
 			if err != nil {
 				return err
 			}

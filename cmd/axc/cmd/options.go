@@ -2,13 +2,11 @@ package cmd
 
 import (
 	"fmt"
-	"io/fs"
 
 	"github.com/spf13/cobra"
 
 	"axc.dev/axc/internal/options"
 	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
 )
 
 func newOptionsCmd() *cobra.Command {
@@ -85,24 +83,11 @@ func optionsSchema(cmd *cobra.Command) (*checked, []string, error) {
 	}
 	table := chk.table
 	if table == nil { // --schema DIR
-		if table, err = releaseTable(); err != nil {
+		if table, err = release.Builtin(); err != nil {
 			return nil, nil, err
 		}
 	}
 	return chk, table.Tags(), nil
-}
-
-// releaseTable is the table of the releases axc knows.
-func releaseTable() (*release.Table, error) {
-	src, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
-	if err != nil {
-		return nil, err
-	}
-	table, err := release.Parse(src)
-	if err != nil {
-		return nil, fmt.Errorf("internal error: %v", err) // tested: the table parses
-	}
-	return table, nil
 }
 
 // noMatch says that nothing matches query, and which releases have a match.

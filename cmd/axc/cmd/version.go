@@ -2,12 +2,10 @@ package cmd
 
 import (
 	"fmt"
-	"io/fs"
 
 	"github.com/spf13/cobra"
 
 	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
 )
 
 func newVersionCmd() *cobra.Command {
@@ -19,13 +17,9 @@ has a schema for, oldest first, with its commit: the values --axios takes.`,
 		Example: `  axc version`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			src, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
+			table, err := release.Builtin()
 			if err != nil {
 				return err
-			}
-			table, err := release.Parse(src)
-			if err != nil {
-				return fmt.Errorf("internal error: %v", err)
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "axc version %s\nreleases:\n", version())
