@@ -99,24 +99,9 @@ func ReadContract(fsys fs.FS) (*Contract, error) {
 }
 
 func readContract(fsys fs.FS) (*Contract, error) {
-	src, err := fs.ReadFile(fsys, HostFile)
+	host, _, err := HostSyntax(fsys, parser.ParseComments)
 	if err != nil {
 		return nil, err
-	}
-	f, err := parser.ParseFile(HostFile, src, parser.ParseComments)
-	if err != nil {
-		return nil, err
-	}
-	var host *ast.StructLit
-	for _, d := range f.Decls {
-		if field, ok := d.(*ast.Field); ok {
-			if name, _, _ := ast.LabelName(field.Label); name == "#Host" {
-				host, _ = field.Value.(*ast.StructLit)
-			}
-		}
-	}
-	if host == nil {
-		return nil, fmt.Errorf("%s: no #Host struct", HostFile)
 	}
 	c := &Contract{}
 	var errs []string

@@ -21,7 +21,6 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue/ast"
-	"cuelang.org/go/cue/parser"
 
 	"axc.dev/axc/internal/release"
 	"axc.dev/axc/schema"
@@ -135,44 +134,13 @@ func Build(t *release.Table, files func(tag string) (fs.FS, error)) (*Index, err
 // struct literals below them (hardware.cpu, modules.pim), without hidden
 // fields and definitions.
 func hostFields(fsys fs.FS) (*node, error) {
-	src, err := fs.ReadFile(fsys, schema.HostFile)
-	if err != nil {
-		return nil, err
-	}
-	f, err := parser.ParseFile(schema.HostFile, src)
+	host, _, err := schema.HostSyntax(fsys)
 	if err != nil {
 		return nil, err
 	}
 	root := &node{}
-	var walk func(st *ast.StructLit, path []string)
-	walk = func(st *ast.StructLit, path []string) {
-		for _, d := range st.Elts {
-			field, ok := d.(*ast.Field)
-			if !ok {
-				continue
-			}
-			name, _, err := ast.LabelName(field.Label)
-			if err != nil || strings.HasPrefix(name, "_") || strings.HasPrefix(name, "#") {
-				continue
-			}
-			p := append(path[:len(path):len(path)], name)
-			root.add(p)
-			if sub, ok := field.Value.(*ast.StructLit); ok {
-				walk(sub, p)
-			}
-		}
-	}
-	for _, d := range f.Decls {
-		if field, ok := d.(*ast.Field); ok {
-			if name, _, _ := ast.LabelName(field.Label); name == "#Host" {
-				if st, ok := field.Value.(*ast.StructLit); ok {
-					walk(st, nil)
-					return root, nil
-				}
-			}
-		}
-	}
-	return nil, fmt.Errorf("%s: no #Host struct", schema.HostFile)
+	schema.WalkFields(host, func(path []string, _ *ast.Field) { root.add(path) })
+	return root, nil
 }
 
 func optionNames(n *node) map[string]bool {

@@ -24,10 +24,11 @@ const typesFile = "types.cue"
 // take, and the syntax holds what a reader needs (the type as written, its
 // default, the doc comment).
 func hostFields(fsys fs.FS, c *schema.Contract) ([]Entry, error) {
-	host, decls, err := parseHost(fsys, parser.ParseComments)
+	host, file, err := schema.HostSyntax(fsys, parser.ParseComments)
 	if err != nil {
 		return nil, err
 	}
+	decls := file.Decls
 	// Definitions a type may name, from host.cue and types.cue.
 	defs := map[string]ast.Expr{}
 	addDefs := func(ds []ast.Decl) {
@@ -48,58 +49,43 @@ func hostFields(fsys fs.FS, c *schema.Contract) ([]Entry, error) {
 		addDefs(f.Decls)
 	}
 	var out []Entry
-	var walk func(st *ast.StructLit, path []string)
-	walk = func(st *ast.StructLit, path []string) {
-		for _, d := range st.Elts {
-			field, ok := d.(*ast.Field)
-			if !ok {
-				continue
-			}
-			name, _, err := ast.LabelName(field.Label)
-			if err != nil || strings.HasPrefix(name, "_") || strings.HasPrefix(name, "#") {
-				continue
-			}
-			p := append(path[:len(path):len(path)], name)
-			e := Entry{
-				Name:     strings.Join(p, "."),
-				Kind:     HostField,
-				Required: field.Constraint == token.NOT,
-				Doc:      docOf(field),
-			}
-			sub, isStruct := field.Value.(*ast.StructLit)
-			top := len(path) == 0
-			regular := field.Constraint == token.ILLEGAL
-			section, isSection := c.Section(name)
-			switch {
-			case top && name == c.ConfigField:
-				e.Type = "NixOS module"
-				if regular {
-					e.DefaultText = "{}"
-				}
-			case top && isSection:
-				e.Type = "attribute set of the " + name + ".* options"
-				e.Flag = section.Flag
-			case top && c.IsPathField(name):
-				e.Type = "absolute path"
-			case isStruct:
-				e.Type = "attribute set"
-				if pattern, ok := patternOnly(sub); ok {
-					e.Type += " of " + exprString(simplify(orOf(disjuncts(pattern), defs), defs))
-				}
-				if regular {
-					// Emitted when absent, as the defaults of its fields.
-					e.DefaultText = "the defaults of its fields"
-				}
-			default:
-				describeExpr(&e, field.Value, defs)
-			}
-			out = append(out, e)
-			if isStruct {
-				walk(sub, p)
-			}
+	schema.WalkFields(host, func(p []string, field *ast.Field) {
+		path, name := p[:len(p)-1], p[len(p)-1]
+		e := Entry{
+			Name:     strings.Join(p, "."),
+			Kind:     HostField,
+			Required: field.Constraint == token.NOT,
+			Doc:      docOf(field),
 		}
-	}
-	walk(host, nil)
+		sub, isStruct := field.Value.(*ast.StructLit)
+		top := len(path) == 0
+		regular := field.Constraint == token.ILLEGAL
+		section, isSection := c.Section(name)
+		switch {
+		case top && name == c.ConfigField:
+			e.Type = "NixOS module"
+			if regular {
+				e.DefaultText = "{}"
+			}
+		case top && isSection:
+			e.Type = "attribute set of the " + name + ".* options"
+			e.Flag = section.Flag
+		case top && c.IsPathField(name):
+			e.Type = "absolute path"
+		case isStruct:
+			e.Type = "attribute set"
+			if pattern, ok := patternOnly(sub); ok {
+				e.Type += " of " + exprString(simplify(orOf(disjuncts(pattern), defs), defs))
+			}
+			if regular {
+				// Emitted when absent, as the defaults of its fields.
+				e.DefaultText = "the defaults of its fields"
+			}
+		default:
+			describeExpr(&e, field.Value, defs)
+		}
+		out = append(out, e)
+	})
 	return out, nil
 }
 
@@ -118,54 +104,15 @@ func patternOnly(st *ast.StructLit) (ast.Expr, bool) {
 	return f.Value, true
 }
 
-// parseHost parses host.cue and returns #Host and the file's declarations.
-func parseHost(fsys fs.FS, mode ...parser.Option) (*ast.StructLit, []ast.Decl, error) {
-	src, err := fs.ReadFile(fsys, schema.HostFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	f, err := parser.ParseFile(schema.HostFile, src, mode...)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, d := range f.Decls {
-		if field, ok := d.(*ast.Field); ok {
-			if name, _, _ := ast.LabelName(field.Label); name == "#Host" {
-				if st, ok := field.Value.(*ast.StructLit); ok {
-					return st, f.Decls, nil
-				}
-			}
-		}
-	}
-	return nil, nil, fmt.Errorf("%s: no #Host struct", schema.HostFile)
-}
-
 // hostFieldNames lists the dotted names of the fields of #Host, as
 // hostFields does, cheaply: for the releases an entry exists in.
 func hostFieldNames(fsys fs.FS) ([]string, error) {
-	host, _, err := parseHost(fsys)
+	host, _, err := schema.HostSyntax(fsys)
 	if err != nil {
 		return nil, err
 	}
 	var names []string
-	var walk func(st *ast.StructLit, prefix string)
-	walk = func(st *ast.StructLit, prefix string) {
-		for _, d := range st.Elts {
-			field, ok := d.(*ast.Field)
-			if !ok {
-				continue
-			}
-			name, _, err := ast.LabelName(field.Label)
-			if err != nil || strings.HasPrefix(name, "_") || strings.HasPrefix(name, "#") {
-				continue
-			}
-			names = append(names, prefix+name)
-			if sub, ok := field.Value.(*ast.StructLit); ok {
-				walk(sub, prefix+name+".")
-			}
-		}
-	}
-	walk(host, "")
+	schema.WalkFields(host, func(path []string, _ *ast.Field) { names = append(names, strings.Join(path, ".")) })
 	return names, nil
 }
 
