@@ -2,6 +2,8 @@ package load
 
 import (
 	"maps"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -44,8 +46,8 @@ func fileSubset(named map[string]bool, sources map[string][]byte) []string {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(others); i += workers {
-				labels, complex := topLevelLabels(others[i], sources[others[i]])
-				scanned[i] = fileInfo{labels, complex}
+				labels, patterns, complex := topLevelLabels(others[i], sources[others[i]])
+				scanned[i] = fileInfo{labels, patterns || complex}
 			}
 		}()
 	}
@@ -102,11 +104,12 @@ func fileSubset(named map[string]bool, sources map[string][]byte) []string {
 }
 
 // topLevelLabels scans a CUE file for the names its top level declares.
-// complex reports a top level that does anything else that could add to or
-// constrain fields of other names: a pattern, a comprehension, an
+// patterns reports a pattern constraint ([Name=string]: …), which
+// constrains fields of any name; complex reports a top level that does
+// anything else that could add fields of other names: a comprehension, an
 // embedding, a dynamic or interpolated label, or syntax the scan cannot
 // follow.
-func topLevelLabels(name string, src []byte) (labels []string, complex bool) {
+func topLevelLabels(name string, src []byte) (labels []string, patterns, complex bool) {
 	var s scanner.Scanner
 	bad := false
 	// Commas are inserted at line ends, as the parser sees them: each
@@ -121,7 +124,7 @@ func topLevelLabels(name string, src []byte) (labels []string, complex bool) {
 	for {
 		_, tok, lit := s.Scan()
 		if bad || tok == token.ILLEGAL {
-			return labels, true
+			return labels, patterns, true
 		}
 		if tok == token.EOF {
 			break
@@ -129,7 +132,7 @@ func topLevelLabels(name string, src []byte) (labels []string, complex bool) {
 		switch tok {
 		case token.INTERPOLATION:
 			if depth == 0 && atStart {
-				return labels, true // a label computed from a value
+				return labels, patterns, true // a label computed from a value
 			}
 			opening++
 			continue
@@ -143,7 +146,11 @@ func topLevelLabels(name string, src []byte) (labels []string, complex bool) {
 			fallthrough
 		case token.LBRACE, token.LBRACK:
 			if depth == 0 && atStart {
-				return labels, true // [pattern]:, (dynamic):, an embedded struct
+				if tok != token.LBRACK {
+					return labels, patterns, true // (dynamic):, an embedded struct
+				}
+				// [pattern]: a constraint, then a value: not a name.
+				patterns, atStart = true, false
 			}
 			depth++
 			continue
@@ -168,7 +175,7 @@ func topLevelLabels(name string, src []byte) (labels []string, complex bool) {
 		switch {
 		case tok == token.COMMA:
 			if pendingOK {
-				return labels, true // a lone identifier: an embedding
+				return labels, patterns, true // a lone identifier: an embedding
 			}
 			atStart = true
 			continue
@@ -183,7 +190,7 @@ func topLevelLabels(name string, src []byte) (labels []string, complex bool) {
 				continue
 			}
 			if pendingOK {
-				return labels, true // an embedded value: `x & y`, `x.y`
+				return labels, patterns, true // an embedded value: `x & y`, `x.y`
 			}
 			continue
 		}
@@ -200,15 +207,53 @@ func topLevelLabels(name string, src []byte) (labels []string, complex bool) {
 		case token.STRING:
 			l, err := literal.Unquote(lit)
 			if err != nil {
-				return labels, true
+				return labels, patterns, true
 			}
 			pending, pendingOK = l, true
 		default:
-			return labels, true // for, if, an embedded literal, …
+			return labels, patterns, true // for, if, an embedded literal, …
 		}
 	}
 	if pendingOK {
-		return labels, true // a lone identifier: an embedding
+		return labels, patterns, true // a lone identifier: an embedding
 	}
-	return labels, false
+	return labels, patterns, false
+}
+
+// DeclaredNames lists the entries a directory declares, from its syntax
+// alone: the regular top-level names of its CUE files, and the names of its
+// JSON and YAML files. complete is false when a CUE file's top level could
+// declare names its syntax does not show (a comprehension, an embedding).
+// vet uses it to know every user when only some user files are named.
+func DeclaredNames(dir string) (names []string, complete bool, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, false, &InputError{Path: dir, Err: IOReason(err)}
+	}
+	complete = true
+	for _, e := range entries {
+		name := e.Name()
+		ext := strings.ToLower(filepath.Ext(name))
+		if e.IsDir() || !hostExts[ext] || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			continue
+		}
+		if ext != ".cue" {
+			names = append(names, strings.TrimSuffix(name, filepath.Ext(name)))
+			continue
+		}
+		src, err := readHostFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, false, err
+		}
+		labels, _, complex := topLevelLabels(name, src)
+		if complex {
+			complete = false
+		}
+		for _, l := range labels {
+			if !strings.HasPrefix(l, "_") && !strings.HasPrefix(l, "#") {
+				names = append(names, l)
+			}
+		}
+	}
+	return names, complete, nil
 }

@@ -1,7 +1,10 @@
 package load
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -13,7 +16,7 @@ func TestTopLevelLabels(t *testing.T) {
 	}{
 		{"package hosts\n\nimport \"axc.dev/axc/schema\"\n\nweb: {a: 1}\n\"db-1\": x: 2\n_base: {}\n#D: int\nlet x = 1\nopt?: 1\nreq!: 2\n", []string{"web", "db-1", "_base", "#D", "opt", "req"}, false},
 		{"package hosts\n\nimport (\n\t\"a.b/c\"\n)\n\nweb: {s: \"x \\(1 + len(\"y)\")) z\"}\n", []string{"web"}, false},
-		{"package hosts\n\n[Name=string]: {hostname: Name}\n", nil, true},
+		{"package hosts\n\n[Name=string]: {hostname: Name}\nweb: {}\n", []string{"web"}, false},
 		{"package hosts\n\nfor n in [\"a\"] {(n): {}}\n", nil, true},
 		{"package hosts\n\nif true {a: 1}\n", nil, true},
 		{"package hosts\n\n_base\n", nil, true},
@@ -27,9 +30,10 @@ func TestTopLevelLabels(t *testing.T) {
 		{"package hosts\n\na: b: c: 1\nd: \"\"\"\n\tx: 1\n\t\"\"\"\n", []string{"a", "d"}, false},
 		{"package hosts\n\n@attr()\nweb: 1 @field()\n", []string{"web"}, false},
 	} {
-		labels, complex := topLevelLabels("f.cue", []byte(tc.src))
-		if complex != tc.complex || (!complex && !slices.Equal(labels, tc.labels)) {
-			t.Errorf("%q: labels %q complex %v, want %q %v", tc.src, labels, complex, tc.labels, tc.complex)
+		labels, patterns, complex := topLevelLabels("f.cue", []byte(tc.src))
+		wantPatterns := strings.Contains(tc.src, "\n[")
+		if complex != tc.complex || patterns != wantPatterns || (!complex && !slices.Equal(labels, tc.labels)) {
+			t.Errorf("%q: labels %q patterns %v complex %v, want %q %v %v", tc.src, labels, patterns, complex, tc.labels, wantPatterns, tc.complex)
 		}
 	}
 }
@@ -50,5 +54,36 @@ func TestFileSubset(t *testing.T) {
 	want := []string{"/p/pattern.cue", "/p/shared.cue", "/p/split.cue", "/p/web.cue", "/p/zone.cue"}
 	if !slices.Equal(got, want) {
 		t.Errorf("fileSubset = %q, want %q", got, want)
+	}
+}
+
+// The names a users directory declares, without evaluating it.
+func TestDeclaredNames(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"users.cue":  "package users\n\nimport \"axc.dev/axc/schema\"\n\n[Name=string]: schema.#User\n",
+		"a.cue":      "package users\n\nalice: {fullName: \"A\"}\n_shared: {}\n#Admin: {isAdmin: true}\n\"bob-2\": _shared\n",
+		"carol.json": "{}",
+		"dave.yaml":  "fullName: D\n",
+		"_x.cue":     "package users\n\nhidden: {}\n",
+		"notes.txt":  "eve",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names, complete, err := DeclaredNames(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(names)
+	if want := []string{"alice", "bob-2", "carol", "dave"}; !slices.Equal(names, want) || !complete {
+		t.Errorf("DeclaredNames = %q, %v; want %q, true", names, complete, want)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gen.cue"), []byte("package users\n\nfor n in [\"x\"] {(n): {}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, complete, _ := DeclaredNames(dir); complete {
+		t.Errorf("a comprehension at the top: complete, want not")
 	}
 }

@@ -254,6 +254,18 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 		if len(in.users) > 0 {
 			uc.UsersDir = in.users[0]
 		}
+		// Some user files named: the others of their package exist too.
+		seen := map[string]bool{}
+		for _, p := range in.users {
+			if info, err := os.Stat(p); err != nil || info.IsDir() || seen[filepath.Dir(p)] {
+				continue
+			}
+			seen[filepath.Dir(p)] = true
+			uc.UsersDir = filepath.Dir(p)
+			names, complete, err := load.DeclaredNames(filepath.Dir(p))
+			uc.Declared = append(uc.Declared, names...)
+			uc.Unseen = uc.Unseen || err != nil || !complete
+		}
 		chk.CheckUsers(refs, uc)
 	}
 	var ds []vet.Diagnostic
