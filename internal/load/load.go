@@ -297,7 +297,7 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 		// A CUE file is read with the rest of its package: hosts may use
 		// fields declared in other files, and pre-commit passes only the
 		// files that changed.
-		data, err := readHostFile(p)
+		data, err := readInputFile(p, l.kind)
 		if err != nil {
 			return nil, err
 		}
@@ -359,10 +359,10 @@ func (l *Loader) loadDir(dir string, res *Result) ([]*Host, error) {
 	return hosts, nil
 }
 
-// readHostFile reads a host file after checking that it is a regular file
-// of bounded size, so that a FIFO, a device or a huge file cannot hang axc
-// or exhaust its memory.
-func readHostFile(p string) ([]byte, error) {
+// readInputFile reads a host or user file after checking that it is a
+// regular file of bounded size, so that a FIFO, a device or a huge file
+// cannot hang axc or exhaust its memory.
+func readInputFile(p string, k *Kind) ([]byte, error) {
 	info, err := os.Stat(p)
 	if err != nil {
 		return nil, &InputError{Path: p, Err: IOReason(err)}
@@ -370,7 +370,7 @@ func readHostFile(p string) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, &InputError{Path: p, Err: "not a regular file"}
 	}
-	tooBig := &InputError{Path: p, Err: fmt.Sprintf("larger than %d MiB, the most a host file may be", MaxFileSize>>20)}
+	tooBig := &InputError{Path: p, Err: fmt.Sprintf("larger than %d MiB, the most a %s file may be", MaxFileSize>>20, k.Noun)}
 	if info.Size() > MaxFileSize {
 		return nil, tooBig
 	}
@@ -387,7 +387,7 @@ func readHostFile(p string) ([]byte, error) {
 		return nil, tooBig
 	}
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
-		return nil, &InputError{Path: p, Err: "binary file, not a host file"}
+		return nil, &InputError{Path: p, Err: "binary file, not a " + k.Noun + " file"}
 	}
 	return data, nil
 }
@@ -430,7 +430,7 @@ func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
 		return nil, nil
 	}
 	l.loaded[abs] = true
-	data, err := readHostFile(p)
+	data, err := readInputFile(p, l.kind)
 	if err != nil {
 		return nil, err
 	}
@@ -529,7 +529,7 @@ func (l *Loader) mergedRequests() []*pkgRequest {
 	var out []*pkgRequest
 	for _, r := range l.pkgs {
 		if r.pkgName == "" {
-			name, sources, err := readPackage(r.dir, r.absDir, "")
+			name, sources, err := readPackage(r.dir, r.absDir, "", l.kind)
 			if err == nil {
 				r.pkgName, r.sources = name, sources // errors are loadPackage's to report
 			}
@@ -559,7 +559,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	pkgName, sources := req.pkgName, req.sources
 	if sources == nil {
 		var err error
-		if pkgName, sources, err = readPackage(dir, absDir, req.pkgName); err != nil {
+		if pkgName, sources, err = readPackage(dir, absDir, req.pkgName, l.kind); err != nil {
 			return nil, err
 		}
 	}
@@ -727,7 +727,7 @@ func unusedName(dir, name string) string {
 // clause and two packages in one directory are reported in plain words. It
 // returns the package's name (pkgName, when given) and the sources of its
 // files.
-func readPackage(dir, absDir, pkgName string) (string, map[string][]byte, error) {
+func readPackage(dir, absDir, pkgName string, k *Kind) (string, map[string][]byte, error) {
 	entries, err := os.ReadDir(absDir)
 	if err != nil {
 		return "", nil, &InputError{Path: dir, Err: IOReason(err)}
@@ -747,7 +747,7 @@ func readPackage(dir, absDir, pkgName string) (string, map[string][]byte, error)
 			errs = append(errs, &InputError{Path: shown, Err: `a name with ":" or "\" cannot be loaded by CUE: rename it`})
 			continue
 		}
-		data, err := readHostFile(shown)
+		data, err := readInputFile(shown, k)
 		if err != nil {
 			errs = append(errs, err.(*InputError))
 			continue

@@ -241,7 +241,7 @@ func DeclaredNames(dir string) (names []string, complete bool, err error) {
 			names = append(names, strings.TrimSuffix(name, filepath.Ext(name)))
 			continue
 		}
-		src, err := readHostFile(filepath.Join(dir, name))
+		src, err := readInputFile(filepath.Join(dir, name), Users)
 		if err != nil {
 			return nil, false, err
 		}

@@ -137,8 +137,13 @@ func splitInputs(paths []string) inputs {
 			dir = filepath.Dir(dir)
 		}
 		users := filepath.Join(filepath.Dir(filepath.Clean(dir)), output.UsersDir)
+		// A users directory that declares no user (holding only the
+		// generated .nix files, say) is no input; one that cannot be read
+		// is, so that loading says why.
 		if info, err := os.Stat(users); err == nil && info.IsDir() {
-			in.users, in.defaultUsers = []string{users}, true
+			if names, complete, err := load.DeclaredNames(users); err != nil || len(names) > 0 || !complete {
+				in.users, in.defaultUsers = []string{users}, true
+			}
 		}
 	}
 	return in
