@@ -110,6 +110,14 @@ func fileSubset(named map[string]bool, sources map[string][]byte) []string {
 // embedding, a dynamic or interpolated label, or syntax the scan cannot
 // follow.
 func topLevelLabels(name string, src []byte) (labels []string, patterns, complex bool) {
+	labels, _, patterns, complex = scanTopLevel(name, src)
+	return labels, patterns, complex
+}
+
+// scanTopLevel is topLevelLabels, also saying which labels were quoted
+// ("_x" is a regular field; _x unquoted is hidden).
+func scanTopLevel(name string, src []byte) (labels []string, quoted map[string]bool, patterns, complex bool) {
+	quoted = map[string]bool{}
 	var s scanner.Scanner
 	bad := false
 	// Commas are inserted at line ends, as the parser sees them: each
@@ -124,7 +132,7 @@ func topLevelLabels(name string, src []byte) (labels []string, patterns, complex
 	for {
 		_, tok, lit := s.Scan()
 		if bad || tok == token.ILLEGAL {
-			return labels, patterns, true
+			return labels, quoted, patterns, true
 		}
 		if tok == token.EOF {
 			break
@@ -132,7 +140,7 @@ func topLevelLabels(name string, src []byte) (labels []string, patterns, complex
 		switch tok {
 		case token.INTERPOLATION:
 			if depth == 0 && atStart {
-				return labels, patterns, true // a label computed from a value
+				return labels, quoted, patterns, true // a label computed from a value
 			}
 			opening++
 			continue
@@ -147,7 +155,7 @@ func topLevelLabels(name string, src []byte) (labels []string, patterns, complex
 		case token.LBRACE, token.LBRACK:
 			if depth == 0 && atStart {
 				if tok != token.LBRACK {
-					return labels, patterns, true // (dynamic):, an embedded struct
+					return labels, quoted, patterns, true // (dynamic):, an embedded struct
 				}
 				// [pattern]: a constraint, then a value: not a name.
 				patterns, atStart = true, false
@@ -175,7 +183,7 @@ func topLevelLabels(name string, src []byte) (labels []string, patterns, complex
 		switch {
 		case tok == token.COMMA:
 			if pendingOK {
-				return labels, patterns, true // a lone identifier: an embedding
+				return labels, quoted, patterns, true // a lone identifier: an embedding
 			}
 			atStart = true
 			continue
@@ -190,7 +198,7 @@ func topLevelLabels(name string, src []byte) (labels []string, patterns, complex
 				continue
 			}
 			if pendingOK {
-				return labels, patterns, true // an embedded value: `x & y`, `x.y`
+				return labels, quoted, patterns, true // an embedded value: `x & y`, `x.y`
 			}
 			continue
 		}
@@ -207,17 +215,18 @@ func topLevelLabels(name string, src []byte) (labels []string, patterns, complex
 		case token.STRING:
 			l, err := literal.Unquote(lit)
 			if err != nil {
-				return labels, patterns, true
+				return labels, quoted, patterns, true
 			}
 			pending, pendingOK = l, true
+			quoted[l] = true
 		default:
-			return labels, patterns, true // for, if, an embedded literal, …
+			return labels, quoted, patterns, true // for, if, an embedded literal, …
 		}
 	}
 	if pendingOK {
-		return labels, patterns, true // a lone identifier: an embedding
+		return labels, quoted, patterns, true // a lone identifier: an embedding
 	}
-	return labels, patterns, false
+	return labels, quoted, patterns, false
 }
 
 // DeclaredNames lists the entries a directory declares, from its syntax
@@ -245,12 +254,13 @@ func DeclaredNames(dir string) (names []string, complete bool, err error) {
 		if err != nil {
 			return nil, false, err
 		}
-		labels, _, complex := topLevelLabels(name, src)
+		labels, quoted, _, complex := scanTopLevel(name, src)
 		if complex {
 			complete = false
 		}
 		for _, l := range labels {
-			if !strings.HasPrefix(l, "_") && !strings.HasPrefix(l, "#") {
+			// An unquoted _x is hidden, #x a definition: not entries.
+			if quoted[l] || !strings.HasPrefix(l, "_") && !strings.HasPrefix(l, "#") {
 				names = append(names, l)
 			}
 		}

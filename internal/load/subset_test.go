@@ -62,7 +62,7 @@ func TestDeclaredNames(t *testing.T) {
 	dir := t.TempDir()
 	for name, src := range map[string]string{
 		"users.cue":  "package users\n\nimport \"axc.dev/axc/schema\"\n\n[Name=string]: schema.#User\n",
-		"a.cue":      "package users\n\nalice: {fullName: \"A\"}\n_shared: {}\n#Admin: {isAdmin: true}\n\"bob-2\": _shared\n",
+		"a.cue":      "package users\n\nalice: {fullName: \"A\"}\n_shared: {}\n#Admin: {isAdmin: true}\n\"bob-2\": _shared\n\"_svc\": {}\n",
 		"carol.json": "{}",
 		"dave.yaml":  "fullName: D\n",
 		"_x.cue":     "package users\n\nhidden: {}\n",
@@ -77,7 +77,7 @@ func TestDeclaredNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Sort(names)
-	if want := []string{"alice", "bob-2", "carol", "dave"}; !slices.Equal(names, want) || !complete {
+	if want := []string{"_svc", "alice", "bob-2", "carol", "dave"}; !slices.Equal(names, want) || !complete {
 		t.Errorf("DeclaredNames = %q, %v; want %q, true", names, complete, want)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "gen.cue"), []byte("package users\n\nfor n in [\"x\"] {(n): {}}\n"), 0o644); err != nil {
