@@ -91,6 +91,9 @@ func Generate(c *schema.Contract, nixos, home []*Option, sources string) ([]byte
 
 	b.WriteString("// #NixOSConfig is a NixOS module (mkSystem's extraConfig): axios options are\n// typed, everything else stays open. Options of a module that _modules (the\n// host's flags; hidden, so that cue eval does not show it) leaves out do not\n// exist.\n")
 	b.WriteString("#NixOSConfig: {\n_modules: {...}\nlet modulesFlags = _modules\n")
+	// How to turn each flag's module on, worked out once per host rather
+	// than in the message of every option the flag gates.
+	b.WriteString("let turnOn = {for f, _ in modulesFlags {(f): (#TurnOn & {#flag: f, #modules: modulesFlags}).out}}\n")
 	writeOpenTree(&b, nixosTree, "#NixOSOptions")
 	b.WriteString("...\n")
 	flags := make([]string, 0, len(gates))
@@ -103,8 +106,13 @@ func Generate(c *schema.Contract, nixos, home []*Option, sources string) ([]byte
 		fmt.Fprintf(&b, "if _modules.%s == false {\n", f)
 		for _, o := range gates[f] {
 			msg := literal.String.Quote(fmt.Sprintf("option %s does not exist on this host: it comes with modules.%s, which is false (", o.Name, f))
-			// #TurnOn (host contract) says how to turn the module on.
-			msg = strings.TrimSuffix(msg, `"`) + fmt.Sprintf(`\((#TurnOn & {#flag: %q, #modules: modulesFlags}).out), or remove the option)"`, f)
+			// #TurnOn (host contract) says how to turn the module on;
+			// turnOn holds it for the regular flags.
+			hint := fmt.Sprintf("turnOn[%q]", f)
+			if strings.HasPrefix(f, "_") {
+				hint = fmt.Sprintf("(#TurnOn & {#flag: %q, #modules: modulesFlags}).out", f)
+			}
+			msg = strings.TrimSuffix(msg, `"`) + `\(` + hint + `), or remove the option)"`
 			fmt.Fprintf(&b, "%s?: error(%s)\n", optionalPath(o.Loc), msg)
 		}
 		b.WriteString("}\n")
