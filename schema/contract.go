@@ -236,14 +236,7 @@ func readUserContract(fsys fs.FS) (*UserContract, error) {
 	if err != nil {
 		return nil, err
 	}
-	var user *ast.StructLit
-	for _, d := range f.Decls {
-		if field, ok := d.(*ast.Field); ok {
-			if name, _, _ := ast.LabelName(field.Label); name == "#User" {
-				user, _ = field.Value.(*ast.StructLit)
-			}
-		}
-	}
+	user := TopStruct(f, "#User")
 	if user == nil {
 		return nil, fmt.Errorf("%s: no #User struct", UserFile)
 	}

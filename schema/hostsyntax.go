@@ -21,16 +21,25 @@ func HostSyntax(fsys fs.FS, mode ...parser.Option) (*ast.StructLit, *ast.File, e
 	if err != nil {
 		return nil, nil, err
 	}
+	if st := TopStruct(f, "#Host"); st != nil {
+		return st, f, nil
+	}
+	return nil, nil, fmt.Errorf("%s: no #Host struct", HostFile)
+}
+
+// TopStruct is the struct literal of the top-level field name of f (the
+// first one), or nil: the schema's definitions as their syntax shows them.
+func TopStruct(f *ast.File, name string) *ast.StructLit {
 	for _, d := range f.Decls {
 		if field, ok := d.(*ast.Field); ok {
-			if name, _, _ := ast.LabelName(field.Label); name == "#Host" {
+			if n, _, _ := ast.LabelName(field.Label); n == name {
 				if st, ok := field.Value.(*ast.StructLit); ok {
-					return st, f, nil
+					return st
 				}
 			}
 		}
 	}
-	return nil, nil, fmt.Errorf("%s: no #Host struct", HostFile)
+	return nil
 }
 
 // WalkFields calls fn for every regular field of st, and of the struct

@@ -28,37 +28,36 @@ func optionFlags(src []byte) (map[string]string, error) {
 		return nil, err
 	}
 	flags := map[string]string{}
-	for _, d := range f.Decls {
-		field, ok := d.(*ast.Field)
+	for _, c := range comprehensions(schema.TopStruct(f, configDef)) {
+		if len(c.Clauses) != 1 {
+			continue
+		}
+		flag, ok := flagIsFalse(c.Clauses[0])
 		if !ok {
 			continue
 		}
-		if name, _, _ := ast.LabelName(field.Label); name != configDef {
-			continue
-		}
-		st, ok := field.Value.(*ast.StructLit)
-		if !ok {
-			continue
-		}
-		for _, el := range st.Elts {
-			c, ok := el.(*ast.Comprehension)
-			if !ok || len(c.Clauses) != 1 {
-				continue
-			}
-			flag, ok := flagIsFalse(c.Clauses[0])
-			if !ok {
-				continue
-			}
-			body, ok := c.Value.(*ast.StructLit)
-			if !ok {
-				continue
-			}
+		if body, ok := c.Value.(*ast.StructLit); ok {
 			walkErrors(body, nil, func(path []string, _ string) {
 				flags[strings.Join(path, ".")] = flag
 			})
 		}
 	}
 	return flags, nil
+}
+
+// comprehensions are the comprehensions directly in st (none when st is
+// nil).
+func comprehensions(st *ast.StructLit) []*ast.Comprehension {
+	var out []*ast.Comprehension
+	if st == nil {
+		return nil
+	}
+	for _, el := range st.Elts {
+		if c, ok := el.(*ast.Comprehension); ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // flagIsFalse reads the clause `if _modules.X == false`.
@@ -99,39 +98,20 @@ func optionConditions(fsys fs.FS, configField string) (map[string]string, error)
 		return nil, err
 	}
 	conds := map[string]string{}
-	for _, d := range f.Decls {
-		field, ok := d.(*ast.Field)
+	for _, c := range comprehensions(schema.TopStruct(f, "#Host")) {
+		body, ok := c.Value.(*ast.StructLit)
 		if !ok {
 			continue
 		}
-		if name, _, _ := ast.LabelName(field.Label); name != "#Host" {
-			continue
-		}
-		st, ok := field.Value.(*ast.StructLit)
-		if !ok {
-			continue
-		}
-		for _, el := range st.Elts {
-			c, ok := el.(*ast.Comprehension)
+		for _, el := range body.Elts {
+			field, ok := el.(*ast.Field)
 			if !ok {
 				continue
 			}
-			body, ok := c.Value.(*ast.StructLit)
-			if !ok {
+			if name, _, _ := ast.LabelName(field.Label); name != configField {
 				continue
 			}
-			for _, el := range body.Elts {
-				field, ok := el.(*ast.Field)
-				if !ok {
-					continue
-				}
-				if name, _, _ := ast.LabelName(field.Label); name != configField {
-					continue
-				}
-				sub, ok := field.Value.(*ast.StructLit)
-				if !ok {
-					continue
-				}
+			if sub, ok := field.Value.(*ast.StructLit); ok {
 				walkErrors(sub, nil, func(path []string, msg string) {
 					conds[strings.Join(path, ".")] = conditionText(msg)
 				})
