@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -61,12 +60,9 @@ func FuzzHostFile(f *testing.F) {
 	for _, s := range fixedBugSeeds {
 		f.Add(s.kind, []byte(s.src))
 	}
-	haveNix := true
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		if os.Getenv("AXC_REQUIRE_NIX") == "1" {
-			f.Fatalf("AXC_REQUIRE_NIX=1 but nix-instantiate is unavailable: %v", err)
-		}
-		haveNix = false
+	haveNix, err := nixtest.Available()
+	if err != nil {
+		f.Fatal(err)
 	}
 	cwdWatch := []string{"hosts", "flake.nix", "out", ".axc-build.journal"}
 	cwdBefore := map[string]bool{}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -38,12 +37,9 @@ func FuzzUserFile(f *testing.F) {
 	for _, s := range userFileSeeds {
 		f.Add(s.kind, []byte(s.src))
 	}
-	haveNix := true
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		if os.Getenv("AXC_REQUIRE_NIX") == "1" {
-			f.Fatalf("AXC_REQUIRE_NIX=1 but nix-instantiate is unavailable: %v", err)
-		}
-		haveNix = false
+	haveNix, err := nixtest.Available()
+	if err != nil {
+		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, kind uint8, src []byte) {
 		root, err := os.MkdirTemp("", "axcfuzz")

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -74,13 +73,7 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "nix":
-				if _, err := exec.LookPath("nix-instantiate"); err == nil {
-					return true, nil
-				}
-				if os.Getenv("AXC_REQUIRE_NIX") == "1" {
-					return false, fmt.Errorf("nix-instantiate not found, and AXC_REQUIRE_NIX=1")
-				}
-				return false, nil
+				return nixtest.Available()
 			case "root":
 				return os.Geteuid() == 0, nil
 			}

@@ -21,14 +21,29 @@ const bin = "nix-instantiate"
 // test instead of hanging it.
 const timeout = 2 * time.Minute
 
+// Available reports whether nix-instantiate is on PATH; its absence is an
+// error when AXC_REQUIRE_NIX=1, so that CI cannot silently skip the Nix
+// checks.
+func Available() (bool, error) {
+	_, err := exec.LookPath(bin)
+	if err == nil {
+		return true, nil
+	}
+	if os.Getenv("AXC_REQUIRE_NIX") == "1" {
+		return false, fmt.Errorf("AXC_REQUIRE_NIX=1 but %s is unavailable: %v", bin, err)
+	}
+	return false, nil
+}
+
 // Require skips the test when nix-instantiate is not on PATH, or fails it
-// when AXC_REQUIRE_NIX=1 so CI cannot silently skip the Nix checks.
+// when AXC_REQUIRE_NIX=1.
 func Require(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath(bin); err != nil {
-		if os.Getenv("AXC_REQUIRE_NIX") == "1" {
-			t.Fatalf("AXC_REQUIRE_NIX=1 but %s is unavailable: %v", bin, err)
-		}
+	ok, err := Available()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
 		t.Skipf("%s not found; set AXC_REQUIRE_NIX=1 to make this a failure", bin)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -32,7 +31,7 @@ type oracle struct {
 }
 
 func newOracle(t testing.TB) *oracle {
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
+	if ok, _ := nixtest.Available(); !ok {
 		nixtest.Require(t) // fails under AXC_REQUIRE_NIX=1
 		return nil
 	}
