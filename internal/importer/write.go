@@ -2,7 +2,9 @@ package importer
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -113,15 +115,11 @@ func (im *importer) sharedFileName(pkg string) string {
 	return name
 }
 
+// userList is the users in name order.
 func (im *importer) userList() []*userIn {
-	names := make([]string, 0, len(im.users))
-	for n := range im.users {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	out := make([]*userIn, len(names))
-	for i, n := range names {
-		out[i] = im.users[n]
+	var out []*userIn
+	for _, n := range slices.Sorted(maps.Keys(im.users)) {
+		out = append(out, im.users[n])
 	}
 	return out
 }
