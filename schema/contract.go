@@ -87,15 +87,32 @@ const HostFile = "host.cue"
 // UserFile is the schema file that holds #User.
 const UserFile = "user.cue"
 
-// embeddedContract is the built-in schema's contract, read once a process.
-var embeddedContract = sync.OnceValues(func() (*Contract, error) { return readContract(Files) })
+// contracts holds the contracts read so far, by the text of the files they
+// come from: a run reads the same release's contract in several places
+// (loaders, compiler, checks), and it is parsed once. A Contract is never
+// changed once read.
+var contracts sync.Map // HostFile + "\x00" + UserFile → *Contract
 
 // ReadContract reads the contract from the schema in fsys.
 func ReadContract(fsys fs.FS) (*Contract, error) {
-	if fsys == fs.FS(Files) {
-		return embeddedContract()
+	host, err := fs.ReadFile(fsys, HostFile)
+	if err != nil {
+		return nil, err
 	}
-	return readContract(fsys)
+	user, err := fs.ReadFile(fsys, UserFile)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	key := string(host) + "\x00" + string(user)
+	if c, ok := contracts.Load(key); ok {
+		return c.(*Contract), nil
+	}
+	c, err := readContract(fsys)
+	if err != nil {
+		return nil, err
+	}
+	contracts.Store(key, c)
+	return c, nil
 }
 
 func readContract(fsys fs.FS) (*Contract, error) {
