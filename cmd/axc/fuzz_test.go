@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -156,6 +157,7 @@ type fuzzCase struct {
 	inPlace  bool   // out is the parent of inDir
 	dataFile string // the input file
 	fileKind int
+	tag      string // the release checked against ("": the pinned commit)
 }
 
 func newFuzzCase(t *testing.T, kind uint8, src []byte) *fuzzCase {
@@ -253,8 +255,9 @@ func (c *fuzzCase) axc(args ...string) axcRun {
 	done := make(chan axcRun, 1)
 	go func() {
 		var stdout, stderr bytes.Buffer
-		// The seeds are written for the pinned commit's contract.
-		code := cmd.Run(append([]string{"--axios", pinnedRelease}, args...), &stdout, &stderr)
+		// The seeds are written for the pinned commit's contract, unless
+		// the case says otherwise.
+		code := cmd.Run(append([]string{"--axios", cmp.Or(c.tag, pinnedRelease)}, args...), &stdout, &stderr)
 		done <- axcRun{code, stdout.String(), stderr.String()}
 	}()
 	select {

@@ -9,11 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/cmd/axc/cmd"
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/nixtest"
@@ -68,22 +66,11 @@ func FuzzUserFile(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		c := &fuzzCase{t: t, kind: kind, src: src, work: work}
+		c := &fuzzCase{t: t, kind: kind, src: src, work: work, tag: tag}
 		run := func(args ...string) axcRun {
-			done := make(chan axcRun, 1)
-			go func() {
-				var stdout, stderr bytes.Buffer
-				code := cmd.Run(append([]string{"--axios", tag}, args...), &stdout, &stderr)
-				done <- axcRun{code, stdout.String(), stderr.String()}
-			}()
-			select {
-			case r := <-done:
-				c.checkRun(args[0], r)
-				return r
-			case <-time.After(fuzzTimeout):
-				t.Fatalf("axc %s did not finish in %v", strings.Join(args, " "), fuzzTimeout)
-			}
-			panic("unreachable")
+			r := c.axc(args...)
+			c.checkRun(args[0], r)
+			return r
 		}
 		before := snapshot(t, work)
 		inputs := snapshot(t, filepath.Join(work, "in"))
