@@ -598,11 +598,13 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 			args = append(files, patternFile)
 		}
 	}
-	insts := cueload.Instances(args, cfg)
-	inst := insts[0]
-	if inst.Err != nil {
-		res.Errors = errors.Append(res.Errors, explainSyntax(inst.Err, sources))
-		return nil, nil
+	inst := l.directInstance(absDir, pkgName, loadOrder(args, sources, patternFile, pattern))
+	if inst == nil {
+		inst = cueload.Instances(args, cfg)[0]
+		if inst.Err != nil {
+			res.Errors = errors.Append(res.Errors, explainSyntax(inst.Err, sources))
+			return nil, nil
+		}
 	}
 	idx := newFieldIndex()
 	for _, f := range inst.Files {

@@ -1,0 +1,281 @@
+package load
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
+
+	"axc.dev/axc/schema"
+)
+
+// directLoading is whether packages that allow it are put together without
+// cue/load (see directInstance). The test that holds the two ways to each
+// other turns it off.
+var directLoading = true
+
+// directLoads counts the packages loaded directly, for that test to know
+// the direct way was taken.
+var directLoads atomic.Int64
+
+// directInstance is the instance cue/load would build for a package of
+// entries, built without cue/load; nil when the package needs something
+// only cue/load does. cue/load reads the module file by evaluating it
+// against CUE's module schema and resolves imports through the module
+// system: for one host that is a sixth of a vet. A package in a plain
+// module (see plainModule) whose files parse, import only the schema and
+// the standard library and have no file attributes needs none of that: its
+// files and the embedded schema are parsed as cue/load parses them (with
+// comments, in the module's language version, under the same file names)
+// and put together here. Anything else goes to cue/load, which says what
+// is wrong in its own words.
+//
+// files are the package's files to load, in the order cue/load takes them.
+// TestDirectInstanceMatchesLoader holds the result to cue/load's on every
+// package of the test scripts.
+func (l *Loader) directInstance(absDir, pkgName string, files []source) *build.Instance {
+	if !directLoading {
+		return nil
+	}
+	mod, ok := l.plainModule(absDir)
+	if !ok {
+		return nil
+	}
+	cfg := parser.NewConfig(parser.ParseComments).Apply(parser.Version(mod.version))
+	ctx := build.NewContext()
+	var schemaInst *build.Instance
+	schemaOK := true
+	inst := ctx.NewInstance(absDir, func(_ token.Pos, path string) *build.Instance {
+		if path != schema.ImportPath {
+			return nil // the standard library: the runtime has it
+		}
+		if schemaInst == nil {
+			schemaInst, schemaOK = l.schemaInstance(ctx, cfg, mod.schemaDir)
+		}
+		return schemaInst
+	})
+	inst.PkgName = pkgName
+	for _, src := range files {
+		f, err := parser.ParseFile(src.name, src.data, cfg)
+		if err != nil || !plainFile(f, pkgName) || inst.AddSyntax(f) != nil {
+			return nil
+		}
+	}
+	if inst.Complete() != nil || !schemaOK {
+		return nil
+	}
+	directLoads.Add(1)
+	return inst
+}
+
+// source is a file to load: its absolute name and its text.
+type source struct {
+	name string
+	data []byte
+}
+
+// loadOrder is the files cue/load takes for args (the package directory,
+// ".", or some of its files, patternFile last): the directory's by name,
+// the files in the order given.
+func loadOrder(args []string, sources map[string][]byte, patternFile string, pattern []byte) []source {
+	var names []string
+	if len(args) == 1 && args[0] == "." {
+		names = append(slices.Collect(maps.Keys(sources)), patternFile)
+		slices.Sort(names)
+	} else {
+		names = args
+	}
+	out := make([]source, len(names))
+	for i, n := range names {
+		data := sources[n]
+		if n == patternFile {
+			data = pattern
+		}
+		out[i] = source{n, data}
+	}
+	return out
+}
+
+// plainFile reports whether f is a file of package pkgName that cue/load
+// would take as it is: no file attribute (@if, @extern, @experiment) and
+// no import but the schema and the standard library.
+func plainFile(f *ast.File, pkgName string) bool {
+	if f.PackageName() != pkgName {
+		return false
+	}
+	for _, d := range f.Decls {
+		if _, ok := d.(*ast.Attribute); ok {
+			return false
+		}
+	}
+	for spec := range f.ImportSpecs() {
+		path, err := strconv.Unquote(spec.Path.Value)
+		if err != nil || path != schema.ImportPath && !stdlib[path] {
+			return false
+		}
+	}
+	return true
+}
+
+// stdlib is the standard library packages a directly loaded file may
+// import; files importing others go through cue/load, which knows them all.
+var stdlib = map[string]bool{
+	"crypto/sha256": true, "encoding/base64": true, "encoding/hex": true,
+	"encoding/json": true, "encoding/yaml": true, "list": true, "math": true,
+	"net": true, "path": true, "regexp": true, "strconv": true, "strings": true,
+	"struct": true, "time": true,
+}
+
+// schemaInstance is the embedded schema as the package the hosts import,
+// its files named as config serves them to cue/load.
+func (l *Loader) schemaInstance(ctx *build.Context, cfg parser.Config, dir string) (*build.Instance, bool) {
+	inst := ctx.NewInstance(dir, nil)
+	inst.ImportPath = schema.ImportPath
+	for _, name := range slices.Sorted(maps.Keys(l.files)) {
+		if !strings.HasSuffix(name, ".cue") {
+			continue
+		}
+		f, err := parser.ParseFile(filepath.Join(dir, name), l.files[name], cfg)
+		if err != nil || inst.AddSyntax(f) != nil {
+			return nil, false
+		}
+	}
+	return inst, true
+}
+
+// directModule is what directInstance needs of the module around a
+// package: the directory the schema is served in, and the language version
+// the files are parsed in.
+type directModule struct {
+	schemaDir, version string
+}
+
+// plainModule is the module around absDir, when cue/load would find in it
+// nothing but the package's own files and the schema config serves:
+//   - no module at all (config makes one at absDir), or a module file that
+//     plainModuleFile accepts;
+//   - not axc's own repository, whose schema is a package on disk;
+//   - no .cue files in cue.mod/usr or cue.mod/gen for the schema, and none
+//     in the vendored copy that the embedded schema lacks (cue/load would
+//     add them to the schema);
+//   - no .cue files in the directories between the module root and the
+//     package (cue/load would add those of the same package to it).
+func (l *Loader) plainModule(absDir string) (directModule, bool) {
+	root := findModuleRoot(absDir)
+	if root == "" {
+		return directModule{schemaDir: filepath.Join(absDir, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath)), version: schemaLanguage}, true
+	}
+	data, err := os.ReadFile(filepath.Join(root, "cue.mod", "module.cue"))
+	if err != nil || !plainModuleFile(data) {
+		return directModule{}, false
+	}
+	mod := directModule{schemaDir: filepath.Join(root, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath)), version: schemaLanguage}
+	for _, sub := range []string{"pkg", "usr", "gen"} {
+		entries, err := os.ReadDir(filepath.Join(root, "cue.mod", sub, filepath.FromSlash(schema.ImportPath)))
+		if err != nil && !os.IsNotExist(err) {
+			return directModule{}, false
+		}
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".cue") && (sub != "pkg" || l.files[e.Name()] == nil) {
+				return directModule{}, false
+			}
+		}
+	}
+	for d := absDir; d != root; {
+		d = filepath.Dir(d)
+		if len(d) < len(root) {
+			return directModule{}, false // absDir is not under root
+		}
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return directModule{}, false
+		}
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".cue") {
+				return directModule{}, false
+			}
+		}
+	}
+	return mod, true
+}
+
+// plainModuleFile reports whether a module.cue is one cue/load accepts and
+// that says nothing but the module's path and a language version that
+// config raises to the schema's (or that is the schema's): the two fields
+// `cue mod init` writes. Dependencies, sources, newer versions and anything
+// else are cue/load's to read.
+func plainModuleFile(data []byte) bool {
+	f, err := parser.ParseFile("module.cue", data)
+	if err != nil {
+		return false
+	}
+	var module, language bool
+	for _, d := range f.Decls {
+		field, ok := d.(*ast.Field)
+		if !ok || field.Constraint != token.ILLEGAL {
+			return false
+		}
+		name, _, _ := ast.LabelName(field.Label)
+		switch name {
+		case "module":
+			s, ok := stringLit(field.Value)
+			module = ok && modulePath.MatchString(s)
+		case "language":
+			language = plainLanguage(field.Value)
+		default:
+			return false
+		}
+	}
+	return module && language
+}
+
+// modulePath is a module path cue/load takes: a domain, a path, a major
+// version.
+var modulePath = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+(/[a-z0-9]+([._-][a-z0-9]+)*)*@v[0-9]+$`)
+
+// plainLanguage reports whether v is {version: "v0.N.P"} with a version
+// config raises to the schema's, or the schema's own.
+func plainLanguage(v ast.Expr) bool {
+	st, ok := v.(*ast.StructLit)
+	if !ok || len(st.Elts) != 1 {
+		return false
+	}
+	field, ok := st.Elts[0].(*ast.Field)
+	if !ok {
+		return false
+	}
+	if name, _, _ := ast.LabelName(field.Label); name != "version" {
+		return false
+	}
+	s, ok := stringLit(field.Value)
+	if !ok {
+		return false
+	}
+	m := plainVersion.FindStringSubmatch(s)
+	if m == nil {
+		return false
+	}
+	minor, err := strconv.Atoi(m[1])
+	return err == nil && (minor >= 9 && minor < 17 || s == schemaLanguage)
+}
+
+var plainVersion = regexp.MustCompile(`^v0\.([0-9]+)\.[0-9]+$`)
+
+// stringLit is the value of a simple string literal.
+func stringLit(e ast.Expr) (string, bool) {
+	lit, ok := e.(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING || strings.HasPrefix(lit.Value, "#") || strings.HasPrefix(lit.Value, `"""`) {
+		return "", false
+	}
+	s, err := strconv.Unquote(lit.Value)
+	return s, err == nil
+}
