@@ -51,18 +51,7 @@ func (l *Loader) directInstance(absDir, pkgName string, files []source) *build.I
 		return nil
 	}
 	cfg := parser.NewConfig(parser.ParseComments).Apply(parser.Version(mod.version))
-	ctx := build.NewContext()
-	var schemaInst *build.Instance
-	schemaOK := true
-	inst := ctx.NewInstance(absDir, func(_ token.Pos, path string) *build.Instance {
-		if path != schema.ImportPath {
-			return nil // the standard library: the runtime has it
-		}
-		if schemaInst == nil {
-			schemaInst, schemaOK = l.schemaInstance(ctx, cfg, mod.schemaDir)
-		}
-		return schemaInst
-	})
+	inst, schemaErr := importingSchema(build.NewContext(), absDir, l.files, cfg, mod.schemaDir)
 	inst.PkgName = pkgName
 	for _, src := range files {
 		f, err := parser.ParseFile(src.name, src.data, cfg)
@@ -70,7 +59,7 @@ func (l *Loader) directInstance(absDir, pkgName string, files []source) *build.I
 			return nil
 		}
 	}
-	if inst.Complete() != nil || !schemaOK {
+	if inst.Complete() != nil || schemaErr() != nil {
 		return nil
 	}
 	directLoads.Add(1)
@@ -135,21 +124,43 @@ var stdlib = map[string]bool{
 	"struct": true, "time": true,
 }
 
-// schemaInstance is the embedded schema as the package the hosts import,
-// its files named as config serves them to cue/load.
-func (l *Loader) schemaInstance(ctx *build.Context, cfg parser.Config, dir string) (*build.Instance, bool) {
+// schemaInstance is the schema files as the package the entries import,
+// each file parsed with cfg and named dir/NAME (config serves them to
+// cue/load under those names).
+func schemaInstance(ctx *build.Context, files map[string][]byte, cfg parser.Config, dir string) (*build.Instance, error) {
 	inst := ctx.NewInstance(dir, nil)
 	inst.ImportPath = schema.ImportPath
-	for _, name := range slices.Sorted(maps.Keys(l.files)) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if !strings.HasSuffix(name, ".cue") {
 			continue
 		}
-		f, err := parser.ParseFile(filepath.Join(dir, name), l.files[name], cfg)
-		if err != nil || inst.AddSyntax(f) != nil {
-			return nil, false
+		f, err := parser.ParseFile(filepath.Join(dir, name), files[name], cfg)
+		if err == nil {
+			err = inst.AddSyntax(f)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
-	return inst, true
+	return inst, nil
+}
+
+// importingSchema is a new instance in ctx, for dir, whose import of the
+// schema is served by schemaInstance (parsed once, when first imported);
+// schemaErr says whether that went wrong.
+func importingSchema(ctx *build.Context, dir string, files map[string][]byte, cfg parser.Config, schemaDir string) (inst *build.Instance, schemaErr func() error) {
+	var schemaInst *build.Instance
+	var err error
+	inst = ctx.NewInstance(dir, func(_ token.Pos, path string) *build.Instance {
+		if path != schema.ImportPath {
+			return nil // the standard library: the runtime has it
+		}
+		if schemaInst == nil && err == nil {
+			schemaInst, err = schemaInstance(ctx, files, cfg, schemaDir)
+		}
+		return schemaInst
+	})
+	return inst, func() error { return err }
 }
 
 // directModule is what directInstance needs of the module around a

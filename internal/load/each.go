@@ -1,6 +1,7 @@
 package load
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -12,6 +13,8 @@ import (
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/parser"
+
+	"axc.dev/axc/schema"
 )
 
 // chunkSize is how many hosts of a large package one context evaluates.
@@ -269,19 +272,30 @@ func refIdents(n ast.Node, fn func(*ast.Ident)) {
 }
 
 // dataChunk evaluates JSON and YAML hosts together, as the fields of one
-// struct to which a pattern applies #Host, in the way a package of hosts is
-// evaluated: CUE then applies #Host once, not once per host.
+// package to which a pattern applies #Host, the way a package of hosts is
+// evaluated: CUE then applies #Host once, not once per host, and evaluates
+// only the parts of the imported schema the hosts use (a schema evaluated
+// on its own, every definition, costs more than a host).
 func dataChunk(ctx *cue.Context, schemaFiles map[string][]byte, k *Kind, hosts []*Host) cue.Value {
-	schema := buildSchema(ctx, schemaFiles)
-	pattern, err := parser.ParseExpr("axc entries pattern", `{[axcName=string]: `+k.pattern("")+`}`)
-	if err != nil {
-		return ctx.CompileString(fmt.Sprintf("error(%q)", err.Error())) // tested: the pattern parses
+	fail := func(err error) cue.Value {
+		return ctx.CompileString(fmt.Sprintf("error(%q)", err.Error())) // tested: the pattern and the schema parse
 	}
-	st := pattern.(*ast.StructLit)
+	f, err := parser.ParseFile("axc entries pattern", fmt.Sprintf(entriesPattern, "axcentries", schema.ImportPath, k.pattern("axcschema.")))
+	if err != nil {
+		return fail(err)
+	}
 	for _, h := range hosts {
 		// JSON and YAML syntax holds no references, so one tree can be
 		// evaluated in several contexts (each call of Each makes its own).
-		st.Elts = append(st.Elts, &ast.Field{Label: ast.NewString(h.Name), Value: h.data})
+		f.Decls = append(f.Decls, &ast.Field{Label: ast.NewString(h.Name), Value: h.data})
 	}
-	return ctx.BuildExpr(st, cue.Scope(schema))
+	inst, schemaErr := importingSchema(build.NewContext(), "", schemaFiles, parser.NewConfig(), "schema")
+	if err := inst.AddSyntax(f); err != nil {
+		return fail(err)
+	}
+	err = inst.Complete() // imports the schema
+	if err := cmp.Or(schemaErr(), err); err != nil {
+		return fail(fmt.Errorf("schema: %v", err))
+	}
+	return ctx.BuildInstance(inst)
 }
