@@ -42,28 +42,31 @@ var directLoads atomic.Int64
 // files are the package's files to load, in the order cue/load takes them.
 // TestDirectInstanceMatchesLoader holds the result to cue/load's on every
 // package of the test scripts.
-func (l *Loader) directInstance(absDir, pkgName string, files []source) *build.Instance {
+//
+// The schema source is returned too, for a lean copy (see makeLean).
+func (l *Loader) directInstance(absDir, pkgName string, files []source) (*build.Instance, *schemaSource) {
 	if !directLoading {
-		return nil
+		return nil, nil
 	}
 	mod, ok := l.plainModule(absDir)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	cfg := parser.NewConfig(parser.ParseComments).Apply(parser.Version(mod.version))
-	inst, schemaErr := importingSchema(build.NewContext(), absDir, l.files, cfg, mod.schemaDir)
+	src := schemaSource{files: l.files, cfg: cfg, dir: mod.schemaDir}
+	inst, schemaErr := importingSchema(build.NewContext(), absDir, src)
 	inst.PkgName = pkgName
-	for _, src := range files {
-		f, err := parser.ParseFile(src.name, src.data, cfg)
+	for _, file := range files {
+		f, err := parser.ParseFile(file.name, file.data, cfg)
 		if err != nil || !plainFile(f, pkgName) || inst.AddSyntax(f) != nil {
-			return nil
+			return nil, nil
 		}
 	}
 	if inst.Complete() != nil || schemaErr() != nil {
-		return nil
+		return nil, nil
 	}
 	directLoads.Add(1)
-	return inst
+	return inst, &src
 }
 
 // source is a file to load: its absolute name and its text.
@@ -124,18 +127,29 @@ var stdlib = map[string]bool{
 	"struct": true, "time": true,
 }
 
-// schemaInstance is the schema files as the package the entries import,
-// each file parsed with cfg and named dir/NAME (config serves them to
-// cue/load under those names).
-func schemaInstance(ctx *build.Context, files map[string][]byte, cfg parser.Config, dir string) (*build.Instance, error) {
-	inst := ctx.NewInstance(dir, nil)
+// schemaSource is how the schema files are made a package the entries
+// import: each file parsed with cfg and named dir/NAME (config serves them
+// to cue/load under those names), lean or not (see makeLean).
+type schemaSource struct {
+	files map[string][]byte
+	cfg   parser.Config
+	dir   string
+	lean  bool
+}
+
+// schemaInstance is the schema of src as a package of ctx.
+func schemaInstance(ctx *build.Context, src schemaSource) (*build.Instance, error) {
+	inst := ctx.NewInstance(src.dir, nil)
 	inst.ImportPath = schema.ImportPath
-	for _, name := range slices.Sorted(maps.Keys(files)) {
+	for _, name := range slices.Sorted(maps.Keys(src.files)) {
 		if !strings.HasSuffix(name, ".cue") {
 			continue
 		}
-		f, err := parser.ParseFile(filepath.Join(dir, name), files[name], cfg)
+		f, err := parser.ParseFile(filepath.Join(src.dir, name), src.files[name], src.cfg)
 		if err == nil {
+			if src.lean {
+				makeLean(f)
+			}
 			err = inst.AddSyntax(f)
 		}
 		if err != nil {
@@ -148,7 +162,7 @@ func schemaInstance(ctx *build.Context, files map[string][]byte, cfg parser.Conf
 // importingSchema is a new instance in ctx, for dir, whose import of the
 // schema is served by schemaInstance (parsed once, when first imported);
 // schemaErr says whether that went wrong.
-func importingSchema(ctx *build.Context, dir string, files map[string][]byte, cfg parser.Config, schemaDir string) (inst *build.Instance, schemaErr func() error) {
+func importingSchema(ctx *build.Context, dir string, src schemaSource) (inst *build.Instance, schemaErr func() error) {
 	var schemaInst *build.Instance
 	var err error
 	inst = ctx.NewInstance(dir, func(_ token.Pos, path string) *build.Instance {
@@ -156,7 +170,7 @@ func importingSchema(ctx *build.Context, dir string, files map[string][]byte, cf
 			return nil // the standard library: the runtime has it
 		}
 		if schemaInst == nil && err == nil {
-			schemaInst, err = schemaInstance(ctx, files, cfg, schemaDir)
+			schemaInst, err = schemaInstance(ctx, src)
 		}
 		return schemaInst
 	})

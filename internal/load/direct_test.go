@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"cuelang.org/go/cue"
@@ -28,6 +29,93 @@ import (
 // direct way must be taken for at least the shipped fleet and the
 // generated repository, or it would prove nothing.
 func TestDirectInstanceMatchesLoader(t *testing.T) {
+	pkgs, mustDirect := testPackages(t)
+	direct := 0
+	for i, p := range pkgs {
+		before := directLoads.Load()
+		viaDirect := loadSummary(t, p, true, (*Result).Each)
+		took := directLoads.Load() > before
+		if took {
+			direct++
+		} else if i < mustDirect {
+			t.Errorf("%s: not loaded directly", p.name)
+		}
+		if viaLoader := loadSummary(t, p, false, (*Result).Each); viaDirect != viaLoader {
+			t.Errorf("%s: loaded directly:\n%s\nwith cue/load:\n%s", p.name, viaDirect, viaLoader)
+		}
+	}
+	t.Logf("%d of %d packages loaded directly", direct, len(pkgs))
+}
+
+// EachLean must hand out, as the value a pass keeps for each host, exactly
+// what Each hands out: for a host valid against the lean schema the same
+// value, for the others the full schema's errors. Every package of
+// testPackages is evaluated in chunks of one host (JSON hosts always are).
+// Both ways must be taken, and the lean schema must accept every host the
+// full one does.
+func TestEachLeanMatchesEach(t *testing.T) {
+	old := chunkSize
+	chunkSize = 1
+	defer func() { chunkSize = old }()
+	pkgs, _ := testPackages(t)
+	var sufficed, again atomic.Int64
+	eachLean := func(r *Result, fn func(i int, h *Host, v cue.Value)) {
+		var mu sync.Mutex
+		calls := map[*Host]int{}
+		r.EachLean(func(i int, h *Host, v cue.Value) bool {
+			mu.Lock()
+			calls[h]++
+			first := calls[h] == 1
+			mu.Unlock()
+			fn(i, h, v) // the last value is the one kept, as in a vet pass
+			ok := v.Validate(cue.Concrete(true)) == nil
+			switch {
+			case first && ok:
+				sufficed.Add(1)
+			case !first:
+				again.Add(1)
+			}
+			return ok
+		})
+	}
+	var valid atomic.Int64 // hosts valid against the full schema
+	each := func(r *Result, fn func(i int, h *Host, v cue.Value)) {
+		r.Each(func(i int, h *Host, v cue.Value) {
+			fn(i, h, v)
+			if v.Validate(cue.Concrete(true)) == nil {
+				valid.Add(1)
+			}
+		})
+	}
+	for _, p := range pkgs {
+		full := loadSummary(t, p, true, each)
+		lean := loadSummary(t, p, true, eachLean)
+		if lean != full {
+			t.Errorf("%s: EachLean:\n%s\nEach:\n%s", p.name, lean, full)
+		}
+	}
+	// The lean schema accepts what the full one does: no valid host is
+	// evaluated twice.
+	if sufficed.Load() != valid.Load() || again.Load() == 0 {
+		t.Errorf("values sufficed for %d hosts (%d are valid), %d hosts were seen again: want all valid ones, and some seen again", sufficed.Load(), valid.Load(), again.Load())
+	}
+	t.Logf("lean values sufficed for %d hosts; %d hosts were seen again", sufficed.Load(), again.Load())
+}
+
+// testPackage is a hosts or users directory and the schema it is for.
+type testPackage struct {
+	name, dir string
+	schema    fs.FS
+	kind      *Kind
+}
+
+// testPackages are the shipped hosts and users, a generated author
+// repository like bench/run.sh's (module file, vendored schema), and every
+// directory of .cue files of the test scripts (written out to temporary
+// directories), each with the release its flake.lock picks. The first
+// mustDirect are ones the direct way must take.
+func testPackages(t *testing.T) (pkgs []testPackage, mustDirect int) {
+	t.Helper()
 	table, err := release.Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +155,7 @@ func TestDirectInstanceMatchesLoader(t *testing.T) {
 		t.Fatal(err)
 	}
 	dirs = append(dirs, pkgDir{"generated", filepath.Join(gen, "hosts")})
-	mustDirect := len(dirs)
+	mustDirect = len(dirs)
 
 	scripts, err := filepath.Glob(filepath.Join("..", "..", "testdata", "scripts", "*.txtar"))
 	if err != nil || len(scripts) == 0 {
@@ -90,8 +178,7 @@ func TestDirectInstanceMatchesLoader(t *testing.T) {
 		}
 	}
 
-	direct := 0
-	for i, d := range dirs {
+	for _, d := range dirs {
 		var fsys fs.FS = schema.Files
 		if lock, err := release.FindLock(d.dir); err == nil && lock != "" {
 			if c, err := table.Choose(release.Options{LockFile: lock}); err == nil {
@@ -104,33 +191,25 @@ func TestDirectInstanceMatchesLoader(t *testing.T) {
 		if filepath.Base(d.dir) == "users" {
 			kind = Users
 		}
-		before := directLoads.Load()
-		viaDirect := loadSummary(t, fsys, kind, d.dir, true)
-		took := directLoads.Load() > before
-		if took {
-			direct++
-		} else if i < mustDirect {
-			t.Errorf("%s: not loaded directly", d.name)
-		}
-		if viaLoader := loadSummary(t, fsys, kind, d.dir, false); viaDirect != viaLoader {
-			t.Errorf("%s: loaded directly:\n%s\nwith cue/load:\n%s", d.name, viaDirect, viaLoader)
-		}
+		pkgs = append(pkgs, testPackage{d.name, d.dir, fsys, kind})
 	}
-	t.Logf("%d of %d packages loaded directly", direct, len(dirs))
+	return pkgs, mustDirect
 }
 
 // loadSummary is everything Load and Each give for dir, as text.
-func loadSummary(t *testing.T, fsys fs.FS, kind *Kind, dir string, viaDirect bool) string {
+// each is the way the summary walks the hosts (Each, or EachLean keeping
+// the last value for each).
+func loadSummary(t *testing.T, p testPackage, viaDirect bool, each func(*Result, func(int, *Host, cue.Value))) string {
 	t.Helper()
 	old := directLoading
 	directLoading = viaDirect
 	defer func() { directLoading = old }()
-	l, err := NewWithSchema(fsys)
+	l, err := NewWithSchema(p.schema)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.SetKind(kind)
-	res, err := l.Load([]string{dir})
+	l.SetKind(p.kind)
+	res, err := l.Load([]string{p.dir})
 	if err != nil {
 		return "load: " + err.Error()
 	}
@@ -138,7 +217,7 @@ func loadSummary(t *testing.T, fsys fs.FS, kind *Kind, dir string, viaDirect boo
 	fmt.Fprintf(&b, "errors: %s\nwarnings: %v\n", errors.Details(res.Errors, nil), res.Warnings)
 	hosts := make([]string, len(res.Hosts))
 	var mu sync.Mutex
-	res.Each(func(i int, h *Host, v cue.Value) {
+	each(res, func(i int, h *Host, v cue.Value) {
 		var lines []string
 		for _, e := range errors.Errors(v.Validate(cue.Concrete(true))) {
 			f, a := e.Msg()

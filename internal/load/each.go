@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 
@@ -29,10 +30,19 @@ type lazyPackage struct {
 	names []string
 	hosts map[string]bool   // names, as a set
 	src   map[string][]byte // file contents by name, to parse chunks from
+	// schema is where the schema inst imports came from, when axc put it
+	// together (directInstance); nil when cue/load did, and then there is
+	// no lean copy.
+	schema *schemaSource
+	lean   struct {
+		once sync.Once
+		inst *build.Instance // the lean schema
+		err  error
+	}
 }
 
-func newLazyPackage(inst *build.Instance, names []string, src map[string][]byte) *lazyPackage {
-	lp := &lazyPackage{inst: inst, names: names, hosts: map[string]bool{}, src: src}
+func newLazyPackage(inst *build.Instance, names []string, src map[string][]byte, schema *schemaSource) *lazyPackage {
+	lp := &lazyPackage{inst: inst, names: names, hosts: map[string]bool{}, src: src, schema: schema}
 	for _, n := range names {
 		lp.hosts[n] = true
 	}
@@ -45,6 +55,24 @@ func newLazyPackage(inst *build.Instance, names []string, src map[string][]byte)
 // may be called from several goroutines at once (for different hosts); i is
 // the host's index in r.Hosts.
 func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
+	r.each(false, func(i int, h *Host, v cue.Value) bool {
+		fn(i, h, v)
+		return true
+	})
+}
+
+// EachLean is Each for a pass that only needs the full schema's messages
+// for hosts with problems: hosts evaluated in chunks (of large packages,
+// and JSON and YAML hosts) are evaluated against the lean schema (see
+// makeLean), and fn reports whether their value sufficed. When it did not
+// (the host has errors to report), fn is called again for that host, with
+// its value against the full schema. Hosts of small packages are evaluated
+// by Load against the full schema, and fn is called once.
+func (r *Result) EachLean(fn func(i int, h *Host, v cue.Value) (sufficed bool)) {
+	r.each(true, fn)
+}
+
+func (r *Result) each(lean bool, fn func(i int, h *Host, v cue.Value) bool) {
 	index := map[*Host]int{}
 	byName := map[*lazyPackage]map[string]*Host{}
 	type chunk struct {
@@ -96,6 +124,32 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 		}
 	}
 
+	// eval evaluates the hosts of c in a context of their own, lean or not,
+	// and calls fn for each; it returns the hosts whose value did not
+	// suffice.
+	eval := func(c chunk, lean bool) (again []*Host) {
+		keep := map[string]bool{}
+		for _, h := range c.hosts {
+			keep[h.Name] = true
+		}
+		ctx := cuecontext.New()
+		var pkg cue.Value
+		if c.pkg == nil {
+			pkg = dataChunk(ctx, r.schema, r.kind, c.hosts, lean)
+		} else if inst, err := c.pkg.only(keep, lean); err == nil {
+			pkg = ctx.BuildInstance(inst)
+		} else {
+			// The sources parsed once already; report rather than crash.
+			pkg = ctx.CompileString(fmt.Sprintf("error(%q)", "re-reading hosts: "+err.Error()))
+		}
+		for _, h := range c.hosts {
+			if !fn(index[h], h, pkg.LookupPath(cue.MakePath(cue.Str(h.Name)))) {
+				again = append(again, h)
+			}
+		}
+		return again
+	}
+
 	work := make(chan chunk)
 	var wg sync.WaitGroup
 	// A panic in a worker is re-raised here, in the caller's goroutine, so
@@ -116,22 +170,10 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 				}
 			}()
 			for c := range work {
-				keep := map[string]bool{}
-				for _, h := range c.hosts {
-					keep[h.Name] = true
-				}
-				ctx := cuecontext.New()
-				var pkg cue.Value
-				if c.pkg == nil {
-					pkg = dataChunk(ctx, r.schema, r.kind, c.hosts)
-				} else if inst, err := c.pkg.only(keep); err == nil {
-					pkg = ctx.BuildInstance(inst)
-				} else {
-					// The sources parsed once already; report rather than crash.
-					pkg = ctx.CompileString(fmt.Sprintf("error(%q)", "re-reading hosts: "+err.Error()))
-				}
-				for _, h := range c.hosts {
-					fn(index[h], h, pkg.LookupPath(cue.MakePath(cue.Str(h.Name))))
+				// A package cue/load put together has no lean copy.
+				lean := lean && (c.pkg == nil || c.pkg.schema != nil)
+				if again := eval(c, lean); len(again) > 0 && lean {
+					eval(chunk{pkg: c.pkg, hosts: again}, false)
 				}
 			}
 		}()
@@ -163,11 +205,26 @@ func chunkFor(hosts []*Host) int {
 }
 
 // only is the package with only the hosts in keep, and every declaration
-// that is not a host. The files are parsed anew from their source with the
-// other hosts blanked out (lines and columns kept), because a syntax tree's
-// resolved references may not be shared between differently trimmed copies.
-func (lp *lazyPackage) only(keep map[string]bool) (*build.Instance, error) {
+// that is not a host, importing the lean schema when lean. The files are
+// parsed anew from their source with the other hosts blanked out (lines and
+// columns kept), because a syntax tree's resolved references may not be
+// shared between differently trimmed copies.
+func (lp *lazyPackage) only(keep map[string]bool, lean bool) (*build.Instance, error) {
 	c := *lp.inst
+	if lean {
+		lp.lean.once.Do(func() {
+			lp.lean.inst, lp.lean.err = schemaInstance(lp.inst.Context(), schemaSource{files: lp.schema.files, cfg: lp.schema.cfg, dir: lp.schema.dir, lean: true})
+		})
+		if lp.lean.err != nil {
+			return nil, lp.lean.err
+		}
+		c.Imports = slices.Clone(c.Imports)
+		for i, imp := range c.Imports {
+			if imp.ImportPath == schema.ImportPath {
+				c.Imports[i] = lp.lean.inst
+			}
+		}
+	}
 	c.Files = make([]*ast.File, len(lp.inst.Files))
 	for i, f := range lp.inst.Files {
 		src, ok := lp.src[f.Filename]
@@ -276,7 +333,7 @@ func refIdents(n ast.Node, fn func(*ast.Ident)) {
 // evaluated: CUE then applies #Host once, not once per host, and evaluates
 // only the parts of the imported schema the hosts use (a schema evaluated
 // on its own, every definition, costs more than a host).
-func dataChunk(ctx *cue.Context, schemaFiles map[string][]byte, k *Kind, hosts []*Host) cue.Value {
+func dataChunk(ctx *cue.Context, schemaFiles map[string][]byte, k *Kind, hosts []*Host, lean bool) cue.Value {
 	fail := func(err error) cue.Value {
 		return ctx.CompileString(fmt.Sprintf("error(%q)", err.Error())) // tested: the pattern and the schema parse
 	}
@@ -289,7 +346,7 @@ func dataChunk(ctx *cue.Context, schemaFiles map[string][]byte, k *Kind, hosts [
 		// evaluated in several contexts (each call of Each makes its own).
 		f.Decls = append(f.Decls, &ast.Field{Label: ast.NewString(h.Name), Value: h.data})
 	}
-	inst, schemaErr := importingSchema(build.NewContext(), "", schemaFiles, parser.NewConfig(), "schema")
+	inst, schemaErr := importingSchema(build.NewContext(), "", schemaSource{files: schemaFiles, cfg: parser.NewConfig(), dir: "schema", lean: lean})
 	if err := inst.AddSyntax(f); err != nil {
 		return fail(err)
 	}

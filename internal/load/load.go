@@ -598,7 +598,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 			args = append(files, patternFile)
 		}
 	}
-	inst := l.directInstance(absDir, pkgName, loadOrder(args, sources, patternFile, pattern))
+	inst, direct := l.directInstance(absDir, pkgName, loadOrder(args, sources, patternFile, pattern))
 	if inst == nil {
 		inst = cueload.Instances(args, cfg)[0]
 		if inst.Err != nil {
@@ -644,7 +644,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		// Hosts all known from the syntax: evaluate them later, in chunks,
 		// each in a context of its own with the other hosts left out
 		// (Result.Each), and only those asked for.
-		lp := newLazyPackage(inst, names, sources)
+		lp := newLazyPackage(inst, names, sources, direct)
 		var hosts []*Host
 		for _, name := range names {
 			if selected != nil && !selected[name] {

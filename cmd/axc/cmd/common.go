@@ -221,12 +221,15 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 			// Unknown names that another release has say so.
 			chk.Release, chk.Releases = chk0.release.Tag, chk0.table
 		}
-		res.Each(func(i int, h *load.Host, v cue.Value) {
+		// A host with errors is seen again with the full schema's messages
+		// (EachLean).
+		res.EachLean(func(i int, h *load.Host, v cue.Value) bool {
 			refs[i] = vet.HostUserRef(v, contract)
 			if !chk.Host(i, h, v) {
-				return
+				return false
 			}
 			data[i], _ = compileOne(chk, i, comp.Host, h, v, sourceName(outDir, h.Pos.Filename()))
+			return true
 		})
 		for i, h := range res.Hosts {
 			out.files[compile.HostFile(h.Name)] = data[i]
@@ -240,11 +243,12 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 	if ures != nil {
 		data := make([][]byte, len(ures.Hosts))
 		uchk = vet.NewChecker(ul, ures)
-		ures.Each(func(i int, u *load.Host, v cue.Value) {
+		ures.EachLean(func(i int, u *load.Host, v cue.Value) bool {
 			if !uchk.Host(i, u, v) {
-				return
+				return false
 			}
 			data[i], _ = compileOne(uchk, i, comp.User, u, v, sourceName(outDir, u.Pos.Filename()))
+			return true
 		})
 		for i, u := range ures.Hosts {
 			out.files[compile.UserFile(u.Name)] = data[i]
