@@ -47,16 +47,16 @@ func TestDirectInstanceMatchesLoader(t *testing.T) {
 	t.Logf("%d of %d packages loaded directly", direct, len(pkgs))
 }
 
-// EachLean must hand out, as the value a pass keeps for each host, exactly
-// what Each hands out: for a host valid against the lean schema the same
+// EachLean over hosts evaluated in chunks must hand out, as the value a
+// pass keeps for each host, exactly what Each hands out for the package
+// evaluated whole: for a host valid against the lean schema the same
 // value, for the others the full schema's errors. Every package of
-// testPackages is evaluated in chunks of one host (JSON hosts always are).
+// testPackages is evaluated both ways (JSON hosts are always in chunks).
 // Both ways must be taken, and the lean schema must accept every host the
 // full one does.
 func TestEachLeanMatchesEach(t *testing.T) {
-	old := chunkSize
-	chunkSize = 1
-	defer func() { chunkSize = old }()
+	oldSize, oldMin := chunkSize, lazyMin
+	defer func() { chunkSize, lazyMin = oldSize, oldMin }()
 	pkgs, _ := testPackages(t)
 	var sufficed, again atomic.Int64
 	eachLean := func(r *Result, fn func(i int, h *Host, v cue.Value)) {
@@ -88,7 +88,9 @@ func TestEachLeanMatchesEach(t *testing.T) {
 		})
 	}
 	for _, p := range pkgs {
+		chunkSize, lazyMin = 1<<30, 1<<30 // whole, by Load
 		full := loadSummary(t, p, true, each)
+		chunkSize, lazyMin = 1, 1
 		lean := loadSummary(t, p, true, eachLean)
 		if lean != full {
 			t.Errorf("%s: EachLean:\n%s\nEach:\n%s", p.name, lean, full)

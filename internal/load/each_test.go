@@ -44,9 +44,9 @@ func TestChunkedEvaluationMatchesWhole(t *testing.T) {
 	}
 
 	run := func(size int) map[string]string {
-		old := chunkSize
-		chunkSize = size
-		defer func() { chunkSize = old }()
+		oldSize, oldMin := chunkSize, lazyMin
+		chunkSize, lazyMin = size, size
+		defer func() { chunkSize, lazyMin = oldSize, oldMin }()
 		l, err := NewWithSchema(pinnedSchema(t))
 		if err != nil {
 			t.Fatal(err)

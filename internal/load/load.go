@@ -70,8 +70,8 @@ type Host struct {
 	Depth int
 
 	// value is the author's host unified with schema.#Host, its hostname
-	// defaulting to Name; Result.Each hands it out. For hosts of large
-	// packages it is evaluated only there, chunk by chunk.
+	// defaulting to Name; Result.Each hands it out. For hosts of packages
+	// of lazyMin hosts or more it is evaluated only there, chunk by chunk.
 	value cue.Value
 	lazy  *lazyPackage   // evaluated by Result.Each, not by Load
 	data  *ast.StructLit // a JSON or YAML host, evaluated by Result.Each
@@ -188,7 +188,8 @@ func buildSchema(ctx *cue.Context, files map[string][]byte) cue.Value {
 
 // Context is the CUE context of the loader's own values (the schema, for
 // suggestions) and of small packages' hosts. JSON/YAML hosts and hosts of
-// large packages are evaluated in contexts of their own (see Result.Each).
+// packages of lazyMin hosts or more are evaluated in contexts of their own
+// (see Result.Each).
 func (l *Loader) Context() *cue.Context { return l.ctx }
 
 // Schema is the embedded schema package.
@@ -640,7 +641,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	}
 
 	selected := selectedHosts(req, inst.Files)
-	if names, ok := staticHosts(inst.Files); ok && (len(names) > chunkSize || selected != nil) {
+	if names, ok := staticHosts(inst.Files); ok && (len(names) >= lazyMin || selected != nil) {
 		// Hosts all known from the syntax: evaluate them later, in chunks,
 		// each in a context of its own with the other hosts left out
 		// (Result.Each), and only those asked for.
