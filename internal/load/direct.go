@@ -12,6 +12,7 @@ import (
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
@@ -110,7 +111,7 @@ func plainFile(f *ast.File, pkgName string) bool {
 		}
 	}
 	for spec := range f.ImportSpecs() {
-		path, err := strconv.Unquote(spec.Path.Value)
+		path, err := literal.Unquote(spec.Path.Value)
 		if err != nil || path != schema.ImportPath && !stdlib[path] {
 			return false
 		}
@@ -301,6 +302,6 @@ func stringLit(e ast.Expr) (string, bool) {
 	if !ok || lit.Kind != token.STRING || strings.HasPrefix(lit.Value, "#") || strings.HasPrefix(lit.Value, `"""`) {
 		return "", false
 	}
-	s, err := strconv.Unquote(lit.Value)
+	s, err := literal.Unquote(lit.Value)
 	return s, err == nil
 }

@@ -1,7 +1,6 @@
 package load
 
 import (
-	"io/fs"
 	"testing"
 
 	"cuelang.org/go/cue/ast"
@@ -25,16 +24,11 @@ func TestMakeLean(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		files := map[string][]byte{}
-		names, err := fs.Glob(fsys, "*.cue")
+		l, err := NewWithSchema(fsys)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range names {
-			if files[name], err = fs.ReadFile(fsys, name); err != nil {
-				t.Fatal(err)
-			}
-		}
+		files := l.files
 		full, err := schemaInstance(build.NewContext(), schemaSource{files: files, cfg: parser.NewConfig(), dir: "schema"})
 		if err != nil {
 			t.Fatal(err)

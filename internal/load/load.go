@@ -167,21 +167,10 @@ func (l *Loader) buildSchema() cue.Value { return buildSchema(l.ctx, l.files) }
 
 // buildSchema evaluates the schema files in ctx.
 func buildSchema(ctx *cue.Context, files map[string][]byte) cue.Value {
-	inst := build.NewContext().NewInstance(schema.ImportPath, nil)
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		f, err := parser.ParseFile("schema/"+name, files[name])
-		if err == nil {
-			err = inst.AddSyntax(f)
-		}
-		if err != nil {
-			// Tested: the embedded files parse (schema tests).
-			return ctx.CompileString(fmt.Sprintf("error(%q)", "schema: "+err.Error()))
-		}
+	inst, err := schemaInstance(build.NewContext(), schemaSource{files: files, cfg: parser.NewConfig(), dir: "schema"})
+	if err != nil {
+		// Tested: the embedded files parse (schema tests).
+		return ctx.CompileString(fmt.Sprintf("error(%q)", "schema: "+err.Error()))
 	}
 	return ctx.BuildInstance(inst)
 }
