@@ -312,11 +312,24 @@ func staticHosts(files []*ast.File) (names []string, ok bool) {
 		}
 	}
 	// A reference to a host by name (conservatively: any identifier that
-	// spells one, outside labels) ties hosts together.
+	// spells one, outside labels) ties hosts together. A host that uses a
+	// top-level let may be its only user: left out of a chunk, it would
+	// leave the let unused, which CUE refuses.
+	topLets := map[ast.Node]bool{}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			if l, ok := d.(*ast.LetClause); ok {
+				topLets[l] = true
+			}
+		}
+	}
 	refers := false
 	for _, f := range files {
 		for _, d := range f.Decls {
-			refIdents(d, func(id *ast.Ident) { refers = refers || seen[id.Name] })
+			_, isHost := hostLabel(d)
+			refIdents(d, func(id *ast.Ident) {
+				refers = refers || seen[id.Name] || isHost && topLets[id.Node]
+			})
 		}
 	}
 	return names, !refers
@@ -363,4 +376,42 @@ func dataChunk(ctx *cue.Context, schemaFiles map[string][]byte, k *Kind, hosts [
 		return fail(fmt.Errorf("schema: %v", err))
 	}
 	return ctx.BuildInstance(inst)
+}
+
+// compiles reports whether a package builds, which its chunks cannot
+// tell: CUE refuses a package with, say, an unresolved reference as a
+// whole (Load reports it), while in chunks it would seem that only the
+// hosts next to it are missing. It is built with the schema it imports
+// replaced by a stand-in whose every top-level field is _, so that nothing
+// of the schema is evaluated and the hosts are plain data (about 5% of
+// evaluating them), and judged as Load judges a whole package: by whether
+// its fields can be listed.
+func compiles(inst *build.Instance) bool {
+	c := *inst
+	c.Imports = slices.Clone(c.Imports)
+	for i, imp := range c.Imports {
+		if imp.ImportPath != schema.ImportPath {
+			continue
+		}
+		standIn := &ast.File{Filename: "axc schema stand-in", Decls: []ast.Decl{&ast.Package{Name: ast.NewIdent("schema")}}}
+		for _, f := range imp.Files {
+			for _, d := range f.Decls {
+				if field, ok := d.(*ast.Field); ok {
+					if name, _, err := ast.LabelName(field.Label); err == nil {
+						standIn.Decls = append(standIn.Decls, &ast.Field{Label: ast.NewIdent(name), Value: ast.NewIdent("_")})
+					}
+				}
+			}
+		}
+		stub := inst.Context().NewInstance(imp.Dir, nil)
+		stub.ImportPath = schema.ImportPath
+		if err := stub.AddSyntax(standIn); err != nil {
+			return false
+		}
+		c.Imports[i] = stub
+	}
+	// As in Load's evaluation of a whole package: a package that does not
+	// build has no fields to list; errors in hosts are the hosts'.
+	_, err := cuecontext.New().BuildInstance(&c).Fields()
+	return err == nil
 }

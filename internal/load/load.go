@@ -630,7 +630,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	}
 
 	selected := selectedHosts(req, inst.Files)
-	if names, ok := staticHosts(inst.Files); ok && (len(names) >= lazyMin || selected != nil) {
+	if names, ok := staticHosts(inst.Files); ok && (len(names) >= lazyMin || selected != nil) && compiles(inst) {
 		// Hosts all known from the syntax: evaluate them later, in chunks,
 		// each in a context of its own with the other hosts left out
 		// (Result.Each), and only those asked for.
