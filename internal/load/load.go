@@ -616,6 +616,10 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		}
 		idx.addStruct(&ast.StructLit{Elts: f.Decls})
 	}
+	if pos, name, found := builtFromEntry(inst.Files); found {
+		res.Errors = errors.Append(res.Errors, errors.Newf(pos, "the top level of a %ss package is built here from %s %s: its fields would become %ss too, which CUE does not finish evaluating; declare each %s as a field (NAME: {…})", l.kind.Noun, l.kind.Noun, name, l.kind.Noun, l.kind.Noun))
+		return nil, nil
+	}
 	sources[patternFile] = pattern
 	newHost := func(name string) *Host {
 		h := &Host{Name: name, Dir: absDir, Fields: idx.Child(name), Depth: 1}

@@ -167,3 +167,62 @@ func keepYAMLNumbers(n ast.Node, data []byte) {
 		return true
 	}, nil)
 }
+
+// builtFromEntry finds a top-level embedding or comprehension that refers
+// to an entry (a host or user), directly or through top-level hidden
+// fields, definitions and lets: `web` or `for k, v in web {(k): v}` beside
+// `web: {…}`. Its fields would become entries themselves, each unified
+// with the schema and read back by the embedding, and CUE does not finish
+// evaluating that: memory grows by the second. name is the entry it
+// refers to.
+func builtFromEntry(files []*ast.File) (pos token.Pos, name string, found bool) {
+	entries := map[string]bool{}
+	others := map[string]ast.Node{} // top-level hidden fields, definitions and lets
+	for _, f := range files {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.Field:
+				if n, ok := hostLabel(d); ok {
+					entries[n] = true
+				} else if id, ok := d.Label.(*ast.Ident); ok {
+					others[id.Name] = d.Value
+				}
+			case *ast.LetClause:
+				others[d.Ident.Name] = d.Expr
+			}
+		}
+	}
+	// tainted[n]: the name n is an entry, or refers to one.
+	tainted := map[string]string{}
+	for n := range entries {
+		tainted[n] = n
+	}
+	for changed := true; changed; {
+		changed = false
+		for n, v := range others {
+			if tainted[n] != "" {
+				continue
+			}
+			refIdents(v, func(id *ast.Ident) {
+				if e := tainted[id.Name]; e != "" && tainted[n] == "" {
+					tainted[n], changed = e, true
+				}
+			})
+		}
+	}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			switch d.(type) {
+			case *ast.EmbedDecl, *ast.Comprehension:
+			default:
+				continue
+			}
+			refIdents(d, func(id *ast.Ident) {
+				if e := tainted[id.Name]; e != "" && !found {
+					pos, name, found = id.Pos(), e, true
+				}
+			})
+		}
+	}
+	return pos, name, found
+}
