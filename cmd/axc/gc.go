@@ -1,44 +1,85 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
 	"time"
 )
 
 // softLimit is where axc starts collecting garbage harder than GOGC says.
 const softLimit = 200 << 20
 
+// defaultMaxMemory is the heap, in MiB, at which axc stops (see watchHeap).
+const defaultMaxMemory = 4096
+
 // tuneGC trades memory for time the way a short-lived command can: collect
 // less often (GOGC 400), under a soft memory limit that keeps small and
 // medium runs small. The limit follows the live heap up, so that a large
 // input whose live data approaches it does not make the collector run
 // without pause (bench/ measures both). GOGC and GOMEMLIMIT, when set, win.
+// It also starts the watch on the heap's hard cap; a bad AXC_MAX_MEMORY is
+// a usage error, reported and exited on here.
 func tuneGC() {
+	maxHeap, err := maxMemory(os.Getenv("AXC_MAX_MEMORY"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "axc: %v\n", err)
+		os.Exit(2)
+	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return
+	follow := os.Getenv("GOMEMLIMIT") == ""
+	if follow {
+		debug.SetMemoryLimit(softLimit)
 	}
-	debug.SetMemoryLimit(softLimit)
-	go followLiveHeap()
+	watchHeap(maxHeap, follow) // once now: a cap below the start-up heap stops at once
+	go func() {
+		for range time.Tick(20 * time.Millisecond) {
+			watchHeap(maxHeap, follow)
+		}
+	}()
 }
 
-// followLiveHeap raises the memory limit to three times the live heap
-// whenever the live heap passes half of it.
-func followLiveHeap() {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	limit := uint64(softLimit)
-	for range time.Tick(20 * time.Millisecond) {
-		metrics.Read(sample)
-		if sample[0].Value.Kind() != metrics.KindUint64 {
-			return
-		}
-		if live := sample[0].Value.Uint64(); live > limit/2 {
-			limit = 3 * live
-			debug.SetMemoryLimit(int64(limit))
-		}
+// maxMemory is AXC_MAX_MEMORY's cap on the heap, in bytes: a whole number
+// of MiB, or the default when empty.
+func maxMemory(env string) (uint64, error) {
+	if env == "" {
+		return defaultMaxMemory << 20, nil
+	}
+	mib, err := strconv.ParseUint(env, 10, 32)
+	if err != nil || mib == 0 {
+		return 0, fmt.Errorf("AXC_MAX_MEMORY=%q: want a whole number of MiB, such as %d", env, defaultMaxMemory)
+	}
+	return mib << 20, nil
+}
+
+// heapSamples are the heap's objects (live and not yet collected) and its
+// live part at the last collection.
+var heapSamples = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+
+// followedLimit is the soft memory limit as followLiveHeap last set it.
+var followedLimit = uint64(softLimit)
+
+// watchHeap stops axc (exit 2) when the heap passes maxHeap: no axios
+// fleet comes near it (1000 hosts peak at about 200 MiB), and CUE's
+// evaluation of some inputs grows without end; a stop with a reason beats
+// a machine out of memory. When follow, it also raises the soft memory
+// limit to three times the live heap whenever the live heap passes half
+// of it.
+func watchHeap(maxHeap uint64, follow bool) {
+	metrics.Read(heapSamples)
+	if heapSamples[0].Value.Kind() == metrics.KindUint64 && heapSamples[0].Value.Uint64() > maxHeap {
+		fmt.Fprintf(os.Stderr, "axc: stopped: the heap passed %d MiB (AXC_MAX_MEMORY), more than any axios fleet needs; an input whose evaluation grows without end does this (a host that refers to itself, say): vet fewer files to find it\n", maxHeap>>20)
+		os.Exit(2)
+	}
+	if !follow || heapSamples[1].Value.Kind() != metrics.KindUint64 {
+		return
+	}
+	if live := heapSamples[1].Value.Uint64(); live > followedLimit/2 {
+		followedLimit = 3 * live
+		debug.SetMemoryLimit(int64(followedLimit))
 	}
 }

@@ -34,6 +34,7 @@ func TestMain(m *testing.M) {
 			if dir := os.Getenv("AXC_TEST_SCHEMA"); dir != "" {
 				args = append([]string{"--schema", dir}, args...)
 			}
+			tuneGC() // as main does: the heap's cap too
 			os.Exit(cmd.Run(args, os.Stdout, os.Stderr))
 		},
 		// The real cue command, from the module axc depends on.
