@@ -634,7 +634,11 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	}
 
 	selected := selectedHosts(req, inst.Files)
-	if names, ok := staticHosts(inst.Files); ok && (len(names) >= lazyMin || selected != nil) && compiles(inst) {
+	names, static := staticHosts(inst.Files)
+	if !static {
+		selected = nil // the package's hosts are known only from its evaluation
+	}
+	if static && len(names) >= lazyMin && compiles(inst) {
 		// Hosts all known from the syntax: evaluate them later, in chunks,
 		// each in a context of its own with the other hosts left out
 		// (Result.Each), and only those asked for.
@@ -660,7 +664,11 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	}
 	var hosts []*Host
 	for iter.Next() {
-		h := newHost(iter.Selector().Unquoted())
+		name := iter.Selector().Unquoted()
+		if selected != nil && !selected[name] {
+			continue // a host of a file loaded for the named ones
+		}
+		h := newHost(name)
 		h.value = iter.Value()
 		hosts = append(hosts, h)
 	}
