@@ -73,8 +73,19 @@ type Host struct {
 	// defaulting to Name; Result.Each hands it out. For hosts of packages
 	// of lazyMin hosts or more it is evaluated only there, chunk by chunk.
 	value cue.Value
-	lazy  *lazyPackage   // evaluated by Result.Each, not by Load
+	lazy  *lazyPackage // evaluated by Result.Each, not by Load
+	// files are the author's files of the host's package (absolute
+	// names), for IsAuthorFile.
+	files map[string][]byte
 	data  *ast.StructLit // a JSON or YAML host, evaluated by Result.Each
+}
+
+// IsAuthorFile reports whether name (as in a position) is one of the
+// author's files of the host's package: where a host the syntax does not
+// show (made by a comprehension or an embedding) can be placed.
+func (h *Host) IsAuthorFile(name string) bool {
+	_, ok := h.files[name]
+	return ok
 }
 
 // Result is what Load read.
@@ -620,9 +631,10 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		res.Errors = errors.Append(res.Errors, errors.Newf(pos, "the top level of a %ss package is built here from %s %s: its fields would become %ss too, which CUE does not finish evaluating; declare each %s as a field (NAME: {…})", l.kind.Noun, l.kind.Noun, name, l.kind.Noun, l.kind.Noun))
 		return nil, nil
 	}
+	authorFiles := maps.Clone(sources) // without the pattern file
 	sources[patternFile] = pattern
 	newHost := func(name string) *Host {
-		h := &Host{Name: name, Dir: absDir, Fields: idx.Child(name), Depth: 1}
+		h := &Host{Name: name, Dir: absDir, Fields: idx.Child(name), Depth: 1, files: authorFiles}
 		if h.Fields == nil {
 			h.Fields = newFieldIndex() // a host made by a comprehension
 		}

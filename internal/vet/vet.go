@@ -267,6 +267,9 @@ type finding struct {
 	// author's terms
 	conflict bool
 	sev      string
+	// cuePos are the positions CUE gave the error: where a host the
+	// syntax does not show is placed.
+	cuePos []token.Pos
 }
 
 // hostFindings validates one host. It may run in several goroutines at
@@ -281,6 +284,7 @@ func hostFindings(h *load.Host, v cue.Value, c *schema.Contract) []finding {
 		if !ok {
 			continue
 		}
+		f.cuePos = errors.Positions(e)
 		k := strings.Join(f.path, ".")
 		if _, seen := byPath[k]; !seen {
 			order = append(order, k)
@@ -307,9 +311,32 @@ func diagnostic(h *load.Host, f finding) Diagnostic {
 		pos, _ = h.Fields.ValuePos(f.path)
 	}
 	if !pos.IsValid() {
+		pos = authorPos(h, f.cuePos)
+	}
+	if !pos.IsValid() {
 		pos = h.Pos
 	}
 	return At(pos, h.Name, DisplayPath(h.Name, f.path), f.msg, f.sev)
+}
+
+// authorPos is where to place a finding about a host the syntax does not
+// show (made by a comprehension or an embedding): of the positions CUE
+// gave, the first in the author's files that is inside a declaration (the
+// value), else the first there (the comprehension or embedding itself).
+func authorPos(h *load.Host, ps []token.Pos) token.Pos {
+	var first token.Pos
+	for _, p := range ps {
+		if !h.IsAuthorFile(p.Filename()) {
+			continue
+		}
+		if p.Position().Column > 1 {
+			return p
+		}
+		if !first.IsValid() {
+			first = p
+		}
+	}
+	return first
 }
 
 // DisplayPath writes a path below a host for messages.
