@@ -682,6 +682,17 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		}
 		h := newHost(name)
 		h.value = iter.Value()
+		if !h.Pos.IsValid() {
+			// Made by a comprehension or an embedding: declared where
+			// the author's part of its value is.
+			_, parts := h.value.Expr()
+			for _, p := range parts {
+				if pos := p.Pos(); pos.IsValid() && h.IsAuthorFile(pos.Filename()) {
+					h.Pos, h.Dir = pos, filepath.Dir(pos.Filename())
+					break
+				}
+			}
+		}
 		hosts = append(hosts, h)
 	}
 	return hosts, nil
