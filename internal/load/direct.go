@@ -44,7 +44,9 @@ var directLoads atomic.Int64
 // TestDirectInstanceMatchesLoader holds the result to cue/load's on every
 // package of the test scripts.
 //
-// The schema source is returned too, for a lean copy (see makeLean).
+// The schema source is returned too: the schema is imported lean when the
+// package will be evaluated in chunks (see makeLean), and the other one
+// can be made from it.
 func (l *Loader) directInstance(absDir, pkgName string, files []source) (*build.Instance, *schemaSource) {
 	if !directLoading {
 		return nil, nil
@@ -54,12 +56,23 @@ func (l *Loader) directInstance(absDir, pkgName string, files []source) (*build.
 		return nil, nil
 	}
 	cfg := parser.NewConfig(parser.ParseComments).Apply(parser.Version(mod.version))
-	src := schemaSource{files: l.files, cfg: cfg, dir: mod.schemaDir}
+	parsed := make([]*ast.File, len(files))
+	for i, file := range files {
+		f, err := parser.ParseFile(file.name, file.data, cfg)
+		if err != nil || !plainFile(f, pkgName) {
+			return nil, nil
+		}
+		parsed[i] = f
+	}
+	// The schema as the package's evaluation will mostly want it: lean
+	// for one evaluated in chunks (EachLean), full for one evaluated
+	// whole; the other is parsed only if needed.
+	_, chunked := inChunks(parsed)
+	src := schemaSource{files: l.files, cfg: cfg, dir: mod.schemaDir, lean: chunked}
 	inst, schemaErr := importingSchema(build.NewContext(), absDir, src)
 	inst.PkgName = pkgName
-	for _, file := range files {
-		f, err := parser.ParseFile(file.name, file.data, cfg)
-		if err != nil || !plainFile(f, pkgName) || inst.AddSyntax(f) != nil {
+	for _, f := range parsed {
+		if inst.AddSyntax(f) != nil {
 			return nil, nil
 		}
 	}

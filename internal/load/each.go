@@ -26,9 +26,10 @@ var chunkSize = 50
 
 // lazyMin is how many hosts a package needs for them to be evaluated in
 // chunks (Result.Each) rather than whole by Load: chunks go against the
-// lean schema (EachLean) and over the cores, which pays for a second
-// parse of the schema from about four hosts on (vet of 3 hosts: 16.4 vs
-// 16.6 ms; 4: 17.7 vs 17.2; 6: 22.3 vs 19.1; 30: 79 vs 61).
+// lean schema (EachLean) and over the cores, which pays for a context per
+// chunk and a check that the package builds from three or four hosts on
+// (vet, whole vs in chunks: 2 hosts 12.5 vs 13.1 ms; 3: 15.1 vs 15.0;
+// 30: 79 vs 61).
 var lazyMin = 4
 
 // A lazyPackage is a package whose hosts Result.Each evaluates in chunks.
@@ -39,11 +40,12 @@ type lazyPackage struct {
 	src   map[string][]byte // file contents by name, to parse chunks from
 	// schema is where the schema inst imports came from, when axc put it
 	// together (directInstance); nil when cue/load did, and then there is
-	// no lean copy.
+	// no lean copy. inst imports the schema lean or not as schema.lean
+	// says; other is the other one, parsed when first needed.
 	schema *schemaSource
-	lean   struct {
+	other  struct {
 		once sync.Once
-		inst *build.Instance // the lean schema
+		inst *build.Instance
 		err  error
 	}
 }
@@ -219,19 +221,16 @@ func chunkFor(hosts []*Host) int {
 // shared between differently trimmed copies.
 func (lp *lazyPackage) only(keep map[string]bool, lean bool) (*build.Instance, error) {
 	c := *lp.inst
-	if lean {
-		lp.lean.once.Do(func() {
-			lp.lean.inst, lp.lean.err = schemaInstance(lp.inst.Context(), schemaSource{files: lp.schema.files, cfg: lp.schema.cfg, dir: lp.schema.dir, lean: true})
+	if lp.schema != nil && lean != lp.schema.lean {
+		lp.other.once.Do(func() {
+			other := *lp.schema
+			other.lean = lean
+			lp.other.inst, lp.other.err = schemaInstance(lp.inst.Context(), other)
 		})
-		if lp.lean.err != nil {
-			return nil, lp.lean.err
+		if lp.other.err != nil {
+			return nil, lp.other.err
 		}
-		c.Imports = slices.Clone(c.Imports)
-		for i, imp := range c.Imports {
-			if imp.ImportPath == schema.ImportPath {
-				c.Imports[i] = lp.lean.inst
-			}
-		}
+		c.Imports = withImport(c.Imports, lp.other.inst)
 	}
 	c.Files = make([]*ast.File, len(lp.inst.Files))
 	for i, f := range lp.inst.Files {
@@ -275,6 +274,17 @@ func hostLabel(d ast.Decl) (string, bool) {
 		return "", false
 	}
 	return name, true
+}
+
+// inChunks returns the host names of a package when they are all known
+// from its syntax (staticHosts; nil otherwise), and whether it is
+// evaluated in chunks: static, with lazyMin hosts or more.
+func inChunks(files []*ast.File) (names []string, chunked bool) {
+	names, static := staticHosts(files)
+	if !static {
+		return nil, false
+	}
+	return names, len(names) >= lazyMin
 }
 
 // staticHosts returns the host names of a package when they are all known
@@ -376,6 +386,17 @@ func dataChunk(ctx *cue.Context, schemaFiles map[string][]byte, k *Kind, hosts [
 		return fail(fmt.Errorf("schema: %v", err))
 	}
 	return ctx.BuildInstance(inst)
+}
+
+// withImport is imports with the schema's replaced by schemaInst.
+func withImport(imports []*build.Instance, schemaInst *build.Instance) []*build.Instance {
+	imports = slices.Clone(imports)
+	for i, imp := range imports {
+		if imp.ImportPath == schema.ImportPath {
+			imports[i] = schemaInst
+		}
+	}
+	return imports
 }
 
 // compiles reports whether a package builds, which its chunks cannot

@@ -646,11 +646,11 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	}
 
 	selected := selectedHosts(req, inst.Files)
-	names, static := staticHosts(inst.Files)
-	if !static {
+	names, chunked := inChunks(inst.Files)
+	if names == nil {
 		selected = nil // the package's hosts are known only from its evaluation
 	}
-	if static && len(names) >= lazyMin && compiles(inst) {
+	if chunked && compiles(inst) {
 		// Hosts all known from the syntax: evaluate them later, in chunks,
 		// each in a context of its own with the other hosts left out
 		// (Result.Each), and only those asked for.
@@ -668,7 +668,21 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		return hosts, nil
 	}
 
-	pkg := l.ctx.BuildInstance(inst)
+	whole := inst
+	if direct != nil && direct.lean {
+		// Put together for chunks, but the package does not build: whole,
+		// against the full schema, for CUE's own words.
+		full := *direct
+		full.lean = false
+		schemaInst, err := schemaInstance(inst.Context(), full)
+		if err != nil {
+			return nil, err
+		}
+		c := *inst
+		c.Imports = withImport(c.Imports, schemaInst)
+		whole = &c
+	}
+	pkg := l.ctx.BuildInstance(whole)
 	iter, err := pkg.Fields()
 	if err != nil {
 		res.Errors = errors.Append(res.Errors, notHosts(errors.Promote(err, ""), patternFile, inst.Files, l.kind))
