@@ -170,6 +170,12 @@ func schemaInstance(ctx *build.Context, src schemaSource) (*build.Instance, erro
 			return nil, err
 		}
 	}
+	// Completed here, once: chunks evaluated at the same time share the
+	// instance, and CUE completes an import it finds incomplete in place
+	// (resolving identifiers in its syntax), which would race.
+	if err := inst.Complete(); err != nil {
+		return nil, err
+	}
 	return inst, nil
 }
 
