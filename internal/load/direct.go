@@ -179,6 +179,12 @@ func schemaInstance(ctx *build.Context, src schemaSource) (*build.Instance, erro
 	return inst, nil
 }
 
+// variant is the schema of src, lean or not, whichever src is.
+func (src schemaSource) variant(ctx *build.Context, lean bool) (*build.Instance, error) {
+	src.lean = lean
+	return schemaInstance(ctx, src)
+}
+
 // importingSchema is a new instance in ctx, for dir, whose import of the
 // schema is served by schemaInstance (parsed once, when first imported);
 // schemaErr says whether that went wrong.

@@ -223,9 +223,7 @@ func (lp *lazyPackage) only(keep map[string]bool, lean bool) (*build.Instance, e
 	c := *lp.inst
 	if lp.schema != nil && lean != lp.schema.lean {
 		lp.other.once.Do(func() {
-			other := *lp.schema
-			other.lean = lean
-			lp.other.inst, lp.other.err = schemaInstance(lp.inst.Context(), other)
+			lp.other.inst, lp.other.err = lp.schema.variant(lp.inst.Context(), lean)
 		})
 		if lp.other.err != nil {
 			return nil, lp.other.err
@@ -408,12 +406,10 @@ func withImport(imports []*build.Instance, schemaInst *build.Instance) []*build.
 // evaluating them), and judged as Load judges a whole package: by whether
 // its fields can be listed.
 func compiles(inst *build.Instance) bool {
+	i := slices.IndexFunc(inst.Imports, func(imp *build.Instance) bool { return imp.ImportPath == schema.ImportPath })
 	c := *inst
-	c.Imports = slices.Clone(c.Imports)
-	for i, imp := range c.Imports {
-		if imp.ImportPath != schema.ImportPath {
-			continue
-		}
+	if i >= 0 {
+		imp := inst.Imports[i]
 		standIn := &ast.File{Filename: "axc schema stand-in", Decls: []ast.Decl{&ast.Package{Name: ast.NewIdent("schema")}}}
 		for _, f := range imp.Files {
 			for _, d := range f.Decls {
@@ -429,7 +425,7 @@ func compiles(inst *build.Instance) bool {
 		if err := stub.AddSyntax(standIn); err != nil {
 			return false
 		}
-		c.Imports[i] = stub
+		c.Imports = withImport(c.Imports, stub)
 	}
 	// As in Load's evaluation of a whole package: a package that does not
 	// build has no fields to list; errors in hosts are the hosts'.

@@ -672,9 +672,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	if direct != nil && direct.lean {
 		// Put together for chunks, but the package does not build: whole,
 		// against the full schema, for CUE's own words.
-		full := *direct
-		full.lean = false
-		schemaInst, err := schemaInstance(inst.Context(), full)
+		schemaInst, err := direct.variant(inst.Context(), false)
 		if err != nil {
 			return nil, err
 		}
