@@ -117,12 +117,20 @@ func topLevelLabels(name string, src []byte) (labels []string, patterns, complex
 // scanTopLevel is topLevelLabels, also saying which labels were quoted
 // ("_x" is a regular field; _x unquoted is hidden).
 func scanTopLevel(name string, src []byte) (labels []string, quoted map[string]bool, patterns, complex bool) {
+	return scanTopLevelSkipping(name, src, true)
+}
+
+// scanTopLevelSkipping is scanTopLevel, skipping top-level values with
+// skipNested when skip is set (FuzzSkipNested compares both ways).
+func scanTopLevelSkipping(name string, src []byte, skip bool) (labels []string, quoted map[string]bool, patterns, complex bool) {
 	quoted = map[string]bool{}
 	var s scanner.Scanner
 	bad := false
+	onError := func(token.Pos, string, []any) { bad = true }
 	// Commas are inserted at line ends, as the parser sees them: each
 	// top-level declaration ends with one.
-	s.Init(token.NewFile(name, -1, len(src)), src, func(token.Pos, string, []any) { bad = true }, 0)
+	s.Init(token.NewFile(name, -1, len(src)), src, onError, 0)
+	base := 0 // where in src the scanner's input starts
 	depth := 0
 	interp := []int{} // the depths at which string interpolations are open
 	opening := 0      // interpolations whose ( is the next LPAREN
@@ -130,7 +138,7 @@ func scanTopLevel(name string, src []byte) (labels []string, quoted map[string]b
 	var pending string
 	pendingOK := false
 	for {
-		_, tok, lit := s.Scan()
+		pos, tok, lit := s.Scan()
 		if bad || tok == token.ILLEGAL {
 			return labels, quoted, patterns, true
 		}
@@ -161,6 +169,15 @@ func scanTopLevel(name string, src []byte) (labels []string, quoted map[string]b
 				patterns, atStart = true, false
 			}
 			depth++
+			if depth == 1 && skip {
+				// A top-level value: on to the bracket closing it, from
+				// which the scanner starts again (so that it sees the
+				// bracket and inserts a comma after it as before).
+				if end, ok := skipNested(src, base+pos.Offset()+1, closing[tok]); ok {
+					base = end
+					s.Init(token.NewFile(name, -1, len(src)-end), src[end:], onError, 0)
+				}
+			}
 			continue
 		case token.RPAREN:
 			depth--
@@ -228,6 +245,9 @@ func scanTopLevel(name string, src []byte) (labels []string, quoted map[string]b
 	}
 	return labels, quoted, patterns, false
 }
+
+// closing is the byte that closes each opening bracket token.
+var closing = map[token.Token]byte{token.LBRACE: '}', token.LBRACK: ']', token.LPAREN: ')'}
 
 // DeclaredNames lists the entries a directory declares, from its syntax
 // alone: the regular top-level names of its CUE files, and the names of its
