@@ -771,27 +771,47 @@ func readPackage(dir, absDir, pkgName string, k *Kind) (string, map[string][]byt
 	if err != nil {
 		return "", nil, &InputError{Path: dir, Err: IOReason(err)}
 	}
+	var names []string
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasSuffix(name, ".cue") && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") {
+			names = append(names, name)
+		}
+	}
+	// Reading and opening the files is most of a one-file vet's load of a
+	// large package: spread it over the cores, then judge them in order.
+	type read struct {
+		data []byte
+		err  error
+		f    *ast.File
+	}
+	reads := make([]read, len(names))
+	parallel(len(names), func(i int) {
+		r := &reads[i]
+		if strings.ContainsAny(names[i], `:\`) {
+			return
+		}
+		r.data, r.err = readInputFile(filepath.Join(dir, names[i]), k)
+		if r.err == nil {
+			r.f, r.err = parser.ParseFile(filepath.Join(dir, names[i]), r.data, parser.PackageClauseOnly)
+		}
+	})
 	sources := map[string][]byte{}
 	var errs InputErrors
 	var noPackage []string
 	first := "" // the file that declared pkgName first
 	given := pkgName != ""
-	for _, e := range entries {
-		name := e.Name()
-		if !strings.HasSuffix(name, ".cue") || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-			continue
-		}
+	for i, name := range names {
 		shown := filepath.Join(dir, name)
 		if strings.ContainsAny(name, `:\`) {
 			errs = append(errs, &InputError{Path: shown, Err: `a name with ":" or "\" cannot be loaded by CUE: rename it`})
 			continue
 		}
-		data, err := readInputFile(shown, k)
-		if err != nil {
-			errs = append(errs, err.(*InputError))
+		data, f, err := reads[i].data, reads[i].f, reads[i].err
+		if ierr, ok := err.(*InputError); ok {
+			errs = append(errs, ierr)
 			continue
 		}
-		f, err := parser.ParseFile(shown, data, parser.PackageClauseOnly)
 		if err != nil {
 			// A syntax error is the loader's to report, with its position.
 			sources[filepath.Join(absDir, name)] = data

@@ -39,19 +39,10 @@ func fileSubset(named map[string]bool, sources map[string][]byte) []string {
 	// Scanning is the cost of a one-file vet of a large package: spread it
 	// over the cores.
 	scanned := make([]fileInfo, len(others))
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), len(others))
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(others); i += workers {
-				labels, patterns, complex := topLevelLabels(others[i], sources[others[i]])
-				scanned[i] = fileInfo{labels, patterns || complex}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel(len(others), func(i int) {
+		labels, patterns, complex := topLevelLabels(others[i], sources[others[i]])
+		scanned[i] = fileInfo{labels, patterns || complex}
+	})
 	info := map[string]fileInfo{}
 	for i, name := range others {
 		info[name] = scanned[i]
@@ -101,6 +92,23 @@ func fileSubset(named map[string]bool, sources map[string][]byte) []string {
 		}
 	}
 	return slices.Sorted(maps.Keys(included))
+}
+
+// parallel calls fn(0) … fn(n-1), spread over the cores. fn must not
+// panic: these are loops over files, not evaluations.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), n)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // topLevelLabels scans a CUE file for the names its top level declares.
