@@ -1,7 +1,7 @@
 // Package show builds the view `axc show` prints: one host as axios will see
-// it, the author's values merged with the default of every option of the
-// modules the host imports, each value marked as set by the author or a
-// default.
+// it, the author's values merged with what mkSystem itself defines and the
+// default of every option of the modules the host imports, each value
+// marked as set by the author, by mkSystem, or a default.
 package show
 
 import (
@@ -25,8 +25,9 @@ import (
 type Origin string
 
 const (
-	Set     Origin = "set"     // the author wrote it
-	Default Origin = "default" // mkSystem's or an option's default
+	Set      Origin = "set"      // the author wrote it
+	MkSystem Origin = "mkSystem" // mkSystem defines it from the host's fields (a flag's enable, say)
+	Default  Origin = "default"  // mkSystem's or an option's default
 )
 
 // A Node is a value of the view: a struct (Keys, Fields), or a leaf (Value,
@@ -58,11 +59,29 @@ func (n *Node) add(k string, c *Node) {
 }
 
 // Host builds the view of host h, whose value is v, for the schema's
-// options and contract.
-func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract) (*Node, error) {
+// options and contract. mkSystem is the schema's #MkSystem (schema.MkSystemPath)
+// in v's context, or a value that does not exist when the schema has none.
+func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract, mkSystem cue.Value) (*Node, error) {
 	root, err := fromValue(v, h.Fields, nil)
 	if err != nil {
 		return nil, err
+	}
+	// What mkSystem defines goes first: an option's default is only for
+	// what neither the author nor mkSystem defines.
+	if mkSystem.Exists() {
+		config := mkSystem.FillPath(cue.MakePath(cue.Str("host")), v).LookupPath(cue.MakePath(cue.Str("config")))
+		if err := config.Validate(cue.Concrete(true)); err != nil {
+			return nil, fmt.Errorf("%s: %v", schema.MkSystemPath, err)
+		}
+		sets, err := fromValue(config, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		for name, value := range sets.leaves(nil) {
+			for _, path := range hostPaths(root, name, c) {
+				place(root, v, c, name, path, value, MkSystem)
+			}
+		}
 	}
 	for _, o := range opts {
 		if o.Set != "nixos" || o.ReadOnly || o.Default == "" {
@@ -76,19 +95,45 @@ func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract) (
 		}
 		name := strings.Split(o.Name, ".")
 		for _, path := range hostPaths(root, name, c) {
-			if !exists(v, path) {
-				continue // its module is not imported
-			}
-			if inSection(root, name[0], c, v) && reach(root, path[1:]) > reach(root, path)-1 {
-				// The author writes this part of the namespace in the host
-				// field that axios copies to the options: its defaults go
-				// beside the author's values.
-				path = path[1:]
-			}
-			insert(root, path, def)
+			place(root, v, c, name, path, def, Default)
 		}
 	}
 	return root, nil
+}
+
+// place puts value, of origin o, at path (the option name, under the
+// host's NixOS module field), unless the option does not exist on the host
+// or something is there already.
+func place(root *Node, v cue.Value, c *schema.Contract, name, path []string, value any, o Origin) {
+	if !exists(v, path) {
+		return // its module is not imported
+	}
+	if inSection(root, name[0], c, v) && reach(root, path[1:]) > reach(root, path)-1 {
+		// The author writes this part of the namespace in the host
+		// field that axios copies to the options: its values go
+		// beside the author's.
+		path = path[1:]
+	}
+	insert(root, path, &Node{Value: value, Origin: o})
+}
+
+// leaves calls yield with the path and value of every leaf under n.
+func (n *Node) leaves(path []string) func(yield func([]string, any) bool) {
+	return func(yield func([]string, any) bool) {
+		n.walk(path, yield)
+	}
+}
+
+func (n *Node) walk(path []string, yield func([]string, any) bool) bool {
+	if !n.isStruct() {
+		return yield(path, n.Value)
+	}
+	for _, k := range n.Keys {
+		if !n.Fields[k].walk(append(path[:len(path):len(path)], k), yield) {
+			return false
+		}
+	}
+	return true
 }
 
 // fromValue is v as a tree, each leaf marked by whether the author wrote it
@@ -212,9 +257,9 @@ func exists(v cue.Value, path []string) bool {
 	return true
 }
 
-// insert puts a default at path unless a value is there, or a leaf (raw
-// Nix, a whole attribute set written as a value) is above it.
-func insert(root *Node, path []string, def any) {
+// insert puts leaf at path unless a value is there, or a leaf (raw Nix, a
+// whole attribute set written as a value) is above it.
+func insert(root *Node, path []string, leaf *Node) {
 	n := root
 	for _, p := range path[:len(path)-1] {
 		c := n.child(p)
@@ -231,11 +276,11 @@ func insert(root *Node, path []string, def any) {
 	if n.child(last) != nil {
 		return
 	}
-	n.add(last, &Node{Value: def, Origin: Default})
+	n.add(last, leaf)
 }
 
-// CUE prints the view as CUE, each leaf followed by a // set or // default
-// comment.
+// CUE prints the view as CUE, each leaf followed by a // set, // mkSystem
+// or // default comment.
 func CUE(name string, n *Node) ([]byte, error) {
 	f := &ast.File{Decls: []ast.Decl{field(name, n)}}
 	return format.Node(f)

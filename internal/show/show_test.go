@@ -42,7 +42,8 @@ func TestShippedHosts(t *testing.T) {
 	res.Each(func(_ int, h *load.Host, v cue.Value) {
 		mu.Lock()
 		defer mu.Unlock()
-		view, err := Host(h, v, opts, l.Contract())
+		mkSystem := l.SchemaIn(v.Context()).LookupPath(cue.ParsePath(schema.MkSystemPath))
+		view, err := Host(h, v, opts, l.Contract(), mkSystem)
 		if err != nil {
 			t.Errorf("%s: %v", h.Name, err)
 			return
@@ -58,20 +59,28 @@ func TestShippedHosts(t *testing.T) {
 				t.Errorf("%s.%s: view has %+v, export %+v", h.Name, strings.Join(path, "."), got, n)
 			}
 		})
-		// Every added leaf is an option's default, of a module the host
-		// imports.
-		added := 0
+		// Every added leaf is an option's default, or a value mkSystem
+		// defines, of a module the host imports.
+		added, bySystem := 0, 0
 		walk(view, nil, func(path []string, n *Node) {
 			if lookup(exported, path) != nil {
 				return
 			}
 			added++
-			if n.Origin != Default {
-				t.Errorf("%s.%s: added value marked %s", h.Name, strings.Join(path, "."), n.Origin)
-			}
 			opt := path
 			if path[0] == l.Contract().ConfigField {
 				opt = path[1:]
+			}
+			if !exists(v, append([]string{l.Contract().ConfigField}, opt...)) {
+				t.Errorf("%s.%s: an option of a module the host does not import", h.Name, strings.Join(path, "."))
+			}
+			switch n.Origin {
+			case MkSystem:
+				bySystem++
+				return // its value: schema.TestMkSystem
+			case Default:
+			default:
+				t.Errorf("%s.%s: added value marked %s", h.Name, strings.Join(path, "."), n.Origin)
 			}
 			want, ok := defaults[strings.Join(opt, ".")]
 			if !ok {
@@ -84,12 +93,13 @@ func TestShippedHosts(t *testing.T) {
 			if fmt.Sprint(a) != fmt.Sprint(b) {
 				t.Errorf("%s.%s = %s, want the option's default %s", h.Name, strings.Join(path, "."), js, want)
 			}
-			if !exists(v, append([]string{l.Contract().ConfigField}, opt...)) {
-				t.Errorf("%s.%s: an option of a module the host does not import", h.Name, strings.Join(path, "."))
-			}
 		})
 		if added < 20 {
 			t.Errorf("%s: only %d defaults added", h.Name, added)
+		}
+		// Every shipped host turns on a flag whose module mkSystem enables.
+		if bySystem == 0 {
+			t.Errorf("%s: nothing marked as mkSystem's", h.Name)
 		}
 		on, _ := v.LookupPath(cue.ParsePath("modules.desktop")).Bool()
 		if got := lookup(view, []string{l.Contract().ConfigField, "desktop"}) != nil; got != on {

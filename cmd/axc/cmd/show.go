@@ -19,10 +19,12 @@ func newShowCmd() *cobra.Command {
 		Use:   "show HOST [PATH...]",
 		Short: "print a host as axios will see it, every default filled in",
 		Long: `Show prints one host (read from PATH as axc vet reads it, default ./hosts)
-as axios will see it: the author's values merged with mkSystem's defaults and
-the default of every option of the modules the host imports (its modules
-flags, and the modules every host imports), each value marked as set by the
-author or a default.
+as axios will see it: the author's values merged with mkSystem's defaults,
+the options mkSystem itself defines from the host's fields (desktop.enable
+for modules.desktop, the hardware module of the host's vendor, …), and the
+default of every option of the modules the host imports (its modules flags,
+and the modules every host imports), each value marked as set by the
+author, by mkSystem, or a default.
 
 It is the full picture, for reading: cue eval ./hosts shows what the author
 wrote with mkSystem's own defaults, which is what axc build writes.
@@ -31,9 +33,10 @@ The host must vet clean; otherwise its findings are printed (exit 1).
 Options whose default is not plain data (computed from other options) and
 read-only options are left out.
 
---format cue (the default) prints CUE with a // set or // default comment
-after each value; --format json prints {release, host, value, origin}, where
-origin maps each value's dotted path to "set" or "default".`,
+--format cue (the default) prints CUE with a // set, // mkSystem or
+// default comment after each value; --format json prints {release, host,
+value, origin}, where origin maps each value's dotted path to "set",
+"mkSystem" or "default".`,
 		Example: `  axc show web
   axc show web ./hosts --format json | jq '.origin | to_entries[] | select(.value == "set")'`,
 		Args: cobra.MinimumNArgs(1),
@@ -92,7 +95,8 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string) er
 		}
 		once.Lock()
 		defer once.Unlock()
-		view, viewErr = show.Host(h, v, opts, l.Contract())
+		mkSystem := l.SchemaIn(v.Context()).LookupPath(cue.ParsePath(schema.MkSystemPath))
+		view, viewErr = show.Host(h, v, opts, l.Contract(), mkSystem)
 	})
 	if view == nil && viewErr == nil {
 		var mine []vet.Diagnostic
