@@ -14,19 +14,19 @@ import (
 	"axc.dev/axc/cmd/axc/cmd"
 )
 
+// mkSystemCase is a host (CUE) and what mkSystem defines for it.
+type mkSystemCase struct {
+	host string
+	sets map[string]any
+}
+
 // mkSystemHosts are valid hosts of tag that make mkSystem define options
 // itself, each with the option values it defines for them, as axios's
 // lib/default.nix of each release does (axios/releases/README.md, 3.1 and
 // 3.2, and section 2 for the vendors): dotted paths as axc show gives them
 // (under extraConfig, or beside the author's values in a copied section).
-func mkSystemHosts(tag string) map[string]struct {
-	host string
-	sets map[string]any
-} {
-	hosts := map[string]struct {
-		host string
-		sets map[string]any
-	}{}
+func mkSystemHosts(tag string) map[string]mkSystemCase {
+	hosts := map[string]mkSystemCase{}
 	x := ns(tag)
 	newHardware := releaseAfter(tag, "v2026.01.13") // mkSystem enables the hardware module, copies cpu and gpu
 	services := releaseAfter(tag, "v2025.11.18") && !releaseAfter(tag, "v2026.03.07")
@@ -54,10 +54,7 @@ func mkSystemHosts(tag string) map[string]struct {
 		sets["extraConfig."+x+".hardware.gpuType"] = "nvidia"
 		sets["extraConfig."+x+".hardware.isLaptop"] = false
 	}
-	hosts["desktop"] = struct {
-		host string
-		sets map[string]any
-	}{strings.TrimSpace(validHost(tag)) + ` & {modules: development: true, hardware: gpu: "nvidia"}`, sets}
+	hosts["desktop"] = mkSystemCase{strings.TrimSpace(validHost(tag)) + ` & {modules: development: true, hardware: gpu: "nvidia"}`, sets}
 
 	// An msi board: the desktop module, with the vendor's extras in the
 	// releases that have them.
@@ -69,10 +66,7 @@ func mkSystemHosts(tag string) map[string]struct {
 		sets["extraConfig.hardware.desktop.enable"] = true
 		sets["extraConfig.hardware.desktop.enableMsiSensors"] = true
 	}
-	hosts["msi"] = struct {
-		host string
-		sets map[string]any
-	}{strings.TrimSpace(validHost(tag)) + ` & {hardware: vendor: "msi"}`, sets}
+	hosts["msi"] = mkSystemCase{strings.TrimSpace(validHost(tag)) + ` & {hardware: vendor: "msi"}`, sets}
 
 	// A System76 laptop with an intel cpu and gpu, and ai on.
 	laptop := strings.Replace(strings.TrimSpace(validHost(tag)), `formFactor: "desktop"`, `formFactor: "laptop"`, 1)
@@ -100,10 +94,7 @@ func mkSystemHosts(tag string) map[string]struct {
 		more += `, modules: companion: true`
 		sets["extraConfig.services.companion.enable"] = true
 	}
-	hosts["system76"] = struct {
-		host string
-		sets map[string]any
-	}{laptop + ` & {` + more + `}`, sets}
+	hosts["system76"] = mkSystemCase{laptop + ` & {` + more + `}`, sets}
 	return hosts
 }
 

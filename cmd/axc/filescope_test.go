@@ -117,3 +117,83 @@ func declaredHosts(t *testing.T, file string) map[string]bool {
 	}
 	return m
 }
+
+// FuzzFileScopedVet holds one-file vet to whole-package vet whatever the
+// package's other files hold: for a package of a named file (four hosts
+// with findings, using a value of a third file) and a fuzzed file, vetting
+// the named file reports exactly what vetting the package reports for its
+// hosts. Packages that do not load, or that CUE refuses as a whole
+// (findings of no host), are left out: the other files are scanned, not
+// evaluated, so their own errors are the whole package's to report.
+//
+//	go test ./cmd/axc -run '^$' -fuzz FuzzFileScopedVet
+func FuzzFileScopedVet(f *testing.F) {
+	for _, seed := range []string{
+		`x: _tz & {hardware: {}}`,
+		`h01: modules: gaming: true`,
+		`[N=string]: {hardware: gpu: "matrox"}`,
+		`_tz: extraConfig: axios: system: locale: 3`,
+		`y: {s: "}", t: "\(1)"}` + "\nz: {a: \"\"\"\n\t} \"\"\"\n\t\"\"\"}\n",
+		`w: {b: #"}"#, c: '}'}`,
+		`for n in ["h02"] {(n): hardware: cpu: "arm"}`,
+		`h03: _ | {hardwre: {}}`,
+		`v: hardware: cpu: "arm"` + "\n" + `u: v`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, other string) {
+		dir := filepath.Join(t.TempDir(), "hosts")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{
+			"named.cue":  "h00: _tz & {hardware: cpu: \"arm\"}\nh01: _tz & {formFactor: \"laptop\"}\nh02: {hardware: {}}\nh03: _tz & {hardware: vendor: \"msi\"}\n",
+			"shared.cue": "_tz: extraConfig: axios: system: timeZone: \"UTC\"\n",
+			"other.cue":  other,
+		}
+		for name, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte("package hosts\n\n"+text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		whole, ok := vetFuzzed(dir)
+		if !ok {
+			return
+		}
+		named := filepath.Join(dir, "named.cue")
+		var want []string
+		for _, d := range whole {
+			if d.Host == "" {
+				return // the package as a whole is refused
+			}
+			if slices.Contains([]string{"h00", "h01", "h02", "h03"}, d.Host) {
+				want = append(want, d.String())
+			}
+		}
+		got, ok := vetFuzzed(named)
+		if !ok {
+			t.Fatalf("vet of the named file did not run, the package's did\nother.cue:\n%s", other)
+		}
+		var gotLines []string
+		for _, d := range got {
+			gotLines = append(gotLines, d.String())
+		}
+		if !slices.Equal(gotLines, want) {
+			t.Fatalf("vet named.cue:\n%s\nwant (whole package, its hosts):\n%s\nother.cue:\n%s", strings.Join(gotLines, "\n"), strings.Join(want, "\n"), other)
+		}
+	})
+}
+
+// vetFuzzed is vetJSON for fuzzed packages: ok is false when vet did not
+// get to report findings (exit 2).
+func vetFuzzed(path string) (ds []diag, ok bool) {
+	var stdout, stderr bytes.Buffer
+	if code := cmd.Run([]string{"--axios", "96990f9", "vet", "--format", "json", path}, &stdout, &stderr); code > 1 {
+		return nil, false
+	}
+	var report struct{ Diagnostics []diag }
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+		return nil, false
+	}
+	return report.Diagnostics, true
+}

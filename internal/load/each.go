@@ -285,6 +285,31 @@ func inChunks(files []*ast.File) (names []string, chunked bool) {
 	return names, len(names) >= lazyMin
 }
 
+// declares says whether a top-level declaration declares a host, and
+// which (name; a host may be named ""): not a hidden field, a definition,
+// a pattern constraint, an import, a let…. fixed is false for a declaration
+// that may make hosts its syntax does not name: a comprehension, an
+// embedding, a dynamic label.
+func declares(d ast.Decl) (name string, host, fixed bool) {
+	switch d := d.(type) {
+	case *ast.Field:
+		if name, ok := hostLabel(d); ok {
+			return name, true, true
+		}
+		switch l := d.Label.(type) {
+		case *ast.Ident:
+			// _hidden and #Definition: not hosts.
+			return "", false, strings.HasPrefix(l.Name, "_") || strings.HasPrefix(l.Name, "#")
+		case *ast.ListLit:
+			return "", false, true // a pattern constraint
+		}
+		return "", false, false
+	case *ast.ImportDecl, *ast.Package, *ast.LetClause, *ast.Attribute, *ast.CommentGroup:
+		return "", false, true
+	}
+	return "", false, false
+}
+
 // staticHosts returns the host names of a package when they are all known
 // from its syntax and no declaration refers to a host by name, so that
 // hosts can be evaluated apart. ok is false otherwise (a comprehension or an
@@ -293,29 +318,13 @@ func staticHosts(files []*ast.File) (names []string, ok bool) {
 	seen := map[string]bool{}
 	for _, f := range files {
 		for _, d := range f.Decls {
-			switch d := d.(type) {
-			case *ast.Field:
-				if name, ok := hostLabel(d); ok {
-					if !seen[name] {
-						seen[name] = true
-						names = append(names, name)
-					}
-					continue
-				}
-				switch l := d.Label.(type) {
-				case *ast.Ident:
-					// _hidden and #Definition: not hosts, kept in every chunk.
-					if !strings.HasPrefix(l.Name, "_") && !strings.HasPrefix(l.Name, "#") {
-						return nil, false
-					}
-				case *ast.ListLit:
-					// a pattern constraint: kept in every chunk.
-				default:
-					return nil, false
-				}
-			case *ast.ImportDecl, *ast.Package, *ast.LetClause, *ast.Attribute, *ast.CommentGroup:
-			default:
+			name, host, fixed := declares(d)
+			if !fixed {
 				return nil, false
+			}
+			if host && !seen[name] {
+				seen[name] = true
+				names = append(names, name)
 			}
 		}
 	}

@@ -651,9 +651,6 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 
 	selected := selectedHosts(req, inst.Files)
 	names, chunked := inChunks(inst.Files)
-	if names == nil {
-		selected = nil // the package's hosts are known only from its evaluation
-	}
 	if chunked && compiles(inst) {
 		// Hosts all known from the syntax: evaluate them later, in chunks,
 		// each in a context of its own with the other hosts left out
@@ -716,7 +713,9 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 
 // selectedHosts is the set of hosts declared in the files req names, or
 // nil for all hosts: when req names the directory, or a named file makes
-// hosts in ways its syntax does not show (a comprehension, an embedding).
+// hosts in ways its syntax does not show (a comprehension, an embedding, a
+// dynamic label; see declares). Hosts that other files make that way are
+// not selected: they are not declared in the named files.
 func selectedHosts(req *pkgRequest, files []*ast.File) map[string]bool {
 	if req.all {
 		return nil
@@ -727,13 +726,12 @@ func selectedHosts(req *pkgRequest, files []*ast.File) map[string]bool {
 			continue
 		}
 		for _, d := range f.Decls {
-			switch d := d.(type) {
-			case *ast.Field:
-				if name, ok := hostLabel(d); ok {
-					sel[name] = true
-				}
-			case *ast.Comprehension, *ast.EmbedDecl:
+			name, host, fixed := declares(d)
+			if !fixed {
 				return nil
+			}
+			if host {
+				sel[name] = true
 			}
 		}
 	}
