@@ -84,12 +84,6 @@ type Section struct {
 // HostFile is the schema file that holds #Host.
 const HostFile = "host.cue"
 
-// MkSystemPath is the definition that says what mkSystem itself defines in
-// a host's NixOS configuration: #MkSystem & {host: HOST} has those
-// option values in config. A schema without it (an older vendored copy)
-// says nothing of them.
-const MkSystemPath = "#MkSystem"
-
 // UserFile is the schema file that holds #User.
 const UserFile = "user.cue"
 

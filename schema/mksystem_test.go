@@ -99,9 +99,10 @@ func mkSystemHosts(tag string) map[string]mkSystemCase {
 }
 
 // axc show marks what mkSystem itself defines for a host, in every
-// release, and nothing else; and each such value, written by the author
-// into the host's extraConfig, vets clean: mkSystem only defines options
-// that exist on the host, with values their types take.
+// release, and nothing else; each such value, written by the author into
+// the host's extraConfig, vets clean (mkSystem only defines options that
+// exist on the host, with values their types take); and another value
+// there is reported as a conflict.
 func TestMkSystem(t *testing.T) {
 	for _, tag := range releaseTags {
 		for name, c := range mkSystemHosts(tag) {
@@ -122,6 +123,26 @@ func TestMkSystem(t *testing.T) {
 				host := c.host + " & {" + strings.Join(also, ", ") + "}"
 				if code, out := vet(t, tag, map[string]string{"web": host}); code != 0 {
 					t.Fatalf("mkSystem's values written by the author do not vet: exit %d\n%s\nhost:\n%s", code, out, host)
+				}
+				// Another value of the option's type is a conflict NixOS
+				// refuses, reported at the author's value.
+				for _, path := range slices.Sorted(maps.Keys(got)) {
+					option := strings.TrimPrefix(path, "extraConfig.")
+					other := `"intel"`
+					switch got[path] {
+					case true:
+						other = "false"
+					case false:
+						other = "true"
+					case "intel":
+						other = `"amd"`
+					}
+					host := fmt.Sprintf("%s & {extraConfig: %s: %s}", c.host, strings.ReplaceAll(option, ".", ": "), other)
+					code, out := vet(t, tag, map[string]string{"web": host})
+					want := fmt.Sprintf("web.extraConfig.%s: %s = %s conflicts with mkSystem", option, option, other)
+					if code != 1 || !strings.Contains(out, want) {
+						t.Errorf("%s = %s: exit %d, want 1 with %q:\n%s", option, other, code, want, out)
+					}
 				}
 			})
 		}

@@ -186,10 +186,6 @@ func buildSchema(ctx *cue.Context, files map[string][]byte) cue.Value {
 	return ctx.BuildInstance(inst)
 }
 
-// SchemaIn is the loader's schema evaluated in ctx: to combine with a host's
-// value, which belongs to the context its package or chunk was evaluated in.
-func (l *Loader) SchemaIn(ctx *cue.Context) cue.Value { return buildSchema(ctx, l.files) }
-
 // Context is the CUE context of the loader's own values (the schema, for
 // suggestions) and of small packages' hosts. JSON/YAML hosts and hosts of
 // packages of lazyMin hosts or more are evaluated in contexts of their own

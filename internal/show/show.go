@@ -59,19 +59,17 @@ func (n *Node) add(k string, c *Node) {
 }
 
 // Host builds the view of host h, whose value is v, for the schema's
-// options and contract. mkSystem is the schema's #MkSystem (schema.MkSystemPath)
-// in v's context, or a value that does not exist when the schema has none.
-func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract, mkSystem cue.Value) (*Node, error) {
+// options and contract.
+func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract) (*Node, error) {
 	root, err := fromValue(v, h.Fields, nil)
 	if err != nil {
 		return nil, err
 	}
 	// What mkSystem defines goes first: an option's default is only for
 	// what neither the author nor mkSystem defines.
-	if mkSystem.Exists() {
-		config := mkSystem.FillPath(cue.MakePath(cue.Str("host")), v).LookupPath(cue.MakePath(cue.Str("config")))
+	if config := schema.MkSystemConfig(v); config.Exists() {
 		if err := config.Validate(cue.Concrete(true)); err != nil {
-			return nil, fmt.Errorf("%s: %v", schema.MkSystemPath, err)
+			return nil, fmt.Errorf("%s: %v", schema.MkSystemField, err)
 		}
 		sets, err := fromValue(config, nil, nil)
 		if err != nil {

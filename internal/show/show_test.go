@@ -42,8 +42,10 @@ func TestShippedHosts(t *testing.T) {
 	res.Each(func(_ int, h *load.Host, v cue.Value) {
 		mu.Lock()
 		defer mu.Unlock()
-		mkSystem := l.SchemaIn(v.Context()).LookupPath(cue.ParsePath(schema.MkSystemPath))
-		view, err := Host(h, v, opts, l.Contract(), mkSystem)
+		if !schema.MkSystemConfig(v).Exists() {
+			t.Errorf("%s: no %s", h.Name, schema.MkSystemField)
+		}
+		view, err := Host(h, v, opts, l.Contract())
 		if err != nil {
 			t.Errorf("%s: %v", h.Name, err)
 			return

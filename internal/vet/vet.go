@@ -89,6 +89,9 @@ func NewChecker(l *load.Loader, res *load.Result) *Checker {
 // should look at it (it has no error). Hosts may be vetted concurrently.
 func (c *Checker) Host(i int, h *load.Host, v cue.Value) (ok bool) {
 	fs := hostFindings(h, v, c.l.Contract())
+	if c.l.Kind() == load.Hosts {
+		fs = append(fs, mkSystemConflicts(v, c.l.Contract())...)
+	}
 	if c.badName[h] {
 		// Its hostname defaulted to the bad name and was rejected with
 		// it: said once, by NewChecker.

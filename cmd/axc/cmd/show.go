@@ -95,8 +95,7 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string) er
 		}
 		once.Lock()
 		defer once.Unlock()
-		mkSystem := l.SchemaIn(v.Context()).LookupPath(cue.ParsePath(schema.MkSystemPath))
-		view, viewErr = show.Host(h, v, opts, l.Contract(), mkSystem)
+		view, viewErr = show.Host(h, v, opts, l.Contract())
 	})
 	if view == nil && viewErr == nil {
 		var mine []vet.Diagnostic

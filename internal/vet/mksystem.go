@@ -1,0 +1,78 @@
+package vet
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"cuelang.org/go/cue"
+
+	"axc.dev/axc/schema"
+)
+
+// mkSystemConflicts are the host's values for options that mkSystem itself
+// defines on the host (schema.MkSystemField), in its NixOS module field or
+// in a section mkSystem copies to the options, that differ from mkSystem's:
+// NixOS refuses two definitions of one option with different values
+// ("conflicting definition values"). Raw Nix (lib.mkForce …) is left to the
+// author. Compared here rather than in the schema: as CUE comprehensions
+// over every option mkSystem defines, the check cost 15% of a vet.
+func mkSystemConflicts(v cue.Value, c *schema.Contract) []finding {
+	config := schema.MkSystemConfig(v)
+	if !config.Exists() || config.Validate(cue.Concrete(true)) != nil {
+		return nil // no such field, or the host's own errors say why
+	}
+	var fs []finding
+	eachLeaf(config, nil, func(option []string, want cue.Value) {
+		wantJSON, err := want.MarshalJSON()
+		if err != nil {
+			return // not a definition mkSystem makes for this host
+		}
+		paths := [][]string{append([]string{c.ConfigField}, option...)}
+		if sec, ok := c.Section(option[0]); ok {
+			if on, err := v.LookupPath(cue.MakePath(cue.Str("modules"), cue.Str(sec.Flag))).Bool(); err == nil && on {
+				paths = append(paths, option) // copied to the options
+			}
+		}
+		for _, path := range paths {
+			got, _ := v.LookupPath(selectorPath(path)).Default()
+			if !got.Exists() || !got.IsConcrete() || got.Kind() == cue.StructKind {
+				continue // not set, or raw Nix
+			}
+			gotJSON, err := got.MarshalJSON()
+			if err != nil || bytes.Equal(gotJSON, wantJSON) {
+				continue
+			}
+			fs = append(fs, finding{
+				path: path,
+				msg:  fmt.Sprintf("%s = %s conflicts with mkSystem, which defines it as %s on this host (from its modules and hardware): NixOS refuses the two; leave it out", strings.Join(option, "."), gotJSON, wantJSON),
+				sev:  Error,
+			})
+		}
+	})
+	return fs
+}
+
+// eachLeaf calls fn with the path and value of every field of v that is
+// not a struct.
+func eachLeaf(v cue.Value, path []string, fn func([]string, cue.Value)) {
+	if v.IncompleteKind() != cue.StructKind {
+		fn(path, v)
+		return
+	}
+	it, err := v.Fields()
+	if err != nil {
+		return
+	}
+	for it.Next() {
+		eachLeaf(it.Value(), append(path[:len(path):len(path)], it.Selector().Unquoted()), fn)
+	}
+}
+
+func selectorPath(path []string) cue.Path {
+	sels := make([]cue.Selector, len(path))
+	for i, p := range path {
+		sels[i] = cue.Str(p)
+	}
+	return cue.MakePath(sels...)
+}
