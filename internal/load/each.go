@@ -153,7 +153,14 @@ func (r *Result) each(lean bool, fn func(i int, h *Host, v cue.Value) bool) {
 			pkg = ctx.CompileString(fmt.Sprintf("error(%q)", "re-reading hosts: "+err.Error()))
 		}
 		for _, h := range c.hosts {
-			if !fn(index[h], h, pkg.LookupPath(cue.MakePath(cue.Str(h.Name)))) {
+			v := pkg.LookupPath(cue.MakePath(cue.Str(h.Name)))
+			if !v.Exists() && pkg.Err() != nil {
+				// The package builds with the schema left out (compiles):
+				// the schema itself fails (one being edited). Say why,
+				// not that the host is missing.
+				v = pkg
+			}
+			if !fn(index[h], h, v) {
 				again = append(again, h)
 			}
 		}
