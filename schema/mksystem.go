@@ -1,6 +1,10 @@
 package schema
 
-import "cuelang.org/go/cue"
+import (
+	"fmt"
+
+	"cuelang.org/go/cue"
+)
 
 // MkSystemField is the hidden field of #Host that holds what mkSystem
 // itself defines in the host's NixOS configuration (flag enables, the
@@ -10,7 +14,15 @@ import "cuelang.org/go/cue"
 const MkSystemField = "_mkSystem"
 
 // MkSystemConfig is MkSystemField of host v (a value of #Host): a value
-// that does not exist when the schema has no such field.
-func MkSystemConfig(v cue.Value) cue.Value {
-	return v.LookupPath(cue.MakePath(cue.Hid(MkSystemField, ImportPath)))
+// that does not exist when the schema has no such field, and an error when
+// it is not concrete (the host's own errors say why).
+func MkSystemConfig(v cue.Value) (cue.Value, error) {
+	config := v.LookupPath(cue.MakePath(cue.Hid(MkSystemField, ImportPath)))
+	if !config.Exists() {
+		return cue.Value{}, nil
+	}
+	if err := config.Validate(cue.Concrete(true)); err != nil {
+		return cue.Value{}, fmt.Errorf("%s: %v", MkSystemField, err)
+	}
+	return config, nil
 }

@@ -67,17 +67,18 @@ func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract) (
 	}
 	// What mkSystem defines goes first: an option's default is only for
 	// what neither the author nor mkSystem defines.
-	if config := schema.MkSystemConfig(v); config.Exists() {
-		if err := config.Validate(cue.Concrete(true)); err != nil {
-			return nil, fmt.Errorf("%s: %v", schema.MkSystemField, err)
-		}
+	config, err := schema.MkSystemConfig(v)
+	if err != nil {
+		return nil, err
+	}
+	if config.Exists() {
 		sets, err := fromValue(config, nil, nil)
 		if err != nil {
 			return nil, err
 		}
-		for name, value := range sets.leaves(nil) {
+		for name, leaf := range sets.leaves() {
 			for _, path := range hostPaths(root, name, c) {
-				place(root, v, c, name, path, value, MkSystem)
+				place(root, v, c, name, path, leaf.Value, MkSystem)
 			}
 		}
 	}
@@ -115,16 +116,14 @@ func place(root *Node, v cue.Value, c *schema.Contract, name, path []string, val
 	insert(root, path, &Node{Value: value, Origin: o})
 }
 
-// leaves calls yield with the path and value of every leaf under n.
-func (n *Node) leaves(path []string) func(yield func([]string, any) bool) {
-	return func(yield func([]string, any) bool) {
-		n.walk(path, yield)
-	}
+// leaves yields the path (below n) and node of every leaf under n.
+func (n *Node) leaves() func(yield func([]string, *Node) bool) {
+	return func(yield func([]string, *Node) bool) { n.walk(nil, yield) }
 }
 
-func (n *Node) walk(path []string, yield func([]string, any) bool) bool {
+func (n *Node) walk(path []string, yield func([]string, *Node) bool) bool {
 	if !n.isStruct() {
-		return yield(path, n.Value)
+		return yield(path, n)
 	}
 	for _, k := range n.Keys {
 		if !n.Fields[k].walk(append(path[:len(path):len(path)], k), yield) {

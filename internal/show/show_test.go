@@ -42,7 +42,7 @@ func TestShippedHosts(t *testing.T) {
 	res.Each(func(_ int, h *load.Host, v cue.Value) {
 		mu.Lock()
 		defer mu.Unlock()
-		if !schema.MkSystemConfig(v).Exists() {
+		if config, err := schema.MkSystemConfig(v); err != nil || !config.Exists() {
 			t.Errorf("%s: no %s", h.Name, schema.MkSystemField)
 		}
 		view, err := Host(h, v, opts, l.Contract())
@@ -55,18 +55,18 @@ func TestShippedHosts(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Every exported leaf is in the view, unchanged.
-		walk(exported, nil, func(path []string, n *Node) {
+		for path, n := range exported.leaves() {
 			got := lookup(view, path)
 			if got == nil || fmt.Sprint(got.Value) != fmt.Sprint(n.Value) || got.Origin != n.Origin {
 				t.Errorf("%s.%s: view has %+v, export %+v", h.Name, strings.Join(path, "."), got, n)
 			}
-		})
+		}
 		// Every added leaf is an option's default, or a value mkSystem
 		// defines, of a module the host imports.
 		added, bySystem := 0, 0
-		walk(view, nil, func(path []string, n *Node) {
+		for path, n := range view.leaves() {
 			if lookup(exported, path) != nil {
-				return
+				continue
 			}
 			added++
 			opt := path
@@ -79,14 +79,14 @@ func TestShippedHosts(t *testing.T) {
 			switch n.Origin {
 			case MkSystem:
 				bySystem++
-				return // its value: schema.TestMkSystem
+				continue // its value: schema.TestMkSystem
 			case Default:
 			default:
 				t.Errorf("%s.%s: added value marked %s", h.Name, strings.Join(path, "."), n.Origin)
 			}
 			want, ok := defaults[strings.Join(opt, ".")]
 			if !ok {
-				return // below an attribute set (<name>): checked by the value
+				continue // below an attribute set (<name>): checked by the value
 			}
 			js, _ := json.Marshal(n.Value)
 			var a, b any
@@ -95,7 +95,7 @@ func TestShippedHosts(t *testing.T) {
 			if fmt.Sprint(a) != fmt.Sprint(b) {
 				t.Errorf("%s.%s = %s, want the option's default %s", h.Name, strings.Join(path, "."), js, want)
 			}
-		})
+		}
 		if added < 20 {
 			t.Errorf("%s: only %d defaults added", h.Name, added)
 		}
@@ -108,14 +108,4 @@ func TestShippedHosts(t *testing.T) {
 			t.Errorf("%s: desktop options shown %v, modules.desktop = %v", h.Name, got, on)
 		}
 	})
-}
-
-func walk(n *Node, path []string, fn func([]string, *Node)) {
-	if !n.isStruct() {
-		fn(path, n)
-		return
-	}
-	for _, k := range n.Keys {
-		walk(n.Fields[k], append(path[:len(path):len(path)], k), fn)
-	}
 }

@@ -18,9 +18,9 @@ import (
 // author. Compared here rather than in the schema: as CUE comprehensions
 // over every option mkSystem defines, the check cost 15% of a vet.
 func mkSystemConflicts(v cue.Value, c *schema.Contract) []finding {
-	config := schema.MkSystemConfig(v)
-	if !config.Exists() || config.Validate(cue.Concrete(true)) != nil {
-		return nil // no such field, or the host's own errors say why
+	config, err := schema.MkSystemConfig(v)
+	if err != nil || !config.Exists() {
+		return nil // the host's own errors say why, or no such field
 	}
 	var fs []finding
 	eachLeaf(config, nil, func(option []string, want cue.Value) {
