@@ -786,12 +786,14 @@ func readPackage(dir, absDir, pkgName string, k *Kind) (string, map[string][]byt
 	reads := make([]read, len(names))
 	parallel(len(names), func(i int) {
 		r := &reads[i]
+		shown := filepath.Join(dir, names[i])
 		if strings.ContainsAny(names[i], `:\`) {
+			r.err = &InputError{Path: shown, Err: `a name with ":" or "\" cannot be loaded by CUE: rename it`}
 			return
 		}
-		r.data, r.err = readInputFile(filepath.Join(dir, names[i]), k)
+		r.data, r.err = readInputFile(shown, k)
 		if r.err == nil {
-			r.f, r.err = parser.ParseFile(filepath.Join(dir, names[i]), r.data, parser.PackageClauseOnly)
+			r.f, r.err = parser.ParseFile(shown, r.data, parser.PackageClauseOnly)
 		}
 	})
 	sources := map[string][]byte{}
@@ -801,10 +803,6 @@ func readPackage(dir, absDir, pkgName string, k *Kind) (string, map[string][]byt
 	given := pkgName != ""
 	for i, name := range names {
 		shown := filepath.Join(dir, name)
-		if strings.ContainsAny(name, `:\`) {
-			errs = append(errs, &InputError{Path: shown, Err: `a name with ":" or "\" cannot be loaded by CUE: rename it`})
-			continue
-		}
 		data, f, err := reads[i].data, reads[i].f, reads[i].err
 		if ierr, ok := err.(*InputError); ok {
 			errs = append(errs, ierr)
