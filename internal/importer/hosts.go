@@ -119,13 +119,8 @@ func (im *importer) readFlake(abs string) {
 // returning one, as upstream's generator writes), or the host itself. It
 // reports false for a file that is neither (a user module, perhaps).
 func (im *importer) readHostFile(abs string) bool {
-	s := im.source(abs)
-	v := im.ev.force(im.ev.fileThunk(abs))
-	if c, ok := v.(*closure); ok {
-		v = im.ev.call(c, valueThunk(moduleArgs(c, s)))
-	}
-	set, ok := v.(*attrSet)
-	if !ok {
+	s, set := im.readModuleFile(abs)
+	if set == nil {
 		return false
 	}
 	cfg := set
@@ -145,6 +140,19 @@ func (im *importer) readHostFile(abs string) bool {
 	}
 	im.addHost(&hostIn{name: name, cfg: cfg, file: s, node: s.file.Expr})
 	return true
+}
+
+// readModuleFile evaluates the file abs as a module is: a function is
+// called with the module arguments. set is nil when that is not an
+// attribute set.
+func (im *importer) readModuleFile(abs string) (s *source, set *attrSet) {
+	s = im.source(abs)
+	v := im.ev.force(im.ev.fileThunk(abs))
+	if c, ok := v.(*closure); ok {
+		v = im.ev.call(c, valueThunk(moduleArgs(c, s)))
+	}
+	set, _ = v.(*attrSet)
+	return s, set
 }
 
 // moduleArgs are the arguments a file's function is called with when it

@@ -156,13 +156,8 @@ type moduleRead struct {
 }
 
 func (im *importer) readModule(abs, name string) (*userIn, *extraSet) {
-	s := im.source(abs)
-	v := im.ev.force(im.ev.fileThunk(abs))
-	if c, ok := v.(*closure); ok {
-		v = im.ev.call(c, valueThunk(moduleArgs(c, s)))
-	}
-	set, ok := v.(*attrSet)
-	if !ok {
+	s, set := im.readModuleFile(abs)
+	if set == nil {
 		im.report.problemf(s, s.file.Expr, "cannot read this user module: it is not an attribute set (or a function returning one) import can read")
 		return nil, nil
 	}
