@@ -48,6 +48,14 @@ type checked struct {
 	warning string
 }
 
+// warn prints the choice's warning, if any (a lock pinning a rev axc does
+// not know), to the command's stderr.
+func (c *checked) warn(cmd *cobra.Command) {
+	if c.warning != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "axc: warning: %s\n", c.warning)
+	}
+}
+
 // chooseSchema picks the schema: --schema DIR; else the release --axios
 // names; else the one the flake.lock beside or above the first input pins;
 // else the newest release.
@@ -178,9 +186,7 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 	if err != nil {
 		return nil, nil, err
 	}
-	if chk0.warning != "" {
-		fmt.Fprintf(cmd.ErrOrStderr(), "axc: warning: %s\n", chk0.warning)
-	}
+	chk0.warn(cmd)
 	contract, err := schema.ReadContract(chk0.fsys)
 	if err != nil {
 		return nil, nil, &exitError{code: exitUsage, msg: fmt.Sprintf("schema: %v", err)}

@@ -92,9 +92,7 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	if err != nil {
 		return err
 	}
-	if chk.warning != "" {
-		fmt.Fprintf(cmd.ErrOrStderr(), "axc: warning: %s\n", chk.warning)
-	}
+	chk.warn(cmd)
 	res, err := importer.Import(importer.Options{Inputs: inputs, OutDir: outDir, Schema: chk.fsys})
 	var ie *importer.Error
 	var ioe *importer.IOError

@@ -42,9 +42,7 @@ Exit codes: 0 listed, 1 nothing matches, 2 usage error.`,
 			if err != nil {
 				return err
 			}
-			if chk.warning != "" {
-				fmt.Fprintf(cmd.ErrOrStderr(), "axc: warning: %s\n", chk.warning)
-			}
+			chk.warn(cmd)
 			entries, err := options.Read(chk.fsys, tags, nil)
 			if err != nil {
 				return fmt.Errorf("internal error: %v", err) // tested: every release reads

@@ -55,9 +55,7 @@ Exit codes: 0 written, 2 usage error.`,
 			if err != nil {
 				return err
 			}
-			if chk.warning != "" {
-				fmt.Fprintf(cmd.ErrOrStderr(), "axc: warning: %s\n", chk.warning)
-			}
+			chk.warn(cmd)
 			out, err := jsonschema.Generate(chk.fsys, chk.name)
 			if err != nil {
 				return fmt.Errorf("internal error: %v", err) // tested: every release exports
