@@ -24,10 +24,6 @@ type Option struct {
 // GenFile is the schema file that `axc schema gen` writes.
 const GenFile = "options_gen.cue"
 
-// Options lists the @option attributes of the embedded schema's generated
-// file, in file order.
-func Options() ([]Option, error) { return OptionsFrom(Files) }
-
 // OptionsFrom lists the @option attributes of the generated file of the
 // schema in fsys (see ScanOptions).
 func OptionsFrom(fsys fs.FS) ([]Option, error) {

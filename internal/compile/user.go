@@ -107,25 +107,6 @@ func (c *Compiler) hostUsers(body nix.Expr) nix.Expr {
 	return out
 }
 
-// HostUsers are the users a host names (its users field), in order.
-func (c *Compiler) HostUsers(v cue.Value) []string {
-	f := c.contract.Users.Field
-	if f == "" {
-		return nil
-	}
-	var names []string
-	it, err := v.LookupPath(cue.MakePath(cue.Str(f))).List()
-	if err != nil {
-		return nil
-	}
-	for it.Next() {
-		if s, err := it.Value().String(); err == nil {
-			names = append(names, s)
-		}
-	}
-	return names
-}
-
 // isHomePath reports whether path (below a user) is a home-manager option
 // whose type is a path.
 func (c *Compiler) isHomePath(st *hostState, path []string) bool {

@@ -30,8 +30,6 @@ type unportable struct {
 	msg  string
 }
 
-func (u *unportable) Error() string { return noteAt(u.file, u.node, u.msg).String() }
-
 // rawText is the text of r for a file in outDir.
 func (ev *evaluator) rawText(r *rawVal, outDir string) (string, *unportable) {
 	if r.expr == nil {

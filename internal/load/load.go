@@ -131,9 +131,6 @@ type Loader struct {
 	kind *Kind
 }
 
-// New returns a loader for the embedded schema.
-func New() (*Loader, error) { return NewWithSchema(schema.Files) }
-
 // NewWithSchema returns a loader for the schema whose .cue files are in
 // fsys (at its root): the embedded one, or a schema being developed.
 func NewWithSchema(fsys fs.FS) (*Loader, error) {

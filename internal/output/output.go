@@ -249,9 +249,6 @@ func (p *Plan) changed() []string {
 	return out
 }
 
-// UpToDate reports whether DIR has every file of Want and no stale file.
-func (p *Plan) UpToDate() bool { return len(p.changed()) == 0 && len(p.Stale) == 0 }
-
 // Diff is the unified diff from DIR to the build, "" when DIR is up to date:
 // changed and new files, then stale files, each in path order.
 func (p *Plan) Diff() string {
