@@ -536,12 +536,29 @@ func (c *fuzzCase) checkNix() {
 			t.Errorf("%s: hostConfig does not evaluate, though every raw value does: %v\n%s", h.name, err, readFile(file))
 			continue
 		}
+		if k := dottedOptionKey(want); k != "" {
+			t.Errorf("%s: built with key %q at the top of extraConfig: NixOS reads it as one option name", h.name, k)
+		}
 		if d := nixtest.CompareExport(ctx, want, got, h.dir, hostsDir); d != "" {
 			t.Errorf("%s: Nix and cue export differ: %s\n%s", h.name, d, readFile(file))
 			continue
 		}
 		t.Logf("%s: Nix and cue export agree", h.name)
 	}
+}
+
+// dottedOptionKey is a key holding dots at the top of a host's
+// extraConfig, where every key is an option name (NixOS has none with a
+// dot), or "".
+func dottedOptionKey(host any) string {
+	m, _ := host.(map[string]any)
+	config, _ := m["extraConfig"].(map[string]any)
+	for k := range config {
+		if strings.Contains(k, ".") {
+			return k
+		}
+	}
+	return ""
 }
 
 func readFile(p string) string {
@@ -798,6 +815,11 @@ func hostFileSeeds() []hostFileSeed {
 
 		// Raw Nix that is no expression on its own, or is empty.
 		cue(host(`x: {$nix: "/*"}, y: {$nix: "*/ 1"}`)),
+		// Keys with dots where NixOS reads option names: refused.
+		cue(host(`"networking.firewall.enable": false`)),
+		cue(host(`axios: "system.locale": "C"`)),
+		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"services.openssh.enable":true}}`),
+		yaml(0, validYAML+"  networking.firewall.enable: false\n"),
 		cue(host(`x: {$nix: "\""}, y: {$nix: "\""}`)),
 		cue(host(`x: {$nix: ""}`)),
 		cue(host(`x: {$nix: "  \n\t"}`)),

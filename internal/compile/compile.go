@@ -78,7 +78,10 @@ type Compiler struct {
 	CheckOnly     bool
 	pathTypes     *schema.PathOptions // NixOS options that take paths
 	homePathTypes *schema.PathOptions // home-manager options that take paths
-	contract      *schema.Contract
+	// nixosNames and homeNames are the option names of the release: where
+	// a key must be an option name (dotted.go).
+	nixosNames, homeNames *schema.OptionNames
+	contract              *schema.Contract
 }
 
 // hostState is what compiling one host collects; a Compiler itself is
@@ -97,6 +100,8 @@ type hostState struct {
 type Problem struct {
 	Path []string
 	Msg  string
+	// Label: the problem is the name at Path, not its value.
+	Label bool
 }
 
 func (st *hostState) problem(path []string, format string, args ...any) (nix.Expr, error) {
@@ -120,7 +125,7 @@ func New(outDir string, fsys fs.FS) (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Compiler{OutDir: abs, pathTypes: pt, homePathTypes: hpt, contract: c}, nil
+	return &Compiler{OutDir: abs, pathTypes: pt, homePathTypes: hpt, contract: c, nixosNames: nixosNames(opts), homeNames: schema.NewOptionNames(opts, "home")}, nil
 }
 
 func (c *Compiler) isPath(st *hostState, path []string) bool {
@@ -204,6 +209,7 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 		if err != nil {
 			return nil, err
 		}
+		names := c.namesAt(st, path)
 		for it.Next() {
 			sel := it.Selector()
 			if sel.LabelType() != cue.StringLabel {
@@ -212,6 +218,10 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 			name := sel.Unquoted()
 			if strings.IndexByte(name, 0) >= 0 {
 				return st.problem(append(path, name), "an attribute name with a NUL byte cannot be written in Nix")
+			}
+			if p, ok := dottedKey(names, path, name); ok {
+				st.problems = append(st.problems, p)
+				continue
 			}
 			if name == rawField && len(attrs) == 0 {
 				if raw, err := it.Value().String(); err == nil && !it.Next() {

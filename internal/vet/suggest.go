@@ -7,6 +7,7 @@ import (
 
 	"cuelang.org/go/cue"
 
+	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
 )
 
@@ -52,6 +53,9 @@ func (s *suggester) unknownField(path []string) string {
 	what := "field"
 	if len(path) > 1 && path[0] == s.config {
 		what = "option"
+	}
+	if strings.Contains(name, ".") {
+		return compile.DottedKeyMsg(name, what == "option")
 	}
 	msg := fmt.Sprintf("unknown %s %s", what, strings.Join(path, "."))
 	if what == "option" && s.home {

@@ -46,6 +46,8 @@ type Problem struct {
 	Msg  string
 	// Warning: the problem does not stop a build.
 	Warning bool
+	// Label: the problem is the name at Path, not its value.
+	Label bool
 }
 
 // A Checker vets the hosts of one Load in the pass the caller drives over
@@ -108,7 +110,7 @@ func (c *Checker) Add(i int, ps ...Problem) {
 		if p.Warning {
 			sev = Warning
 		}
-		c.perHost[i] = append(c.perHost[i], finding{path: p.Path, msg: p.Msg, sev: sev})
+		c.perHost[i] = append(c.perHost[i], finding{path: p.Path, msg: p.Msg, sev: sev, label: p.Label})
 	}
 }
 

@@ -232,6 +232,9 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 		res.EachLean(func(i int, h *load.Host, v cue.Value) bool {
 			refs[i] = vet.HostUserRef(v, contract)
 			if !chk.Host(i, h, v) {
+				// Not compiled: what compiling would find that CUE cannot
+				// is looked for on its own, so that every problem is said.
+				addProblems(chk, i, comp.DottedKeys(h, v, false))
 				return false
 			}
 			data[i], _ = compileOne(chk, i, comp.Host, h, v, sourceName(outDir, h.Pos.Filename()))
@@ -251,6 +254,7 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 		uchk = vet.NewChecker(ul, ures)
 		ures.EachLean(func(i int, u *load.Host, v cue.Value) bool {
 			if !uchk.Host(i, u, v) {
+				addProblems(uchk, i, comp.DottedKeys(u, v, true))
 				return false
 			}
 			data[i], _ = compileOne(uchk, i, comp.User, u, v, sourceName(outDir, u.Pos.Filename()))
@@ -303,8 +307,13 @@ func compileOne(chk *vet.Checker, i int, fn func(*load.Host, cue.Value, string) 
 		chk.Add(i, vet.Problem{Msg: "internal error: " + err.Error()})
 		return nil, false
 	}
-	for _, p := range problems {
-		chk.Add(i, vet.Problem{Path: p.Path, Msg: p.Msg})
-	}
+	addProblems(chk, i, problems)
 	return out, len(problems) == 0
+}
+
+// addProblems makes compile's problems of entry i findings of chk.
+func addProblems(chk *vet.Checker, i int, problems []compile.Problem) {
+	for _, p := range problems {
+		chk.Add(i, vet.Problem{Path: p.Path, Msg: p.Msg, Label: p.Label})
+	}
 }
