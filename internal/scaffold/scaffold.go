@@ -28,8 +28,6 @@ import (
 	"slices"
 	"strings"
 	"text/template"
-	"time"
-	_ "time/tzdata" // time zones are checked the same on every machine
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/format"
@@ -38,6 +36,7 @@ import (
 
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/release"
+	"axc.dev/axc/internal/tzdb"
 	"axc.dev/axc/schema"
 )
 
@@ -136,20 +135,13 @@ func CheckChoice(what, value string, choices []string) error {
 	return fmt.Errorf("%s %q: want one of %s", what, value, strings.Join(choices, ", "))
 }
 
-// tzName is the shape of an IANA time zone name ("UTC", "Europe/Berlin",
-// "America/Argentina/Buenos_Aires", "Etc/GMT+5"): NixOS's time.timeZone
-// refuses spaces, and a name with ".." or a leading "/" is a path.
-var tzName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$`)
-
 // CheckTimeZone says why name is not an IANA time zone name, or returns nil.
 // The names are those of the time zone database built into axc.
 func CheckTimeZone(name string) error {
-	if tzName.MatchString(name) && name != "Local" {
-		if _, err := time.LoadLocation(name); err == nil {
-			return nil
-		}
+	if err := tzdb.Check(name); err != nil {
+		return fmt.Errorf("time zone %v", err)
 	}
-	return fmt.Errorf("time zone %q is not an IANA time zone name (such as UTC or Europe/Berlin)", name)
+	return nil
 }
 
 // CheckModule says why path is not a CUE module path with a major version.

@@ -2,13 +2,18 @@ package vet
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/literal"
+	"cuelang.org/go/cue/token"
 
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/nearest"
 )
 
 // suggester names the closest known field for a misspelt one.
@@ -99,43 +104,9 @@ func (s *suggester) known(path []string) []string {
 	return names
 }
 
-// closest returns the candidate nearest to name by edit distance, ignoring
-// case, or "" when none is near enough to be a likely typo.
-func closest(name string, candidates []string) string {
-	best, bestD := "", -1
-	for _, c := range candidates {
-		d := distance(strings.ToLower(name), strings.ToLower(c))
-		if bestD < 0 || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	limit := len(name)/3 + 1
-	if bestD < 0 || bestD > limit {
-		return ""
-	}
-	return best
-}
-
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
+// closest returns the candidate nearest to name, or "" when none is near
+// enough to be a likely typo.
+func closest(name string, candidates []string) string { return nearest.Word(name, candidates) }
 
 // unknownFields lists the fields below idx that the schema has nowhere (with
 // every module on), in the order written. It reads the author's syntax, not
@@ -164,4 +135,83 @@ func (s *suggester) unknownFields(idx *load.FieldIndex) [][]string {
 	}
 	walk(s.shape, idx, nil)
 	return out
+}
+
+// valueHint is advice for a string the author wrote at path where the
+// schema allows only some strings: the nearest allowed one, or, for
+// "none", that null means none. "" when there is none to give.
+func (s *suggester) valueHint(idx *load.FieldIndex, path []string) string {
+	got, ok := writtenString(idx.Node(path))
+	if !ok {
+		return ""
+	}
+	allowed, null := s.enumAt(path)
+	if len(allowed) == 0 || slices.Contains(allowed, got) {
+		return ""
+	}
+	if null && slices.Contains([]string{"none", "null", "nil", ""}, strings.ToLower(got)) {
+		return " (null means none: write null, without quotes)"
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(a, got) {
+			return fmt.Sprintf(" (did you mean %s?)", strconv.Quote(a))
+		}
+	}
+	// Short values are often words of their own ("arm" is no typo of
+	// "amd"): only longer ones are typos.
+	if best := closest(got, allowed); best != "" && len(got) >= 4 {
+		return fmt.Sprintf(" (did you mean %s?)", strconv.Quote(best))
+	}
+	return ""
+}
+
+// writtenString is the string literal the author wrote for a field, if
+// its one value is one.
+func writtenString(n *load.FieldIndex) (string, bool) {
+	if n == nil || len(n.Decls) != 1 {
+		return "", false
+	}
+	lit, ok := n.Decls[0].Expr.(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	str, err := literal.Unquote(lit.Value)
+	return str, err == nil
+}
+
+// enumAt lists the strings the schema allows at path when it allows only
+// those (and maybe null, and raw Nix): nil when it allows any string, or
+// no string.
+func (s *suggester) enumAt(path []string) (allowed []string, null bool) {
+	sels := make([]cue.Selector, len(path))
+	for i, p := range path {
+		sels[i] = cue.Str(p).Optional()
+	}
+	return enumOf(s.host.LookupPath(cue.MakePath(sels...)))
+}
+
+func enumOf(v cue.Value) (allowed []string, null bool) {
+	switch op, args := v.Expr(); op {
+	case cue.AndOp:
+		// The type and the checks' own mentions (formFactor?: _): the
+		// first conjunct that is an enum says it.
+		for _, a := range args {
+			if allowed, null = enumOf(a); len(allowed) > 0 {
+				return allowed, null
+			}
+		}
+	case cue.OrOp:
+		for _, a := range args {
+			switch k := a.IncompleteKind(); {
+			case k == cue.StringKind && a.IsConcrete():
+				str, _ := a.String()
+				allowed = append(allowed, str)
+			case k == cue.StringKind:
+				return nil, false // any string (of a pattern) is allowed
+			case k == cue.NullKind:
+				null = true
+			}
+		}
+	}
+	return allowed, null
 }

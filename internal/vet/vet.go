@@ -59,6 +59,8 @@ type Checker struct {
 	out     []Diagnostic
 	badName map[*load.Host]bool
 	perHost [][]finding
+	// zones are the paths (below a host) of options that take a time zone.
+	zones [][]string
 
 	// Release is the tag of the release checked, and Releases the table
 	// of every release axc knows: when both are set, an unknown option or
@@ -71,6 +73,9 @@ type Checker struct {
 // host names are known at once.
 func NewChecker(l *load.Loader, res *load.Result) *Checker {
 	c := &Checker{l: l, res: res, perHost: make([][]finding, len(res.Hosts))}
+	if l.Kind() == load.Hosts {
+		c.zones = timeZoneOptions(l)
+	}
 	for _, e := range errors.Errors(res.Errors) {
 		c.out = append(c.out, inputDiagnostic(e))
 	}
@@ -93,6 +98,7 @@ func (c *Checker) Host(i int, h *load.Host, v cue.Value) (ok bool) {
 	fs := hostFindings(h, v, c.l.Contract())
 	if c.l.Kind() == load.Hosts {
 		fs = append(fs, mkSystemConflicts(v, c.l.Contract())...)
+		fs = append(fs, timeZones(v, c.zones)...)
 	}
 	if c.badName[h] {
 		// Its hostname defaulted to the bad name and was rejected with
@@ -171,6 +177,14 @@ func (c *Checker) Diagnostics() []Diagnostic {
 					}
 					closedSeen = true
 					f.path, f.label = nil, true // the host: the cause is not at any one field
+				}
+			} else if f.sev == Error && !f.label {
+				if s == nil {
+					s = c.newSuggester()
+				}
+				f.msg += s.valueHint(h.Fields, f.path)
+				if slices.ContainsFunc(c.zones, func(z []string) bool { return slices.Equal(z, f.path) }) {
+					f.msg += zoneHint(h.Fields, f.path)
 				}
 			}
 			d := diagnostic(h, f)
