@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,11 +62,122 @@ func lineOffset(data []byte, line int) int {
 // reads as a subtraction and then reports as a missing comma.
 var dashedLabel = regexp.MustCompile(`(^|[\s{,])([A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z0-9_$]+)+)\s*:`)
 
+// nixHabits finds Nix spellings on a line of CUE: name = value, a
+// trailing ;, a dotted path as a label (a.b.c: v, which CUE reads as a
+// selector). It returns the line in CUE, from its first non-blank byte
+// (col), and what changed; why is "" when the line has none of them.
+func nixHabits(line string) (fixed string, col int, why string) {
+	trimmed := strings.TrimLeft(line, " \t")
+	col = len(line) - len(trimmed)
+	if strings.HasPrefix(trimmed, "let ") || strings.HasPrefix(trimmed, "//") {
+		return "", 0, ""
+	}
+	var b strings.Builder
+	var reasons []string
+	add := func(r string) {
+		if !slices.Contains(reasons, r) {
+			reasons = append(reasons, r)
+		}
+	}
+	code := trimmed
+	for code != "" {
+		m := nixAssign.FindStringSubmatch(code)
+		if m != nil && (strings.HasPrefix(code[len(m[0]):], "=") || strings.HasPrefix(code[len(m[0]):], "~")) {
+			m = nil // == or =~
+		}
+		// A string is copied whole (unless it is a label set with =):
+		// only code outside strings changes.
+		if code[0] == '"' && m == nil {
+			n := quotedLen(code)
+			b.WriteString(code[:n])
+			code = code[n:]
+			continue
+		}
+		if strings.HasPrefix(code, "//") {
+			b.WriteString(code)
+			break
+		}
+		if d := dottedLabel.FindStringSubmatch(code); d != nil {
+			b.WriteString(strings.ReplaceAll(d[1], ".", ": ") + ":")
+			code = code[len(d[0]):]
+			add("nested fields are a: b: c:")
+			continue
+		}
+		if m != nil {
+			if strings.Contains(m[1], ".") && !strings.HasPrefix(m[1], `"`) {
+				add("nested fields are a: b: c:")
+			}
+			if !strings.HasPrefix(m[1], `"`) {
+				m[1] = strings.ReplaceAll(m[1], ".", ": ")
+			}
+			b.WriteString(m[1] + ": ")
+			code = code[len(m[0]):]
+			add("':' not '='")
+			continue
+		}
+		switch c := code[0]; {
+		case c == ';':
+			add("no ';'")
+			code = code[1:]
+			if rest := strings.TrimLeft(code, " \t"); rest != "" && rest[0] != '}' && rest[0] != ']' && !strings.HasPrefix(rest, "//") {
+				b.WriteByte(',') // fields on one line are separated by commas
+			}
+			continue
+		case isLabelByte(c):
+			// A whole word, so that a.b inside an expression is not a label.
+			n := 1
+			for n < len(code) && (isLabelByte(code[n]) || code[n] == '.') {
+				n++
+			}
+			b.WriteString(code[:n])
+			code = code[n:]
+			continue
+		}
+		b.WriteByte(code[0])
+		code = code[1:]
+	}
+	if len(reasons) == 0 {
+		return "", 0, ""
+	}
+	return strings.TrimRight(b.String(), " \t"), col, strings.Join(reasons, ", ")
+}
+
+// dottedLabel is a.b.c: at the start of code (a selector, to CUE, followed
+// by a colon); nixAssign is name = (not ==, =~ or an alias X=name).
+var (
+	dottedLabel = regexp.MustCompile(`^([A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+)\s*:`)
+	nixAssign   = regexp.MustCompile(`^([A-Za-z_$][A-Za-z0-9_$-]*(?:\.[A-Za-z_$][A-Za-z0-9_$-]*)*|"(?:[^"\\]|\\.)*")\s*=\s*`)
+)
+
+func isLabelByte(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// quotedLen is the length of the double-quoted string s starts with, or
+// len(s) when it does not end on the line.
+func quotedLen(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
 // explainSyntax rewords CUE syntax errors that have a likely plain cause.
 func explainSyntax(err errors.Error, sources map[string][]byte) errors.Error {
 	var out errors.Error
+	// After a line written in Nix, the parser's later complaints about the
+	// same file are its consequences.
+	explained := map[string]bool{}
 	for _, e := range errors.Errors(err) {
 		pos := e.Position()
+		if explained[pos.Filename()] {
+			continue
+		}
 		if data, ok := sources[pos.Filename()]; ok && pos.IsValid() {
 			start := lineOffset(data, pos.Line())
 			end := start + strings.IndexByte(string(data[start:])+"\n", '\n')
@@ -75,6 +187,14 @@ func explainSyntax(err errors.Error, sources map[string][]byte) errors.Error {
 				tf.SetLinesForContent(data)
 				out = errors.Append(out, errors.Newf(tf.Pos(start+m[4], token.NoRelPos),
 					"label %s needs quotes: write %q: (outside quotes, - subtracts)", label, label))
+				continue
+			}
+			if fixed, col, why := nixHabits(string(data[start:end])); why != "" {
+				tf := token.NewFile(pos.Filename(), -1, len(data))
+				tf.SetLinesForContent(data)
+				out = errors.Append(out, errors.Newf(tf.Pos(start+col, token.NoRelPos),
+					"this is Nix, not CUE: write %s (%s)", fixed, why))
+				explained[pos.Filename()] = true
 				continue
 			}
 		}

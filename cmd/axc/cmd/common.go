@@ -266,7 +266,13 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 		out.users = len(ures.Hosts)
 	}
 	if chk != nil {
-		uc := vet.UserCheck{Contract: contract, Users: ures, Checker: uchk, AllHosts: in.allHosts}
+		// A package that does not load whole (a syntax error) may hide
+		// hosts or users: saying that a user is on no host, or that a
+		// name is no user, would only repeat that error.
+		uc := vet.UserCheck{Contract: contract, Users: ures, Checker: uchk, AllHosts: in.allHosts && res.Errors == nil}
+		if ures != nil && ures.Errors != nil {
+			uc.Unseen = true
+		}
 		if chk0.release != nil {
 			uc.Release = chk0.release.Tag
 		}
