@@ -303,8 +303,10 @@ func compileOne(chk *vet.Checker, i int, fn func(*load.Host, cue.Value, string) 
 		chk.Add(i, vet.Problem{Msg: "internal error: " + err.Error()})
 		return nil, false
 	}
+	ok := true
 	for _, p := range problems {
-		chk.Add(i, vet.Problem{Path: p.Path, Msg: p.Msg})
+		chk.Add(i, vet.Problem{Path: p.Path, Msg: p.Msg, Warning: p.Warning})
+		ok = ok && p.Warning
 	}
-	return out, len(problems) == 0
+	return out, ok
 }
