@@ -21,6 +21,7 @@ import (
 
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix"
+	"axc.dev/axc/internal/nixpath"
 	"axc.dev/axc/schema"
 )
 
@@ -74,6 +75,10 @@ type Compiler struct {
 	// OutDir is the absolute output directory: relative paths in hosts are
 	// rebased to point from there to the same files.
 	OutDir string
+	// Repo is the repository: the source tree Nix copies to the store
+	// when it evaluates the flake in OutDir (nixpath.SourceRoot), all
+	// that pure evaluation reads. A path outside it is a warning.
+	Repo string
 	// CheckOnly finds a host's problems without printing its file (vet).
 	CheckOnly     bool
 	pathTypes     *schema.PathOptions // NixOS options that take paths
@@ -96,10 +101,13 @@ type hostState struct {
 
 // Problem is something in a host that the Nix files could not say as the
 // author meant it: vet reports it at Path (relative to the host), and build
-// writes nothing.
+// writes nothing. A Warning is something they say that the flake cannot
+// evaluate as the author may think (a path outside the repository): it
+// is reported, and does not stop a build.
 type Problem struct {
-	Path []string
-	Msg  string
+	Path    []string
+	Msg     string
+	Warning bool
 	// Label: the problem is the name at Path, not its value.
 	Label bool
 }
@@ -107,6 +115,20 @@ type Problem struct {
 func (st *hostState) problem(path []string, format string, args ...any) (nix.Expr, error) {
 	st.problems = append(st.problems, Problem{Path: append([]string{}, path...), Msg: fmt.Sprintf(format, args...)})
 	return nix.Null{}, nil // a stand-in, so that every problem is found in one pass
+}
+
+func (st *hostState) warn(path []string, msg string) {
+	st.problems = append(st.problems, Problem{Path: append([]string{}, path...), Msg: msg, Warning: true})
+}
+
+// failed reports whether st holds a problem that is not a warning.
+func (st *hostState) failed() bool {
+	for _, p := range st.problems {
+		if !p.Warning {
+			return true
+		}
+	}
+	return false
 }
 
 // New returns a compiler writing below outDir, for the schema in fsys
@@ -125,7 +147,7 @@ func New(outDir string, fsys fs.FS) (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Compiler{OutDir: abs, pathTypes: pt, homePathTypes: hpt, contract: c, nixosNames: nixosNames(opts), homeNames: schema.NewOptionNames(opts, "home")}, nil
+	return &Compiler{OutDir: abs, Repo: nixpath.SourceRoot(abs), pathTypes: pt, homePathTypes: hpt, contract: c, nixosNames: nixosNames(opts), homeNames: schema.NewOptionNames(opts, "home")}, nil
 }
 
 func (c *Compiler) isPath(st *hostState, path []string) bool {
@@ -148,7 +170,8 @@ func (c *Compiler) isPath(st *hostState, path []string) bool {
 
 // Host compiles one validated host to the content of hosts/NAME.nix.
 // source names the file the host came from, for the header. Problems are
-// the host's values that Nix cannot mean as CUE does; with any, data is nil.
+// the host's values that Nix cannot mean as CUE does (with any but
+// warnings, data is nil), and warnings.
 // It is safe to call for several hosts at once.
 func (c *Compiler) Host(h *load.Host, v cue.Value, source string) (data []byte, problems []Problem, err error) {
 	if err := CheckHostName(h.Name); err != nil {
@@ -159,7 +182,7 @@ func (c *Compiler) Host(h *load.Host, v cue.Value, source string) (data []byte, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("host %s: %v", h.Name, err)
 	}
-	if len(st.problems) > 0 || c.CheckOnly {
+	if st.failed() || c.CheckOnly {
 		return nil, st.problems, nil
 	}
 	file := nix.Lambda{
@@ -168,7 +191,7 @@ func (c *Compiler) Host(h *load.Host, v cue.Value, source string) (data []byte, 
 		Body:     nix.Attrs{{Path: []string{"hostConfig"}, Value: c.hostUsers(body)}},
 	}
 	data, err = render(headerLine(source), file)
-	return data, nil, err
+	return data, st.problems, err
 }
 
 // FileArgs are the arguments of a host file: lib, for raw Nix values. (The
@@ -229,6 +252,7 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 					if err := CheckRaw(raw); err != nil {
 						return st.problem(path, "%v", err)
 					}
+					c.rawPaths(st, path, raw)
 					return nix.Raw(raw), nil
 				}
 				it = must(v.Fields()) // not alone: plain data after all
@@ -265,6 +289,12 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 		}
 		if c.isPath(st, path) && (strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../")) {
 			return c.rebase(st, s, path)
+		}
+		if st.home == "" && len(path) == 1 && c.contract.IsPathField(path[0]) && strings.HasPrefix(s, "/") {
+			// mkSystem imports what the host's own path fields name.
+			if why := c.outside(s, "", "mkSystem imports it"); why != "" {
+				st.warn(path, why)
+			}
 		}
 		return nix.String(s), nil
 	case cue.IntKind:
@@ -318,6 +348,11 @@ func (c *Compiler) rebase(st *hostState, p string, path []string) (nix.Expr, err
 		return st.problem(path, "%s cannot be reached from %s: %v", p, c.OutDir, err)
 	}
 	rel = filepath.ToSlash(rel)
+	if place, err := filepath.Rel(c.Repo, target); err == nil {
+		if why := c.outside(p, filepath.ToSlash(place), ""); why != "" {
+			st.warn(path, why)
+		}
+	}
 	if !strings.HasPrefix(rel, "../") {
 		rel = "./" + rel
 	}

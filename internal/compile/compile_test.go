@@ -61,7 +61,7 @@ func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 		})
 		for i, h := range res.Hosts {
 			data, js := outs[i].data, outs[i].export
-			if err, problems := outs[i].err, outs[i].problems; err != nil || len(problems) > 0 {
+			if err, problems := outs[i].err, failures(outs[i].problems); err != nil || len(problems) > 0 {
 				t.Fatal(err, problems)
 			}
 			file := filepath.Join(out, compile.HostFile(h.Name))
@@ -80,6 +80,19 @@ func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 			}
 		}
 	}
+}
+
+// failures are the problems that are not warnings: the hosts of testdata
+// name their files in the repository, outside the temporary output
+// directory, which is a warning.
+func failures(ps []compile.Problem) []compile.Problem {
+	var out []compile.Problem
+	for _, p := range ps {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func decode(t *testing.T, js []byte) any {
@@ -105,7 +118,7 @@ func TestBuildIsDeterministic(t *testing.T) {
 			var mu sync.Mutex
 			res.Each(func(_ int, h *load.Host, v cue.Value) {
 				data, problems, err := c.Host(h, v, "test")
-				if err != nil || len(problems) > 0 || data == nil {
+				if problems = failures(problems); err != nil || len(problems) > 0 || data == nil {
 					t.Error(h.Name, err, problems)
 				}
 				mu.Lock()

@@ -45,7 +45,7 @@ func (c *Compiler) User(u *load.Host, v cue.Value, source string) (data []byte, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("user %s: %v", u.Name, err)
 	}
-	if len(st.problems) > 0 || c.CheckOnly {
+	if st.failed() || c.CheckOnly {
 		return nil, st.problems, nil
 	}
 	person, _ := body.(nix.Attrs)
@@ -77,7 +77,7 @@ func (c *Compiler) User(u *load.Host, v cue.Value, source string) (data []byte, 
 	}
 	file := nix.Lambda{Formals: c.FileArgs(), Ellipsis: true, Body: module}
 	data, err = render(headerLine(source), file)
-	return data, nil, err
+	return data, st.problems, err
 }
 
 // hostUsers rewrites a host's users for releases whose mkSystem does not

@@ -7,8 +7,9 @@
 // lazily (eval.go, sets.go): sets (rec, dotted keys, inherit), lists,
 // strings and their ${…} of known strings, indented strings, paths,
 // numbers, booleans, null, let … in, //, functions and their application,
-// import of files in the same tree, and the framework's mkSystem, with the
-// flake's inputs standing for themselves. What it yields:
+// import of files in the same tree (paths.go), and the framework's
+// mkSystem, with the flake's inputs standing for themselves. What it
+// yields:
 //
 //   - Data becomes CUE data, each binding of a set literal a field (a.b = 1
 //     is a: b: 1), in the author's order, blank lines and comments kept:
@@ -19,7 +20,12 @@
 //     so the fields a use replaces are not in it.
 //   - Paths stay paths: relative strings in the schema's path fields (axc
 //     build writes path literals again), verbatim Nix elsewhere; both are
-//     rebased to the new files' directory (pathtypes.go).
+//     rebased to the new files' directory (pathtypes.go). A path means
+//     what it means to Nix (paths.go): relative to the file Nix read (a
+//     host file reached through a symbolic link resolves its paths against
+//     where the link leads), an absolute path stays absolute, and in a
+//     flake a path outside the flake's source tree, which pure evaluation
+//     cannot read, is a problem at the path.
 //   - What is not data (lib.mkForce x, with pkgs; […], if, arithmetic) is
 //     kept as Nix ({$nix: "…"}): the author's text, with relative paths
 //     rebased, common indentation removed outside strings, and the

@@ -261,9 +261,9 @@ func (em *emitter) expr(v value, c ctx, t *thunk) cueExpr {
 	case nullVal:
 		return cueLit("null")
 	case pathVal:
-		return em.path(v.abs, c, t, false)
+		return em.path(v, c, t, false)
 	case storeVal:
-		return em.path(v.abs, c, t, true)
+		return em.path(storePath(v), c, t, true)
 	case *rawVal:
 		return em.raw(v, c)
 	case *closure:
@@ -279,25 +279,53 @@ func (em *emitter) expr(v value, c ctx, t *thunk) cueExpr {
 }
 
 // path is a path where c is: a relative string in a path field (axc build
-// makes it a path literal again), verbatim Nix elsewhere.
-func (em *emitter) path(abs string, c ctx, t *thunk, store bool) cueExpr {
-	rel := relPath(c.dir, abs)
-	if !validPathLiteral(rel) {
-		em.problemAt(t, fmt.Sprintf("cannot import the path %s: from %s it is %s, which is not a Nix path literal (letters, digits and . _ + - only)", abs, c.dir, rel))
+// makes it a path literal again), verbatim Nix elsewhere; an absolute path
+// as it is. A path a flake's pure evaluation cannot read (paths.go) is a
+// problem at the path: what it means in the flake is an error, nothing
+// import can carry over.
+func (em *emitter) path(p pathVal, c ctx, t *thunk, store bool) cueExpr {
+	if why := p.unreadable(); why != "" {
+		msg := fmt.Sprintf("cannot import %s: %s", strings.Join(c.pos, "."), why)
+		if p.lit != nil {
+			em.report.problem(&unportable{p.file, p.lit, msg})
+		} else {
+			em.problemAt(t, msg)
+		}
 		return nil
 	}
+	w := p.writeAs(c.dir)
+	if !validPathLiteral(w) {
+		em.problemAt(t, fmt.Sprintf("cannot import the path %s: from %s it is %s, which is not a Nix path literal (letters, digits and . _ + - only)", p.abs, c.dir, w))
+		return nil
+	}
+	why := "a path where axc knows no path option"
 	if em.isPath(c) {
-		return cueString(rel, c.depth())
+		if !p.absolute || em.contractPath(c) {
+			// mkSystem imports what a host's own path fields name: a
+			// string names the same module as a path.
+			return cueString(w, c.depth())
+		}
+		why = "an absolute path, which as a string would not be a path to Nix"
 	}
 	if store {
 		em.problemAt(t, fmt.Sprintf("cannot import %s: it names a file of the flake (self) where no path is expected, and the files axc builds do not receive self", strings.Join(c.pos, ".")))
 		return nil
 	}
 	if t != nil && t.expr != nil {
-		em.report.note(t.file, t.expr, fmt.Sprintf("kept as Nix: %s, as %s (a path where axc knows no path option)", summary(t.file.text(t.expr)), rel))
+		as := ", as " + w
+		if summary(t.file.text(t.expr)) == w {
+			as = ""
+		}
+		em.report.note(t.file, t.expr, fmt.Sprintf("kept as Nix: %s%s (%s)", summary(t.file.text(t.expr)), as, why))
 		em.rawSpans[t.file] = append(em.rawSpans[t.file], [2]int{t.expr.Pos().Offset, t.expr.End().Offset})
 	}
-	return cueRaw(rel)
+	return cueRaw(w)
+}
+
+// contractPath reports whether c is a host's own path field (the
+// contract's, as diskConfigPath), not an option's.
+func (em *emitter) contractPath(c ctx) bool {
+	return !c.user && len(c.pos) == 1 && em.pt.contract.IsPathField(c.pos[0])
 }
 
 // maxNest is how deeply values may nest, as axc vet allows.

@@ -19,9 +19,8 @@ import (
 
 // evaluator evaluates the files of one import.
 type evaluator struct {
-	// roots are the directories whose files `import` may read: the trees
-	// the inputs belong to.
-	roots   []string
+	// trees are the trees of the files read, by absolute name (paths.go).
+	trees   map[string]tree
 	sources map[string]*source
 	// files are the values of imported files, so that a file imported
 	// twice is one value (and a set it defines is shared, not copied).
@@ -40,17 +39,7 @@ const (
 )
 
 func newEvaluator() *evaluator {
-	return &evaluator{sources: map[string]*source{}, files: map[string]*thunk{}}
-}
-
-// inTree reports whether abs is below one of the roots.
-func (ev *evaluator) inTree(abs string) bool {
-	for _, r := range ev.roots {
-		if within(r, abs) {
-			return true
-		}
-	}
-	return false
+	return &evaluator{trees: map[string]tree{}, sources: map[string]*source{}, files: map[string]*thunk{}}
 }
 
 // source reads and parses the file abs once.
@@ -199,7 +188,7 @@ func (ev *evaluator) eval(e syntax.Expr, en *env, f *source) value {
 // (or of the flake's source, at the start).
 func (ev *evaluator) str(parts []syntax.StringPart, en *env, f *source, raw value) value {
 	var b strings.Builder
-	store := false
+	var store *tree
 	for i, p := range parts {
 		switch p := p.(type) {
 		case *syntax.Text:
@@ -212,27 +201,28 @@ func (ev *evaluator) str(parts []syntax.StringPart, en *env, f *source, raw valu
 				if i != 0 {
 					return raw
 				}
-				store = true
+				store = &v.in
 				b.WriteString(v.abs)
 			case selfVal:
 				if i != 0 {
 					return raw
 				}
-				store = true
-				b.WriteString(v.dir)
+				store = &v.in
+				b.WriteString(v.in.root)
 			default:
 				return raw
 			}
 		}
 	}
-	if store {
-		return storeVal{abs: b.String()}
+	if store != nil {
+		return storeVal{abs: b.String(), in: *store}
 	}
 	return strVal(b.String())
 }
 
-// path resolves a path literal against the directory of its file; home
-// paths (~/…) depend on who evaluates them and stay Nix.
+// path resolves a path literal against the directory of its file (the
+// file Nix read: paths.go); home paths (~/…) depend on who evaluates them
+// and stay Nix.
 func (ev *evaluator) path(p *syntax.Path, en *env, f *source, raw value) value {
 	var b strings.Builder
 	for _, part := range p.Parts {
@@ -251,10 +241,9 @@ func (ev *evaluator) path(p *syntax.Path, en *env, f *source, raw value) value {
 	if strings.HasPrefix(s, "~") {
 		return raw
 	}
-	if !filepath.IsAbs(s) {
-		s = filepath.Join(f.dir(), s)
-	}
-	return pathVal{abs: filepath.Clean(s)}
+	pv := pathIn(ev.treeOf(f), f.dir(), s)
+	pv.lit, pv.file = p, f
+	return pv
 }
 
 // keyName is the name of an attribute key: static, or an interpolation of
@@ -317,23 +306,17 @@ func (ev *evaluator) call(c *closure, arg *thunk) value {
 	return ev.eval(c.lam.Body, inner, c.file)
 }
 
-// importFile is `import p`: the value of the file at p, if it is in the
-// tree import reads.
+// importFile is `import p`: the value of the file Nix reads for p, if it
+// is in p's tree (readFile). Otherwise the import stays Nix, and the path
+// in it says why it cannot be kept.
 func (ev *evaluator) importFile(p value) value {
-	var abs string
-	switch p := p.(type) {
-	case pathVal:
-		abs = p.abs
-	case storeVal:
-		abs = p.abs
-	default:
+	pv, ok := asPath(p)
+	if !ok {
 		return &rawVal{}
 	}
-	if !ev.inTree(abs) {
+	abs, why := ev.readFile(pv)
+	if why != "" {
 		return &rawVal{}
-	}
-	if fi, err := statDir(abs); err == nil && fi {
-		abs = filepath.Join(abs, "default.nix")
 	}
 	return ev.force(ev.fileThunk(abs))
 }
@@ -375,7 +358,7 @@ func (ev *evaluator) selectAttr(v value, name string) (value, bool) {
 		return inputVal{name: v.name, path: path}, true
 	case selfVal:
 		if name == "outPath" {
-			return storeVal{abs: v.dir}, true
+			return storeVal{abs: v.in.root, in: v.in}, true
 		}
 	}
 	return nil, false
@@ -408,10 +391,9 @@ func (ev *evaluator) binary(e *syntax.Binary, en *env, f *source) value {
 		case strVal:
 			return l + r
 		case storeVal:
-			return storeVal{abs: l.abs + string(r)}
+			return storeVal{abs: l.abs + string(r), in: l.in}
 		case pathVal:
-			// Nix appends the string and cleans the result.
-			return pathVal{abs: filepath.Clean(l.abs + string(r))}
+			return l.plus(string(r))
 		}
 	}
 	return nil

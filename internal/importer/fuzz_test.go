@@ -32,6 +32,9 @@ var importSeeds = []string{
 	`{ hostname = "a"; hardware = { }; "${"ex" + "traConfig"}" = { }; }`,
 	`{ ... }: { axios.user = { name = "u"; fullName = "U"; }; home-manager.users.u.x = 1; y = 2; }`,
 	`{ hostname = "a"; hardware = { }; extraConfig."$nix" = "x"; }`,
+	`{ lib, ... }: { hostname = "a"; hardware = { }; diskConfigPath = ../../../etc/passwd; extraConfig.x = lib.mkForce [ ../.. /etc ~/x ]; }`,
+	`{ hostname = "a"; hardware = { }; diskConfigPath = /etc/nixos/d.nix; modules.secrets = true; secrets.secretsDir = /run/s; extraConfig.y = import ../../x.nix; }`,
+	`{ hostname = "a"; hardware = { }; extraConfig.p = ./. + "/../../x"; extraConfig.q = ./x/../../..; }`,
 }
 
 // FuzzImport checks, for any content of a host file: import neither panics

@@ -36,8 +36,8 @@ func (im *importer) source(abs string) *source {
 
 // readFlake reads the hosts of a flake: each nixosConfigurations entry
 // made by mkSystem, with the flake's inputs standing for themselves.
-func (im *importer) readFlake(abs string) {
-	s := im.source(abs)
+func (im *importer) readFlake(in input) {
+	s := im.source(in.file)
 	im.flakes[s] = true
 	top, ok := im.ev.eval(s.file.Expr, nil, s).(*attrSet)
 	if !ok {
@@ -68,7 +68,7 @@ func (im *importer) readFlake(abs string) {
 	for _, n := range sortedKeys(names) {
 		var v value = inputVal{name: n}
 		if n == "self" {
-			v = selfVal{dir: s.dir()}
+			v = selfVal{in: in.in}
 		}
 		args.entries = append(args.entries, &entry{path: []string{n}, val: valueThunk(v), file: s})
 	}
@@ -117,9 +117,10 @@ func (im *importer) readFlake(abs string) {
 
 // readHostFile reads a host file: a set with hostConfig (or a function
 // returning one, as upstream's generator writes), or the host itself. It
-// reports false for a file that is neither (a user module, perhaps).
-func (im *importer) readHostFile(abs string) bool {
-	s, set := im.readModuleFile(abs)
+// reports false for a file that is neither (a user module, perhaps). The
+// host is named after the file as named, unless it sets its hostname.
+func (im *importer) readHostFile(in input) bool {
+	s, set := im.readModuleFile(in.file)
 	if set == nil {
 		return false
 	}
@@ -132,7 +133,7 @@ func (im *importer) readHostFile(abs string) bool {
 	} else if _, ok := im.ev.lookup(set, "hostname"); !ok {
 		return false
 	}
-	name := fileBase(abs)
+	name := fileBase(in.abs)
 	if hn, ok := im.ev.lookup(cfg, "hostname"); ok {
 		if str, ok := hn.(strVal); ok && compile.CheckHostName(string(str)) == nil {
 			name = string(str)

@@ -53,7 +53,7 @@ func Import(opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, &IOError{err}
 	}
-	inputs, roots, err := resolveInputs(opts.Inputs)
+	inputs, err := resolveInputs(opts.Inputs)
 	if err != nil {
 		return nil, err
 	}
@@ -66,10 +66,6 @@ func Import(opts Options) (res *Result, err error) {
 	}
 	im.em = &emitter{ev: im.ev, pt: pt, report: &im.report, shared: map[*attrSet]*sharedVal{},
 		placed: map[syntax.Node][]target{}, rawSpans: map[*source][][2]int{}}
-	im.ev.roots = roots
-	for _, in := range inputs {
-		im.ev.roots = append(im.ev.roots, findRoot(filepath.Dir(in.abs)))
-	}
 	defer func() {
 		// A syntax error in a file that is imported stops everything.
 		if r := recover(); r != nil {
@@ -82,15 +78,19 @@ func Import(opts Options) (res *Result, err error) {
 	}()
 	var modules []input
 	for _, in := range inputs {
+		var ok bool
+		if in.file, ok = im.file(in); !ok {
+			continue
+		}
 		if in.flake {
-			im.readFlake(in.abs)
-		} else if !im.readHostFile(in.abs) {
+			im.readFlake(in)
+		} else if !im.readHostFile(in) {
 			modules = append(modules, in)
 		}
 	}
 	im.resolveUsers()
 	for _, in := range modules {
-		im.readUserModule(in.abs, in.scanned)
+		im.readUserModule(in)
 	}
 	if len(im.hosts) == 0 && len(im.users) == 0 && len(im.report.problems) == 0 {
 		return nil, &IOError{errors.New("found no host (a flake's mkSystem, or a file with hostConfig or hostname) and no user module to import")}

@@ -329,3 +329,58 @@ func TestUserModuleAlone(t *testing.T) {
 	}
 	contains(t, out["users/alice.cue"], `fullName: "Alice Liddell"`)
 }
+
+// A user a host lists names a file (configDir/users/NAME.nix): a name that
+// is no file name, climbing out of the flake's tree to a file there, is a
+// problem at the name, and that file is not read (were it read, its
+// syntax error would be the problem).
+func TestUserNameIsNoPath(t *testing.T) {
+	_, _, err := run(t, "v2026.03.07", map[string]string{
+		"repo/flake.nix": flake("", `web = axios.lib.mkSystem {
+          hostname = "web";
+          hardware = { };
+          users = [ "../../outside/mallory" ];
+          extraConfig.axios.system.timeZone = "UTC";
+        };`),
+		"outside/mallory.nix": `{ axios.users.users.mallory = ; }`,
+	}, "repo")
+	var ie *Error
+	if !errors.As(err, &ie) || len(ie.Problems) != 1 || !strings.HasSuffix(ie.Problems[0].File, "flake.nix") ||
+		!strings.Contains(ie.Problems[0].Msg, `cannot import user "../../outside/mallory": the name cannot name a file`) {
+		t.Fatalf("want one problem at the name, got %v", err)
+	}
+}
+
+// A .nix file found in a directory (not named) that is a symbolic link out
+// of its tree is not read: a problem at the link (were it read, its syntax
+// error would be the problem).
+func TestScannedLinkOutIsNotRead(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"repo/.git/HEAD":     "ref: refs/heads/main\n",
+		"repo/hosts/web.nix": `{ hostname = "web"; hardware = { }; extraConfig.axios.system.timeZone = "UTC"; }`,
+		"outside/bad.nix":    "{ a = ; }",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("../../outside/bad.nix", filepath.Join(dir, "repo", "hosts", "evil.nix")); err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := schema.Release("96990f9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Import(Options{Inputs: []string{filepath.Join(dir, "repo")}, OutDir: filepath.Join(dir, "out"), Schema: fsys})
+	var ie *Error
+	if !errors.As(err, &ie) || len(ie.Problems) != 1 || !strings.HasSuffix(ie.Problems[0].File, "evil.nix") ||
+		!strings.Contains(ie.Problems[0].Msg, "not read: ") || !strings.Contains(ie.Problems[0].Msg, "through the symbolic link") {
+		t.Fatalf("want one problem at the link, got %v", err)
+	}
+}

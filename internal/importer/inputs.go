@@ -8,45 +8,58 @@ import (
 	"strings"
 
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/nixpath"
 )
 
 // input is a file to read: a flake, or a host file or user module.
 type input struct {
-	abs     string
+	abs     string // as found or named
+	file    string // the file read for it (importer.file)
 	flake   bool
 	scanned bool // found in a directory, not named
+	// in is the tree the file belongs to (paths.go): a flake's source
+	// tree; for a file found in a directory, the tree of that directory;
+	// for a file named on its own, the tree of the file Nix reads for it.
+	in tree
 }
 
 // resolveInputs turns the paths given into files: a directory is its
 // flake.nix if it has one, else the .nix files in it and in its hosts and
-// users directories; a file named flake.nix is a flake. roots are the
-// directories given, whose files may import each other.
-func resolveInputs(paths []string) (out []input, roots []string, err error) {
+// users directories; a file named flake.nix is a flake.
+func resolveInputs(paths []string) (out []input, err error) {
 	seen := map[string]bool{}
-	add := func(abs string, flake, scanned bool) {
-		if !seen[abs] {
-			seen[abs] = true
-			out = append(out, input{abs: abs, flake: flake, scanned: scanned})
+	add := func(in input) {
+		if !seen[in.abs] {
+			seen[in.abs] = true
+			out = append(out, in)
 		}
 	}
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
-			return nil, nil, &IOError{fmt.Errorf("%s: %v", p, err)}
+			return nil, &IOError{fmt.Errorf("%s: %v", p, err)}
 		}
 		fi, err := os.Stat(abs)
 		if err != nil {
-			return nil, nil, &IOError{fmt.Errorf("%s: %s", p, load.IOReason(err))}
+			return nil, &IOError{fmt.Errorf("%s: %s", p, load.IOReason(err))}
 		}
 		if !fi.IsDir() {
-			add(abs, filepath.Base(abs) == "flake.nix", false)
+			in := input{abs: abs, flake: filepath.Base(abs) == "flake.nix"}
+			if in.flake {
+				in.in = tree{root: nixpath.SourceRoot(filepath.Dir(abs)), flake: true}
+			} else if file, err := nixpath.File(abs); err == nil {
+				in.in = fileTree(file)
+			} else {
+				in.in = fileTree(abs)
+			}
+			add(in)
 			continue
 		}
-		roots = append(roots, abs)
 		if fl := filepath.Join(abs, "flake.nix"); isFile(fl) {
-			add(fl, true, false)
+			add(input{abs: fl, flake: true, in: tree{root: nixpath.SourceRoot(abs), flake: true}})
 			continue
 		}
+		t := treeAt(abs, abs)
 		var files []string
 		for _, dir := range []string{abs, filepath.Join(abs, "hosts"), filepath.Join(abs, "users")} {
 			entries, err := os.ReadDir(dir)
@@ -60,35 +73,41 @@ func resolveInputs(paths []string) (out []input, roots []string, err error) {
 			}
 		}
 		if len(files) == 0 {
-			return nil, nil, &IOError{fmt.Errorf("%s: no flake.nix, and no .nix files in it or in its hosts or users directories", p)}
+			return nil, &IOError{fmt.Errorf("%s: no flake.nix, and no .nix files in it or in its hosts or users directories", p)}
 		}
 		sort.Strings(files)
 		for _, f := range files {
-			add(f, false, true)
+			add(input{abs: f, scanned: true, in: t})
 		}
 	}
-	return out, roots, nil
+	return out, nil
+}
+
+// file is the file Nix reads for the input (through symbolic links), if
+// import may read it: a file found in a directory, or a flake.nix, must be
+// in its tree (a repository's link to elsewhere is not followed; a flake's
+// pure evaluation reads nothing else). A file named on its own is read
+// where it leads. ok is false when it is not read: the problem is
+// reported.
+func (im *importer) file(in input) (abs string, ok bool) {
+	if !in.scanned && !in.flake {
+		abs, err := nixpath.File(in.abs)
+		if err != nil {
+			abs = in.abs // reading it says why it cannot be read
+		}
+		im.ev.trees[abs] = in.in
+		return abs, true
+	}
+	rel, _ := filepath.Rel(in.in.root, in.abs)
+	abs, why := im.ev.readFileAs(pathVal{abs: in.abs, in: in.in, place: filepath.ToSlash(rel)}, "it")
+	if why != "" {
+		im.report.add(&im.report.problems, Note{File: load.RelPath(in.abs), Msg: "not read: " + why})
+		return "", false
+	}
+	return abs, true
 }
 
 func isFile(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.Mode().IsRegular()
-}
-
-// findRoot is the directory of the tree dir belongs to: the nearest one at
-// or above it with a flake.nix, a flake.lock or a .git, else dir. Files
-// may import files anywhere below it.
-func findRoot(dir string) string {
-	for d := dir; ; {
-		for _, marker := range []string{"flake.nix", "flake.lock", ".git"} {
-			if _, err := os.Stat(filepath.Join(d, marker)); err == nil {
-				return d
-			}
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return dir
-		}
-		d = parent
-	}
 }

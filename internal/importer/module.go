@@ -95,7 +95,7 @@ func unparen(e syntax.Expr) syntax.Expr {
 // formals, and the bindings with the comments before them.
 func (ev *evaluator) synthText(r *rawVal, outDir string) (string, *unportable) {
 	sm, f := r.synth, r.file
-	formals, u := rawSource(f, sm.formals.Pos().Offset, sm.formals.End().Offset, sm.formals, outDir, "")
+	formals, u := ev.rawSource(f, sm.formals.Pos().Offset, sm.formals.End().Offset, sm.formals, outDir, "")
 	if u != nil {
 		return "", u
 	}
@@ -109,7 +109,7 @@ func (ev *evaluator) synthText(r *rawVal, outDir string) (string, *unportable) {
 	var free []syntax.FreeVar
 	for _, d := range sm.defs {
 		start, _ := synthSpan(f, d)
-		text, u := rawSource(f, start, d.End().Offset, d, outDir, "  ")
+		text, u := ev.rawSource(f, start, d.End().Offset, d, outDir, "  ")
 		if u != nil {
 			return "", u
 		}

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -58,7 +57,7 @@ func (ev *evaluator) rawTextDepth(e syntax.Expr, en *env, f *source, outDir stri
 	if depth > maxRawDepth {
 		return "", &unportable{msg: "itself, through its variables"}
 	}
-	text, u := rawSource(f, e.Pos().Offset, e.End().Offset, e, outDir, "")
+	text, u := ev.rawSource(f, e.Pos().Offset, e.End().Offset, e, outDir, "")
 	if u != nil {
 		return "", u
 	}
@@ -132,13 +131,13 @@ func (ev *evaluator) wrap(text string, free []syntax.FreeVar, en *env, outDir st
 			if v.expr == nil || v.synth != nil || shadowed[name] {
 				val, u = ev.nixText(v, outDir, depth+1)
 			} else {
-				val, u = rawSource(v.file, v.expr.Pos().Offset, v.expr.End().Offset, v.expr, outDir, "")
+				val, u = ev.rawSource(v.file, v.expr.Pos().Offset, v.expr.End().Offset, v.expr, outDir, "")
 			}
 		case *closure:
 			if shadowed[name] {
 				val, u = ev.nixText(v, outDir, depth+1)
 			} else {
-				val, u = rawSource(v.file, v.lam.Pos().Offset, v.lam.End().Offset, v.lam, outDir, "")
+				val, u = ev.rawSource(v.file, v.lam.Pos().Offset, v.lam.End().Offset, v.lam, outDir, "")
 			}
 		default:
 			val, u = ev.nixText(v, outDir, depth+1)
@@ -219,7 +218,13 @@ func (ev *evaluator) nixExpr(v value, outDir string, depth int) (nix.Expr, *unpo
 	case nullVal:
 		return nix.Null{}, nil
 	case pathVal:
-		p := relPath(outDir, v.abs)
+		if why := v.unreadable(); why != "" {
+			if v.lit != nil {
+				return nil, &unportable{v.file, v.lit, "cannot be kept as Nix: " + why}
+			}
+			return nil, &unportable{msg: "holds a path pure evaluation cannot read: " + why}
+		}
+		p := v.writeAs(outDir)
 		if !validPathLiteral(p) {
 			return nil, &unportable{msg: fmt.Sprintf("holds the path %s, which cannot be written as a Nix path literal from %s", p, outDir)}
 		}
@@ -274,10 +279,12 @@ func describe(v value) string {
 
 // rawSource is the text of f in [start, end), which node n spans or
 // holds, as it can stand in a file in outDir: relative path literals are
-// rebased to point from outDir to the same files, and the indentation its
+// rebased to point from outDir to the same files (absolute ones stay as
+// they are; a path a flake's pure evaluation cannot read, judged by what
+// comes before any ${…} in it, cannot be kept), and the indentation its
 // lines share is replaced by indent (not in lines that start inside a
 // string, whose value it is).
-func rawSource(f *source, start, end int, n syntax.Node, outDir, indent string) (string, *unportable) {
+func (ev *evaluator) rawSource(f *source, start, end int, n syntax.Node, outDir, indent string) (string, *unportable) {
 	src := f.file.Src
 	type edit struct {
 		off, end int
@@ -292,10 +299,19 @@ func rawSource(f *source, start, end int, n syntax.Node, outDir, indent string) 
 			strs = append(strs, [2]int{n.Pos().Offset, n.End().Offset})
 		case *syntax.Path:
 			first := n.Parts[0].(*syntax.Text)
-			if strings.HasPrefix(first.Raw, "/") || strings.HasPrefix(first.Raw, "~") || bad != nil {
+			if bad != nil {
+				return false
+			}
+			p := pathIn(ev.treeOf(f), f.dir(), strings.TrimSuffix(first.Raw, "/"))
+			p.lit, p.file = n, f
+			if why := p.unreadable(); why != "" {
+				bad = &unportable{f, n, "cannot be kept as Nix: " + why}
+				return false
+			}
+			if p.absolute {
 				return true
 			}
-			rel := relPath(outDir, filepath.Join(f.dir(), first.Raw))
+			rel := relPath(outDir, p.abs)
 			if !validPathLiteral(rel) {
 				bad = &unportable{f, n, fmt.Sprintf("cannot be kept as Nix: the path %s cannot be written as a Nix path literal from %s (%s)", first.Raw, outDir, rel)}
 				return false

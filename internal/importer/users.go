@@ -53,7 +53,7 @@ func (im *importer) resolveUsers() {
 			if !ok {
 				continue
 			}
-			abs, ok := fileOf(v)
+			abs, ok := im.moduleFile(v, h.file, h.node, us.Module)
 			if !ok {
 				continue // the root field rewrite says why
 			}
@@ -76,9 +76,18 @@ func (im *importer) resolveUsers() {
 				if !ok {
 					continue
 				}
-				abs := filepath.Join(dir, "users", string(name)+".nix")
-				if !isFile(abs) {
-					im.report.problemf(t.file, t.expr, "host %s lists user %s, but %s does not exist", h.name, name, load.RelPath(abs))
+				if !fileNameRe.MatchString(string(name)) {
+					im.report.problemf(t.file, t.expr, "cannot import user %q: the name cannot name a file (users/NAME.nix)", name)
+					continue
+				}
+				p := dir.plus("/users/" + string(name) + ".nix")
+				if !isFile(p.abs) {
+					im.report.problemf(t.file, t.expr, "host %s lists user %s, but %s does not exist", h.name, name, load.RelPath(p.abs))
+					continue
+				}
+				abs, why := im.ev.readFile(p)
+				if why != "" {
+					im.report.problemf(t.file, t.expr, "cannot read user %s: %s", name, why)
 					continue
 				}
 				im.hostModule(h, abs, string(name))
@@ -90,28 +99,40 @@ func (im *importer) resolveUsers() {
 // configDir is where a host's users/NAME.nix files are: its configDir, or
 // where upstream's flake points it (self.outPath): the directory holding
 // the hosts directory of its file, or the top of its tree.
-func (im *importer) configDir(h *hostIn) (string, bool) {
+func (im *importer) configDir(h *hostIn) (pathVal, bool) {
 	v, ok := im.ev.lookup(h.cfg, im.contract.Users.ConfigDir)
 	if !ok {
-		if dir := h.file.dir(); filepath.Base(dir) == hostsPkg {
-			return filepath.Dir(dir), true
+		t := im.ev.treeOf(h.file)
+		dir := t.root
+		if d := h.file.dir(); filepath.Base(d) == hostsPkg {
+			dir = filepath.Dir(d)
 		}
-		return findRoot(h.file.dir()), true
+		rel, _ := filepath.Rel(t.root, dir)
+		return pathVal{abs: dir, in: t, place: filepath.ToSlash(rel)}, true
 	}
-	if abs, ok := fileOf(v); ok {
-		return abs, true
+	if p, ok := asPath(v); ok {
+		return p, true
 	}
 	im.report.problemf(h.file, h.node, "cannot read host %s's users: its %s is not a path import can read", h.name, im.contract.Users.ConfigDir)
-	return "", false
+	return pathVal{}, false
 }
 
-func fileOf(v value) (string, bool) {
-	switch v := v.(type) {
-	case pathVal:
-		return v.abs, true
-	case storeVal:
-		return v.abs, true
+// moduleFile is the file a host's field (its user module) names, as Nix
+// reads it, if import can read it; a path outside its tree is a problem
+// at the path (at file and node when it was computed).
+func (im *importer) moduleFile(v value, file *source, node syntax.Node, field string) (string, bool) {
+	p, ok := asPath(v)
+	if !ok {
+		return "", false
 	}
+	abs, why := im.ev.readFile(p)
+	if why == "" {
+		return abs, true
+	}
+	if p.lit != nil {
+		file, node = p.file, p.lit
+	}
+	im.report.problemf(file, node, "cannot import %s: %s", field, why)
 	return "", false
 }
 
@@ -261,7 +282,8 @@ func (ev *evaluator) split(entries []*entry, p []string) (under, rest []*entry) 
 // readUserModule reads a user module given on its own (not through a
 // host): its user is written, but what it sets besides has no host to go
 // to. A file found in a directory that is no user module is skipped.
-func (im *importer) readUserModule(abs string, scanned bool) {
+func (im *importer) readUserModule(in input) {
+	abs, scanned := in.file, in.scanned
 	if _, done := im.cache[abs+"\x00"]; done {
 		return
 	}
@@ -277,7 +299,7 @@ func (im *importer) readUserModule(abs string, scanned bool) {
 	}
 	name := ""
 	if im.contract.User.NameField == "" {
-		name = fileBase(abs) // users/NAME.nix
+		name = fileBase(in.abs) // users/NAME.nix, as named
 	}
 	u, extra := im.moduleUser(abs, name)
 	if u == nil && extra == nil || u == nil && scanned {

@@ -19,13 +19,13 @@ type (
 	nullVal  struct{}
 )
 
-// pathVal is a Nix path literal, resolved to an absolute file name.
-type pathVal struct{ abs string }
-
 // storeVal is a string naming a file of the flake's own source: the flake's
-// self.outPath, possibly with "/sub/path" appended. Where a path is
-// expected it means that file.
-type storeVal struct{ abs string }
+// self.outPath (the top of its source tree, in), possibly with "/sub/path"
+// appended. Where a path is expected it means that file (storePath).
+type storeVal struct {
+	abs string
+	in  tree
+}
 
 // listVal is a list; its elements are evaluated on demand.
 type listVal struct {
@@ -99,8 +99,9 @@ type (
 		name string
 		path []string
 	}
-	// selfVal is the flake's self.
-	selfVal struct{ dir string }
+	// selfVal is the flake's self; its outPath is the top of the flake's
+	// source tree.
+	selfVal struct{ in tree }
 	// argVal is a function argument whose value import cannot know (pkgs,
 	// config, a host file's userModulePath when the file is read alone).
 	argVal struct{ name string }

@@ -276,7 +276,12 @@ func (im *importer) rootField(e *entry, c ctx) (*cueField, bool) {
 	switch name := e.path[0]; {
 	case name == us.Module && us.Module != "":
 		v := im.ev.force(e.val)
-		if abs, ok := fileOf(v); ok {
+		if _, isPath := asPath(v); isPath {
+			abs, ok := im.moduleFile(v, e.file, e.def, name)
+			if !ok {
+				im.em.drop(e.def)
+				return nil, true
+			}
 			u, extra := im.moduleUser(abs, "")
 			if u == nil {
 				what := "it sets nothing"

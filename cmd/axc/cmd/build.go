@@ -31,10 +31,12 @@ hostConfig is the host exactly as cue export gives it: mkSystem's defaults
 filled in, and only the option values the author set. Relative paths in
 path-typed fields become Nix path literals pointing to the same files from
 DIR/hosts (DIR/users for users); {$nix: "…"} values are written as verbatim
-Nix. How a host reaches its users follows the release: up to v2026.01.13
-(one axios user per host) hostConfig gets userModulePath = ../users/NAME.nix
-instead of users; from v2026.03.07 hostConfig keeps users and the flake
-passes configDir = ./. to hosts that have users.
+Nix. A path the flake reads outside its repository (the git work tree
+holding DIR, else DIR: all its pure evaluation reads) is a warning. How a
+host reaches its users follows the release: up to v2026.01.13 (one axios
+user per host) hostConfig gets userModulePath = ../users/NAME.nix instead of
+users; from v2026.03.07 hostConfig keeps users and the flake passes
+configDir = ./. to hosts that have users.
 
 On any error nothing is written. The files are changed as one transaction:
 either every changed file is replaced and every stale one removed, or DIR is

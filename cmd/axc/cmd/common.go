@@ -314,12 +314,17 @@ func compileOne(chk *vet.Checker, i int, fn func(*load.Host, cue.Value, string) 
 		return nil, false
 	}
 	addProblems(chk, i, problems)
-	return out, len(problems) == 0
+	for _, p := range problems {
+		if !p.Warning {
+			return out, false
+		}
+	}
+	return out, true
 }
 
 // addProblems makes compile's problems of entry i findings of chk.
 func addProblems(chk *vet.Checker, i int, problems []compile.Problem) {
 	for _, p := range problems {
-		chk.Add(i, vet.Problem{Path: p.Path, Msg: p.Msg, Label: p.Label})
+		chk.Add(i, vet.Problem{Path: p.Path, Msg: p.Msg, Warning: p.Warning, Label: p.Label})
 	}
 }

@@ -41,9 +41,15 @@ strings and their ${…} of known strings, paths, numbers, booleans, null,
 let … in, //, functions and import of files in the same tree. Comments stay
 next to the values they annotate. Paths stay paths: in path fields they are
 written relative to the new file (axc build makes them path literals again);
-elsewhere they stay Nix. A base several hosts share (base // { … }) stays one
-hidden value they embed; the fields some host replaces are written in each
-host that keeps them.
+elsewhere they stay Nix. A path means what it means to Nix: relative to the
+file Nix read (a host file reached through a symbolic link resolves its paths
+against where the link leads), an absolute path stays absolute, and in a
+flake a path outside the flake's source tree (its directory, or the git work
+tree holding it), which pure evaluation cannot read (climbing above it, an
+absolute path, a symbolic link leading out), is an error at the path. Files
+outside the tree are never read. A base several hosts share (base // { … })
+stays one hidden value they embed; the fields some host replaces are written
+in each host that keeps them.
 
 Users become users/NAME.cue, and each host lists its users (users: ["alice"]):
 a userModulePath module (up to v2026.01.13) or users/NAME.nix (later) is read

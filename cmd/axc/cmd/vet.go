@@ -29,7 +29,11 @@ names is a warning.
 
 Each host and user is checked on its own, so one broken entry never hides
 another's problems. Warnings (a virt, secrets or selfHosted section whose
-module is off, an unused user) do not fail the run unless --strict is given.
+module is off, an unused user, a path the built flake would read outside its
+repository) do not fail the run unless --strict is given. The repository is
+what Nix copies to the store for the flake axc build writes (vet assumes
+build -o .): the git work tree holding the output directory, else that
+directory; its pure evaluation reads nothing else.
 
 Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 		Example: `  axc vet

@@ -83,9 +83,21 @@ func EvalJSON(t testing.TB, expr string, dir string) any {
 
 // Eval is EvalJSON for callers without a testing.TB.
 func Eval(ctx context.Context, expr string, dir string) (any, error) {
+	return eval(ctx, expr, dir)
+}
+
+// EvalRestricted is Eval in restricted evaluation, reading nothing outside
+// tree: Nix's own check (checkSourcePath) of every file read, as a flake's
+// pure evaluation reads nothing outside its copy of the flake's tree. A
+// read outside is an error saying "forbidden in restricted mode".
+func EvalRestricted(ctx context.Context, expr, dir, tree string) (any, error) {
+	return eval(ctx, expr, dir, "--option", "restrict-eval", "true", "-I", tree)
+}
+
+func eval(ctx context.Context, expr, dir string, opts ...string) (any, error) {
 	// The leading space keeps nix from taking an expression such as "-1"
 	// for a command-line flag.
-	out, err := run(ctx, dir, "--eval", "--strict", "--json", "-E", " "+expr)
+	out, err := run(ctx, dir, append(opts, "--eval", "--strict", "--json", "-E", " "+expr)...)
 	if err != nil {
 		return nil, fmt.Errorf("nix-instantiate --eval: %v\nexpression:\n%s", err, expr)
 	}
