@@ -549,7 +549,7 @@ func article(kind string) string {
 	return kind
 }
 
-// ignoredSections warns about host fields that axios copies only when their
+// ignoredSections warns about host fields that mkSystem copies only when their
 // module is on.
 func ignoredSections(v cue.Value, c *schema.Contract) []finding {
 	var fs []finding
@@ -561,7 +561,7 @@ func ignoredSections(v cue.Value, c *schema.Contract) []finding {
 		if err == nil && !on {
 			fs = append(fs, finding{
 				path:  []string{sec.Field},
-				msg:   fmt.Sprintf("%s is ignored: axios copies it only when modules.%s = true", sec.Field, sec.Flag),
+				msg:   fmt.Sprintf("%s is ignored: mkSystem copies it only when modules.%s = true", sec.Field, sec.Flag),
 				label: true,
 				sev:   Warning,
 			})
