@@ -159,7 +159,7 @@ func TestOnlyOwnFilesAreStaleOrOverwritten(t *testing.T) {
 		"hosts/gone.txt":    gen("../hosts/gone.cue", "not .nix\n"),
 		"hosts/a.cue":       "package hosts\n",
 	})
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func setupOld(t *testing.T) string {
 
 func commit(t *testing.T, dir string, force bool) (Result, error) {
 	t.Helper()
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		return Result{}, err
 	}
@@ -393,10 +393,10 @@ func TestKilledCommitRecovers(t *testing.T) {
 				}
 				testHook = nil
 				killed := tree(t, dir)
-				if _, ok := killed[journalName]; ok != pt.journal {
+				if _, ok := killed[Build.Journal]; ok != pt.journal {
 					t.Fatalf("journal left: %v, want %v", ok, pt.journal)
 				}
-				d, err := Open(dir, mode)
+				d, err := Open(dir, Build, mode)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -426,18 +426,18 @@ func TestJournal(t *testing.T) {
 	if _, err := commit(t, dir, false); err != errKilled {
 		t.Fatalf("commit = %v, want it killed", err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, journalName))
+	data, err := os.ReadFile(filepath.Join(dir, Build.Journal))
 	if err != nil {
 		t.Fatal(err)
 	}
-	j, err := readJournal(data)
+	j, err := readJournal(Build, data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := &journal{Version: 1, Files: []journalFile{
-		{Path: "flake.nix", New: ".flake.nix.axc-new", Old: ".flake.nix.axc-old"},
-		{Path: "hosts/a.nix", New: "hosts/.a.nix.axc-new", Old: "hosts/.a.nix.axc-old"},
-		{Path: "hosts/c.nix", New: "hosts/.c.nix.axc-new"},
+		{Path: "flake.nix", New: ".flake.nix.axc-new", Old: ".flake.nix.axc-old", Sum: digest([]byte(newFiles["flake.nix"]))},
+		{Path: "hosts/a.nix", New: "hosts/.a.nix.axc-new", Old: "hosts/.a.nix.axc-old", Sum: digest([]byte(newFiles["hosts/a.nix"]))},
+		{Path: "hosts/c.nix", New: "hosts/.c.nix.axc-new", Sum: digest([]byte(newFiles["hosts/c.nix"]))},
 		{Path: "hosts/gone.nix", Old: "hosts/.gone.nix.axc-old"},
 	}}
 	if !reflect.DeepEqual(j, want) {
@@ -473,12 +473,12 @@ func TestKilledRecoveryRecovers(t *testing.T) {
 			}
 			return nil
 		})
-		if _, err := Open(dir, ForWrite); err != errKilled {
+		if _, err := Open(dir, Build, ForWrite); err != errKilled {
 			t.Fatalf("Open = %v, want the recovery killed", err)
 		}
 	}
 	testHook = nil
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,7 +502,7 @@ func TestLeftoversRemoved(t *testing.T) {
 		"hosts/.a.cue.swp":           "x",
 		"hosts/a.nix.tmp1":           "x",
 	})
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -523,10 +523,10 @@ func TestDamagedJournal(t *testing.T) {
 		`{"axc-build-journal": 1, "files": [{"path": "flake.nix"}]}`,
 	} {
 		dir := setupOld(t)
-		writeTree(t, dir, map[string]string{journalName: data})
+		writeTree(t, dir, map[string]string{Build.Journal: data})
 		before := tree(t, dir)
-		_, err := Open(dir, ForWrite)
-		if err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, journalName)+": cannot roll back a killed build: ") {
+		_, err := Open(dir, Build, ForWrite)
+		if err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, Build.Journal)+": not rolled back, nothing changed: ") {
 			t.Errorf("journal %s: Open = %v", data, err)
 		}
 		sameTree(t, "after Open", tree(t, dir), before)
@@ -537,12 +537,12 @@ func TestDamagedJournal(t *testing.T) {
 // checks share the lock.
 func TestLock(t *testing.T) {
 	dir := setupOld(t)
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, mode := range []Mode{ForWrite, ForCheck} {
-		_, err := Open(dir, mode)
+		_, err := Open(dir, Build, mode)
 		if !errors.Is(err, ErrBusy) {
 			t.Fatalf("Open(mode %d) while locked = %v, want ErrBusy", mode, err)
 		}
@@ -550,10 +550,10 @@ func TestLock(t *testing.T) {
 			t.Errorf("error %q, want %q", got, want)
 		}
 	}
-	if _, err := Write(dir, wantMap(newFiles), false); !errors.Is(err, ErrBusy) {
+	if _, err := Write(dir, Build, wantMap(newFiles), false); !errors.Is(err, ErrBusy) {
 		t.Errorf("Write while locked = %v, want ErrBusy", err)
 	}
-	if _, err := Check(dir, wantMap(newFiles)); !errors.Is(err, ErrBusy) {
+	if _, err := Check(dir, Build, wantMap(newFiles)); !errors.Is(err, ErrBusy) {
 		t.Errorf("Check while locked = %v, want ErrBusy", err)
 	}
 	sameTree(t, "after refused builds", tree(t, dir), oldTree)
@@ -567,24 +567,24 @@ func TestLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Close()
-	c1, err := Open(dir, ForCheck)
+	c1, err := Open(dir, Build, ForCheck)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c1.Close()
-	c2, err := Open(dir, ForCheck)
+	c2, err := Open(dir, Build, ForCheck)
 	if err != nil {
 		t.Fatalf("two checks: %v", err)
 	}
 	c2.Close()
-	if _, err := Open(dir, ForWrite); !errors.Is(err, ErrBusy) {
+	if _, err := Open(dir, Build, ForWrite); !errors.Is(err, ErrBusy) {
 		t.Errorf("Open for writing during a check = %v, want ErrBusy", err)
 	}
 }
 
 func TestCheck(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	d, err := Check(dir, wantMap(map[string]string{"flake.nix": gen("hosts", "f\n")}))
+	d, err := Check(dir, Build, wantMap(map[string]string{"flake.nix": gen("hosts", "f\n")}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -596,7 +596,7 @@ func TestCheck(t *testing.T) {
 	}
 
 	dir = setupOld(t)
-	d, err = Check(dir, wantMap(newFiles))
+	d, err = Check(dir, Build, wantMap(newFiles))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -618,7 +618,7 @@ func TestCheck(t *testing.T) {
 	if _, err := commit(t, dir, false); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := Check(dir, wantMap(newFiles)); err != nil || d != "" {
+	if d, err := Check(dir, Build, wantMap(newFiles)); err != nil || d != "" {
 		t.Errorf("Check after build = %q, %v", d, err)
 	}
 }
@@ -629,17 +629,17 @@ func TestNothingWrittenOnError(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"hosts": "a file\n"})
 	before := tree(t, dir)
-	_, err := Write(dir, wantMap(newFiles), false)
+	_, err := Write(dir, Build, wantMap(newFiles), false)
 	if want := filepath.Join(dir, "hosts") + ": not a directory"; err == nil || err.Error() != want {
 		t.Errorf("Write = %v, want %s", err, want)
 	}
 	sameTree(t, "after failure", tree(t, dir), before)
 
-	_, err = Write(filepath.Join(dir, "hosts"), wantMap(newFiles), false)
+	_, err = Write(filepath.Join(dir, "hosts"), Build, wantMap(newFiles), false)
 	if want := filepath.Join(dir, "hosts") + ": not a directory"; err == nil || err.Error() != want {
 		t.Errorf("Write = %v, want %s", err, want)
 	}
-	_, err = Check(filepath.Join(dir, "hosts"), wantMap(newFiles))
+	_, err = Check(filepath.Join(dir, "hosts"), Build, wantMap(newFiles))
 	if want := filepath.Join(dir, "hosts") + ": not a directory"; err == nil || err.Error() != want {
 		t.Errorf("Check = %v, want %s", err, want)
 	}
@@ -652,7 +652,7 @@ func TestNothingWrittenOnError(t *testing.T) {
 			}
 			return nil
 		})
-		if _, err := Write(out, wantMap(newFiles), false); err == nil {
+		if _, err := Write(out, Build, wantMap(newFiles), false); err == nil {
 			t.Fatalf("%s: Write did not fail", step)
 		}
 		sameTree(t, "after failure at "+step, tree(t, dir), before)
@@ -677,7 +677,7 @@ func TestKilledCommitRemovesCreatedDirs(t *testing.T) {
 	if got := tree(t, dir)["hosts/a.nix"]; got != newFiles["hosts/a.nix"] {
 		t.Fatalf("killed build did not put hosts/a.nix in place: %q", got)
 	}
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,7 +95,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 	}
 	out.files["flake.nix"] = flake
 	if check {
-		d, err := output.Check(outDir, out.files)
+		d, err := output.Check(outDir, output.Build, out.files)
 		if err != nil {
 			return ioError(err)
 		}
@@ -106,7 +106,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 		summary(cmd, "%s, %s up to date", okSummary(out, ds), outDir)
 		return nil
 	}
-	res, err := output.Write(outDir, out.files, force)
+	res, err := output.Write(outDir, output.Build, out.files, force)
 	if err != nil {
 		return ioError(err)
 	}
