@@ -142,11 +142,11 @@ func (r *Root) CheckDir(rel string, strict bool) error {
 			if strict || out {
 				return &LinkError{Path: r.Join(p), Target: target, Out: out, Repo: r.Path}
 			}
-			if serr == nil {
-				fi, err = r.Stat(p)
+			if serr != nil {
+				return nil // dangling: creating in it fails, and says why
 			}
-			if err != nil || !fi.IsDir() {
-				continue // dangling, say: the write fails and says why
+			if fi, err = r.Stat(p); err == nil && !fi.IsDir() {
+				return &fs.PathError{Op: "stat", Path: r.Join(p), Err: syscall.ENOTDIR}
 			}
 		case !fi.IsDir():
 			return &fs.PathError{Op: "lstat", Path: r.Join(p), Err: syscall.ENOTDIR}

@@ -684,3 +684,109 @@ func TestKilledCommitRemovesCreatedDirs(t *testing.T) {
 	d.Close()
 	sameTree(t, "after recovery", tree(t, dir), map[string]string{"flake.nix": gen("hosts", "flake 1\n")})
 }
+
+// cueLayout is a layout like axc import's: no existing file is its own.
+var cueLayout = &Layout{
+	Command: "axc import",
+	Journal: ".axc-import.journal",
+	Dirs:    []string{"hosts", "users"},
+	Writes: func(rel string) bool {
+		dir, file, ok := strings.Cut(rel, "/")
+		return ok && (dir == "hosts" || dir == "users") && strings.HasSuffix(file, ".cue") && !strings.ContainsAny(file, "/")
+	},
+}
+
+// A layout without Generated: existing files are refused without force,
+// nothing is stale; a killed commit is rolled back by the content the
+// journal says it wrote, and a file changed since is not removed.
+func TestLayoutWithoutGenerated(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"hosts/web.cue": "mine\n", "hosts/old.cue": "old\n"})
+	before := tree(t, dir)
+	want := wantMap(map[string]string{"hosts/web.cue": "new web\n", "users/alice.cue": "alice\n"})
+	_, err := Write(dir, cueLayout, want, false)
+	if want := filepath.Join(dir, "hosts", "web.cue") + ": file exists; not overwriting it (use --force)"; err == nil || err.Error() != want {
+		t.Fatalf("Write = %v, want %s", err, want)
+	}
+	sameTree(t, "after refusal", tree(t, dir), before)
+	if _, err := Write(dir, cueLayout, wantMap(map[string]string{"README.md": "x"}), true); err == nil {
+		t.Errorf("Write of a file the layout does not write succeeded")
+	}
+
+	// Killed after every file is in place: the recovery removes the new
+	// user file and its directory, and puts the old web.cue back.
+	setHook(t, func(step, rel string) error {
+		if step == "applied" && rel == filepath.Join("users", "alice.cue") {
+			return errKilled
+		}
+		return nil
+	})
+	if _, err := Write(dir, cueLayout, want, true); err != errKilled {
+		t.Fatalf("Write = %v, want it killed", err)
+	}
+	testHook = nil
+	d, err := Open(dir, cueLayout, ForWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	sameTree(t, "after recovery", tree(t, dir), before)
+
+	// Killed again; then the author edits the new file: the journal is
+	// refused, and nothing is touched.
+	setHook(t, func(step, rel string) error {
+		if step == "applied" && rel == filepath.Join("users", "alice.cue") {
+			return errKilled
+		}
+		return nil
+	})
+	if _, err := Write(dir, cueLayout, want, true); err != errKilled {
+		t.Fatalf("Write = %v, want it killed", err)
+	}
+	testHook = nil
+	writeTree(t, dir, map[string]string{"users/alice.cue": "alice, edited\n"})
+	killed := tree(t, dir)
+	_, err = Open(dir, cueLayout, ForWrite)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "users", "alice.cue")+" is not a file axc import wrote (its content is not what the journal says was written), which the journal would remove") {
+		t.Fatalf("Open = %v", err)
+	}
+	sameTree(t, "after refused recovery", tree(t, dir), killed)
+	// A build's recovery leaves the import's journal alone.
+	d, err = Open(dir, Build, ForWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	sameTree(t, "after a build's Open", tree(t, dir), killed)
+}
+
+// A journal larger than MaxFileSize is refused unread.
+func TestJournalTooBig(t *testing.T) {
+	dir := setupOld(t)
+	data := make([]byte, MaxFileSize+1)
+	for i := range data {
+		data[i] = ' '
+	}
+	writeTree(t, dir, map[string]string{Build.Journal: string(data)})
+	before := tree(t, dir)
+	_, err := Open(dir, Build, ForCheck)
+	if want := filepath.Join(dir, Build.Journal) + ": not rolled back, nothing changed: larger than 16 MiB, more than axc reads of it (remove the journal if no axc build was killed writing here)"; err == nil || err.Error() != want {
+		t.Errorf("Open = %v\nwant %s", err, want)
+	}
+	sameTree(t, "after Open", tree(t, dir), before)
+}
+
+// The Build layout writes exactly flake.nix and the files of valid host
+// and user names in hosts/ and users/.
+func TestBuildWrites(t *testing.T) {
+	for rel, want := range map[string]bool{
+		"flake.nix": true, "hosts/web-01.nix": true, "hosts/Web_1.nix": true, "users/alice.nix": true, "users/_svc.nix": true,
+		"flake.lock": false, "README.md": false, "hosts/a.cue": false, "hosts/.a.nix.axc-new": false, "hosts/-a.nix": false,
+		"users/Alice.nix": false, "hosts/a/b.nix": false, "hosts/../a.nix": false, "../flake.nix": false, "/flake.nix": false,
+		"hosts//a.nix": false, "./flake.nix": false, "sub/a.nix": false, "hosts/.nix": false, "hosts/a.nix/": false,
+	} {
+		if got := Build.Writes(rel); got != want {
+			t.Errorf("Build.Writes(%q) = %v, want %v", rel, got, want)
+		}
+	}
+}
