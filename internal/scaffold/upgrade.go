@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"axc.dev/axc/internal/atomicfile"
 	"axc.dev/axc/internal/confine"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/release"
@@ -113,7 +112,6 @@ func Upgrade(dir string, t *release.Table, r release.Release) (*Upgraded, error)
 		}
 	}
 
-	lockFile := filepath.Join(dir, LockFile)
 	var newLock []byte
 	// A lock that is not a regular file (a named pipe, say) is not read,
 	// nor one larger than any minimal lock: neither is the one Create wrote.
@@ -137,7 +135,7 @@ func Upgrade(dir string, t *release.Table, r release.Release) (*Upgraded, error)
 		}
 	}
 	if newLock != nil {
-		if err := writeLock(lockFile, newLock); err != nil {
+		if err := writeLock(root, LockFile, newLock); err != nil {
 			if replaced { // put the old schema back
 				root.RemoveAll(schemaRel)
 				if backup != "" {
@@ -153,9 +151,22 @@ func Upgrade(dir string, t *release.Table, r release.Release) (*Upgraded, error)
 	return u, nil
 }
 
-// writeLock is atomicfile.Write (which replaces the file in dir itself,
-// by a rename: no link is followed); tests make it fail.
-var writeLock = atomicfile.Write
+// writeLock replaces the file rel of root with data: written beside it,
+// then renamed over it, so that a reader sees the old or the new lock,
+// and a link at rel is replaced, not followed. Tests make it fail.
+var writeLock = func(root *confine.Root, rel string, data []byte) error {
+	tmp := filepath.Join(filepath.Dir(rel), "."+filepath.Base(rel)+".axc-new")
+	err := root.WriteNew(tmp, data, 0o644)
+	if err == nil {
+		if err = root.Rename(tmp, rel); err != nil {
+			root.Remove(tmp)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: cannot write: %s", root.Join(rel), root.Reason(err))
+	}
+	return nil
+}
 
 // maxSchemaFile bounds the read of a vendored schema file: far above any
 // (the largest, options_gen.cue, is under 1 MiB).
