@@ -316,6 +316,9 @@ var structuredSeeds = []string{
 	"users/x.nix - users/.x.nix.axc-old",
 	"hosts/mine.nix - hosts/.mine.nix.axc-old",
 	"hosts/mine.nix hosts/.mine.nix.axc-new - " + strings.Repeat("0", 64),
+	// The sha256 of the author's hosts/mine.nix: for axc build only the
+	// header makes a file axc's.
+	"hosts/mine.nix hosts/.mine.nix.axc-new - 6c8f58468507c1737f6941b3206c28c023e358751696dd0b4bfdf16f3f9e7cf8",
 	"users/alice.nix users/.alice.nix.axc-new",
 	"flake.nix - .flake.nix.axc-old",
 	"dir users\ndir hosts\ndir keep",

@@ -68,8 +68,12 @@
 //     valid host or user name) and its own temporary names, its
 //     directories are DIR/hosts or DIR/users, none of them is a symbolic
 //     link, and every file the rollback would remove or replace is the
-//     set's own (its first line is axc's header, or its content is what the
-//     journal says the run wrote) or the very backup that replaces it.
+//     set's own or the very backup that replaces it. For axc build a file
+//     is its own only by its header, whatever the journal says; for axc
+//     import, whose files carry no header, by being the content the
+//     journal's sha256 says the import wrote (so a journal there can at
+//     worst remove a file of the import's names whose content its author
+//     knew).
 //     Directories are removed only when empty. A journal failing any of
 //     this is refused (exit 2) and nothing is touched.
 package output

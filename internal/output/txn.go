@@ -80,9 +80,9 @@ type journalFile struct {
 	// Old is a backup of the file at Path before the run (a hard link,
 	// or a copy on file systems without them); none when Path was absent.
 	Old string `json:"old,omitempty"`
-	// Sum is the SHA-256, in hex, of New's content: a rollback may remove
-	// or replace a file with this content (axc import's files carry no
-	// header by which to know them).
+	// Sum is the SHA-256, in hex, of New's content: for a layout without
+	// Generated (axc import's files carry no header by which to know
+	// them), a rollback may remove or replace a file with this content.
 	Sum string `json:"sha256,omitempty"`
 }
 
@@ -536,10 +536,12 @@ func (d *Dir) replaces(f journalFile) (bool, error) {
 }
 
 // owns reports whether data, the content of f.Path, is the set's own: the
-// layout says so, or it is what the journal says the run wrote.
+// layout says so (axc build: only its header does, whatever the journal
+// says), or, for a layout that knows no file of its own (axc import), it
+// is what the journal says the run wrote.
 func (d *Dir) owns(f journalFile, data []byte) bool {
-	if d.layout.Generated != nil && d.layout.Generated(data) {
-		return true
+	if d.layout.Generated != nil {
+		return d.layout.Generated(data)
 	}
 	return f.Sum != "" && digest(data) == f.Sum
 }
