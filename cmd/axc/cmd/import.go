@@ -62,11 +62,12 @@ written.
 An existing file is never overwritten unless --force; the files are written
 as one transaction, as axc build writes its own: all of them or, on any
 failure, none (an import killed midway leaves DIR/.axc-import.journal, and
-the next axc import that writes in DIR first puts DIR back as it was). A host named hosts (a user named users) gets another file
-name than hosts/hosts.cue (users/users.cue), the files axc init writes;
-hosts (or users) whose names differ only in case are an error, as they
-would be one file where file names ignore case. With --dry-run nothing is
-written: the files are printed, each after a line "-- PATH --".
+the next axc import that writes in DIR first puts DIR back as it was). A
+host named hosts (a user named users) gets another file name than
+hosts/hosts.cue (users/users.cue), the files axc init writes; hosts (or
+users) whose names differ only in case are an error, as they would be one
+file where file names ignore case. With --dry-run nothing is written: the
+files are printed, each after a line "-- PATH --".
 
 Exit codes: 0 ok, 1 Nix that cannot be imported (a syntax error, or Nix that
 cannot be kept), 2 usage or I/O error (an existing file without --force).`,
