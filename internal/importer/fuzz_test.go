@@ -40,7 +40,8 @@ var importSeeds = []string{
 // FuzzImport checks, for any content of a host file: import neither panics
 // nor hangs; it fails only with positioned problems (or an input it cannot
 // read); and what it writes is CUE, each raw text one that axc build
-// accepts.
+// accepts, in files its Layout writes, no two of one name where file names
+// ignore case.
 func FuzzImport(f *testing.F) {
 	for _, s := range importSeeds {
 		f.Add(s)
@@ -88,7 +89,14 @@ func checkImport(t *testing.T, src string, res *Result, err error) {
 	case err != nil:
 		t.Fatalf("unexpected error for %q: %v", src, err)
 	}
+	seen := map[string]bool{}
 	for _, file := range res.Files {
+		// A file the output set (Layout) writes, one per name where file
+		// names ignore case.
+		if !Layout.Writes(file.Path) || seen[strings.ToLower(file.Path)] {
+			t.Fatalf("for %q import writes %s, not a file of its Layout or a second one of that name", src, file.Path)
+		}
+		seen[strings.ToLower(file.Path)] = true
 		f, err := parser.ParseFile(file.Path, file.Data)
 		if err != nil {
 			t.Fatalf("%s for %q does not parse: %v\n%s", file.Path, src, err, file.Data)

@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"maps"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -10,6 +11,8 @@ import (
 
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/syntax"
+	"axc.dev/axc/internal/output"
+	"axc.dev/axc/internal/scaffold"
 )
 
 // Packages and directories of the files import writes.
@@ -21,6 +24,34 @@ const (
 // sharedFile is the file of a package's hidden shared values, unless a
 // host or user has that name.
 const sharedFile = "shared"
+
+// Layout is the set of files axc import writes in its output directory,
+// as one transaction (internal/output): hosts/NAME.cue and users/NAME.cue,
+// NAME a name fileNames gives, never the pattern files of axc init
+// (hosts/hosts.cue, users/users.cue). No existing file is import's own: an
+// existing file is never overwritten without --force, and nothing is
+// removed as stale.
+var Layout = &output.Layout{
+	Command: "axc import",
+	Journal: ".axc-import.journal",
+	Dirs:    []string{hostsPkg, usersPkg},
+	Writes:  importWrites,
+}
+
+func importWrites(rel string) bool {
+	dir, file, ok := strings.Cut(rel, "/")
+	name, isCUE := strings.CutSuffix(file, ".cue")
+	if !ok || !isCUE || !fileNameRe.MatchString(name) {
+		return false
+	}
+	switch dir {
+	case hostsPkg:
+		return !strings.EqualFold(rel, scaffold.HostsPattern)
+	case usersPkg:
+		return !strings.EqualFold(rel, scaffold.UsersPattern)
+	}
+	return false
+}
 
 // write emits every host, user and shared value, attaches the comments,
 // and formats the files.
@@ -49,16 +80,17 @@ func (im *importer) write() []File {
 	taken := map[string]bool{}
 	shared := em.findShared(roots, ctxs, taken)
 
+	names := im.fileNames(users)
 	var files []*outFile
 	for _, h := range im.hosts {
 		files = append(files, &outFile{
-			path: hostsPkg + "/" + h.name + ".cue",
+			path: names.hosts[h],
 			cue:  &cueFile{pkg: hostsPkg, fields: []*cueField{im.hostField(h, hostCtx)}},
 		})
 	}
 	for _, u := range users {
 		files = append(files, &outFile{
-			path: usersPkg + "/" + u.name + ".cue",
+			path: names.users[u],
 			cue:  &cueFile{pkg: usersPkg, fields: []*cueField{im.userField(u, userCtx)}},
 		})
 	}
@@ -70,7 +102,7 @@ func (im *importer) write() []File {
 			}
 		}
 		if len(fields) > 0 {
-			files = append(files, &outFile{path: pkg + "/" + im.sharedFileName(pkg) + ".cue", cue: &cueFile{pkg: pkg, fields: fields}})
+			files = append(files, &outFile{path: names.free(pkg, sharedFile), cue: &cueFile{pkg: pkg, fields: fields}})
 		}
 	}
 	if len(im.report.problems) > 0 {
@@ -96,23 +128,80 @@ type outFile struct {
 	cue  *cueFile
 }
 
-// sharedFileName is the name of a package's file of shared values: one
-// that no host or user file has.
-func (im *importer) sharedFileName(pkg string) string {
-	taken := map[string]bool{}
+// outNames are the files of an import's hosts and users, and the names
+// taken, in lower case: one file where file names ignore case.
+type outNames struct {
+	hosts map[*hostIn]string
+	users map[*userIn]string
+	taken map[string]bool
+}
+
+// fileNames gives each host and user its file, as axc init names it
+// (scaffold.HostFile, scaffold.UserFile): hosts/NAME.cue, users/NAME.cue,
+// but never the pattern file that init writes (hosts/hosts.cue,
+// users/users.cue), and never one file for two names where file names
+// ignore case: two hosts (or users) whose names differ only in case are a
+// problem, as axc vet says; a renamed one takes a name no other has.
+func (im *importer) fileNames(users []*userIn) *outNames {
+	n := &outNames{hosts: map[*hostIn]string{}, users: map[*userIn]string{}, taken: map[string]bool{}}
+	type entry struct {
+		name, file string
+		src        *source
+		node       syntax.Node
+		set        func(string)
+	}
+	var entries []entry
 	for _, h := range im.hosts {
-		taken[h.name] = pkg == hostsPkg
+		entries = append(entries, entry{h.name, scaffold.HostFile(h.name), h.file, h.node, func(f string) { n.hosts[h] = f }})
 	}
-	for name := range im.users {
-		if pkg == usersPkg {
-			taken[name] = true
+	for _, u := range users {
+		entries = append(entries, entry{u.name, scaffold.UserFile(u.name), u.file, nil, func(f string) { n.users[u] = f }})
+	}
+	// Names that are their file's first, then the renamed ones.
+	byFile := map[string]entry{}
+	var renamed []entry
+	for _, e := range entries {
+		pkg := path.Dir(e.file)
+		if path.Base(e.file) != e.name+".cue" {
+			renamed = append(renamed, e)
+			continue
 		}
+		key := strings.ToLower(e.file)
+		if prev, ok := byFile[key]; ok {
+			im.report.problemf(e.src, e.node, "%s %s (%s) and %s would write one file, %s, where file names ignore case: rename one",
+				pkg, prev.name, placeOf(prev.src, prev.node), e.name, e.file)
+			continue
+		}
+		byFile[key] = e
+		n.taken[key] = true
+		e.set(e.file)
 	}
-	name := sharedFile
-	for i := 2; taken[name]; i++ {
-		name = fmt.Sprintf("%s%d", sharedFile, i)
+	for _, e := range renamed {
+		pkg := path.Dir(e.file)
+		e.set(n.free(pkg, strings.TrimSuffix(path.Base(e.file), ".cue")))
 	}
-	return name
+	return n
+}
+
+// placeOf is where a node is, as messages show it: file:line:col.
+func placeOf(s *source, n syntax.Node) string {
+	at := noteAt(s, n, "")
+	if at.Line == 0 {
+		return at.File
+	}
+	return fmt.Sprintf("%s:%d:%d", at.File, at.Line, at.Col)
+}
+
+// free takes and returns the file pkg/BASE.cue, or pkg/BASE2.cue, BASE3…
+// when that is taken.
+func (n *outNames) free(pkg, base string) string {
+	name := base
+	for i := 2; n.taken[strings.ToLower(pkg+"/"+name+".cue")]; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	file := pkg + "/" + name + ".cue"
+	n.taken[strings.ToLower(file)] = true
+	return file
 }
 
 // userList is the users in name order.

@@ -1,13 +1,17 @@
-// Package output writes the files of an axc build into its output directory
-// DIR, as one transaction.
+// Package output writes a set of files into an output directory DIR, as
+// one transaction: the files of an axc build (flake.nix, hosts/NAME.nix,
+// users/NAME.nix: the Build layout) or of an axc import (hosts/NAME.cue,
+// users/NAME.cue: importer.Layout).
 //
-// A Plan compares the files a build produces (paths relative to DIR) with
-// what DIR holds: which files are unchanged, which are new or changed, which
-// generated host files in DIR/hosts no host produces any more (stale: they
-// are removed), and which files axc would overwrite but did not generate
-// (foreign). A file is axc's only when its whole first line is the header
-// compile writes (compile.IsGenerated); any other file is foreign, and is
-// never overwritten (unless forced) nor removed.
+// A Layout says which files a set writes and which files of DIR are its
+// own. A Plan compares the files the set produces (paths relative to DIR)
+// with what DIR holds: which files are unchanged, which are new or
+// changed, which of the set's own files in its directories nothing
+// produces any more (stale: they are removed), and which files it would
+// overwrite but that are not its own (foreign). For axc build a file is
+// its own only when its whole first line is the header compile writes
+// (compile.IsGenerated); for axc import no existing file is. A foreign
+// file is never overwritten (unless forced) nor removed.
 //
 // # The guarantee
 //
@@ -20,27 +24,58 @@
 //     temporary names, backing up the old ones, writing the journal).
 //   - A failure while files are being put in place (a rename or a removal)
 //     rolls back the files already replaced or removed, from their backups.
-//   - A build that is killed, or a machine that crashes, while files are put
-//     in place leaves the journal DIR/.axc-build.journal. The next Open of
-//     DIR (axc build, or axc build --check) rolls DIR back to the output of
-//     before the killed build, since the killed build's output may be
-//     incomplete, then removes the journal and the temporary files and
-//     backups it lists. Temporary files of a build killed before it wrote its
-//     journal are removed too; its output was never touched. A build's commit
-//     point is the removal of its journal.
+//   - A run that is killed, or a machine that crashes, while files are put
+//     in place leaves the journal (DIR/.axc-build.journal for axc build).
+//     The next Open of DIR (axc build, or axc build --check) rolls DIR back
+//     to what it held before the killed run, since the killed run's output
+//     may be incomplete, then removes the journal and the temporary files
+//     and backups it lists. Temporary files of a run killed before it wrote
+//     its journal are removed too; its output was never touched. A run's
+//     commit point is the removal of its journal.
 //   - Each file is replaced by a rename, so a reader sees a whole old or a
 //     whole new file, never a partial one; while a commit runs, a reader may
 //     see some files new and others still old.
-//   - Unchanged files are not rewritten. Only the output files and axc's own
-//     temporary files (.NAME.axc-new, .NAME.axc-old, .axc-build.journal, and
-//     the .NAME.tmpDIGITS of older axc versions) in DIR and DIR/hosts are
-//     ever touched: DIR may be the author's repository and DIR/hosts may hold
-//     the author's sources, so no directory is ever swapped or removed unless
-//     axc created it for this build and it is empty.
-//   - One build at a time: Open locks DIR itself with flock(2), so no lock
-//     file is left behind. A second build of the same DIR fails at once
-//     with ErrBusy; checks share the lock with each other but not with a
-//     build.
+//   - Unchanged files are not rewritten. Only the set's files and its own
+//     temporary files (.NAME.axc-new, .NAME.axc-old beside a file NAME of
+//     the set, the journal, and the .NAME.tmpDIGITS of older axc versions)
+//     in DIR and its directories (DIR/hosts, DIR/users) are ever touched:
+//     DIR may be the author's repository and DIR/hosts may hold the
+//     author's sources, so no directory is ever swapped or removed unless
+//     axc created it for this run and it is empty.
+//   - One run at a time: Open locks DIR itself with flock(2), so no lock
+//     file is left behind. A second build or import of the same DIR fails
+//     at once with ErrBusy; checks share the lock with each other but not
+//     with a build.
+//
+// # A hostile DIR
+//
+// DIR may be a repository of strangers (CI runs axc build --check -o . on
+// pull requests), so what DIR holds, its journal included, is input, not
+// trust:
+//
+//   - Every operation below DIR goes through one os.Root opened on DIR
+//     (internal/confine): nothing outside DIR is ever read, written or
+//     removed, whatever symbolic links DIR holds. DIR itself is as given.
+//   - The set's directories (DIR/hosts, DIR/users) must be real
+//     directories: a symbolic link there is refused (exit 2), wherever it
+//     leads, so that every name in a journal is the file it names.
+//   - An existing file of the set, a backup and the journal must be regular
+//     files: a named pipe, a device, a socket or a symbolic link is refused
+//     (exit 2) before it is opened. At most MaxFileSize bytes of any of
+//     them are read; a bigger file of the set is foreign.
+//   - A journal is honoured only when every entry names a file of the set
+//     (for axc build: flake.nix, hosts/NAME.nix, users/NAME.nix with NAME a
+//     valid host or user name) and its own temporary names, its
+//     directories are DIR/hosts or DIR/users, none of them is a symbolic
+//     link, and every file the rollback would remove or replace is the
+//     set's own or the very backup that replaces it. For axc build a file
+//     is its own only by its header, whatever the journal says; for axc
+//     import, whose files carry no header, by being the content the
+//     journal's sha256 says the import wrote (so a journal there can at
+//     worst remove a file of the import's names whose content its author
+//     knew).
+//     Directories are removed only when empty. A journal failing any of
+//     this is refused (exit 2) and nothing is touched.
 package output
 
 import (
@@ -49,14 +84,15 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
 
 	"axc.dev/axc/internal/compile"
+	"axc.dev/axc/internal/confine"
 	"axc.dev/axc/internal/diff"
-	"axc.dev/axc/internal/load"
 )
 
 // HostsDir and UsersDir are the directories of DIR whose generated .nix
@@ -66,19 +102,81 @@ const (
 	UsersDir = "users"
 )
 
-// generatedDirs are the directories of DIR that hold generated files.
-var generatedDirs = []string{HostsDir, UsersDir}
+// MaxFileSize is the most axc reads of an existing file of the set, a
+// backup or a journal: four times the largest host file it reads (4 MiB),
+// far above any file it writes. A bigger file of the set is foreign.
+const MaxFileSize = 16 << 20
+
+// Layout says which files a set writes in DIR and which are its own.
+type Layout struct {
+	// Command names what writes the set, for messages: "axc build".
+	Command string
+	// Journal is the file name of the set's journal in DIR.
+	Journal string
+	// Dirs are the directories below DIR (one level, slash-free) that the
+	// set's files are in, besides DIR itself: the only ones it creates or
+	// removes.
+	Dirs []string
+	// Writes reports whether rel (relative to DIR, with slashes) names a
+	// file of the set. Its files and their temporary names are the only
+	// files of DIR the set changes, and the only ones a journal may name.
+	Writes func(rel string) bool
+	// Generated reports whether a file's content is the set's own: then it
+	// is overwritten without force, removed when stale, and removed or
+	// replaced by a rollback. nil: no existing file is (an existing file
+	// is never overwritten without force, and nothing is stale).
+	Generated func(data []byte) bool
+	// RemoveStale: the set's own files in Dirs that the set no longer
+	// produces are removed.
+	RemoveStale bool
+}
+
+// Build is the layout of axc build: flake.nix, hosts/NAME.nix and
+// users/NAME.nix, of valid host and user names; a file is axc's when its
+// first line is compile's header.
+var Build = &Layout{
+	Command:     "axc build",
+	Journal:     ".axc-build.journal",
+	Dirs:        []string{HostsDir, UsersDir},
+	Writes:      buildWrites,
+	Generated:   compile.IsGenerated,
+	RemoveStale: true,
+}
+
+func buildWrites(rel string) bool {
+	if rel == "flake.nix" {
+		return true
+	}
+	dir, file, ok := strings.Cut(rel, "/")
+	name, isNix := strings.CutSuffix(file, ".nix")
+	if !ok || !isNix {
+		return false
+	}
+	switch dir {
+	case HostsDir:
+		return compile.CheckHostName(name) == nil
+	case UsersDir:
+		return compile.CheckUserName(name) == nil
+	}
+	return false
+}
 
 // Errors that Open and Commit return wrapped in an *Error naming the path.
 var (
-	// ErrBusy: another axc build holds the lock on DIR.
+	// ErrBusy: another axc run holds the lock on DIR.
 	ErrBusy = errors.New("another axc build is writing here")
 	// ErrNotGenerated: a file that Commit would overwrite is not axc's.
 	ErrNotGenerated = errors.New("not generated by axc; not overwriting it (use --force)")
+	// ErrExists: a file that Commit would write exists, and the layout
+	// owns no existing file.
+	ErrExists = errors.New("file exists; not overwriting it (use --force)")
 )
 
 // Error is an I/O error on a file or directory of the output, or a refusal
-// (ErrBusy, ErrNotGenerated). axc exits 2 on any of them.
+// (ErrBusy, ErrNotGenerated, ErrExists, a journal refused). axc exits 2 on
+// any of them, as on the *confine.LinkError and *confine.NotRegularError
+// that Open, Plan and Commit return for a link or a special file in the
+// way.
 type Error struct {
 	Path string // the file or directory, DIR as given to Open joined with its relative path
 	Op   string // what failed, e.g. "cannot write"; empty for a refusal
@@ -90,23 +188,10 @@ func (e *Error) Error() string {
 	if e.Op != "" {
 		s += e.Op + ": "
 	}
-	return s + reason(e.Err)
+	return s + confine.Reason(e.Err)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
-
-// reason says in a few words why an operation failed.
-func reason(err error) string {
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		err = le.Err
-	}
-	var se *os.SyscallError
-	if errors.As(err, &se) {
-		err = se.Err
-	}
-	return load.IOReason(err)
-}
 
 // Mode says what Open locks DIR for.
 type Mode int
@@ -119,34 +204,37 @@ const (
 	ForCheck
 )
 
-// Dir is an output directory, locked, and recovered from any build that was
+// Dir is an output directory, locked, and recovered from any run that was
 // killed while writing it.
 type Dir struct {
-	path    string // as given to Open, for messages
-	mode    Mode
-	lock    *os.File // nil when DIR is missing (ForCheck)
-	created []string // directories created for this build, innermost last
+	path   string // as given to Open, for messages
+	layout *Layout
+	mode   Mode
+	root   *confine.Root // nil when DIR is missing (ForCheck)
+	lock   *os.File      // DIR, open in root, holding the lock
+	// madeOut are DIR and the parents of it that Open created, outermost
+	// first; madeIn the directories below DIR created for this run
+	// (relative to DIR).
+	madeOut, madeIn []string
 }
 
-// Open locks dir and recovers it from a killed build (see the package
-// documentation). Close releases it.
-func Open(dir string, mode Mode) (*Dir, error) {
-	d := &Dir{path: dir, mode: mode}
+// Open locks dir and recovers it from a killed run of the layout's
+// command (see the package documentation). Close releases it.
+func Open(dir string, l *Layout, mode Mode) (*Dir, error) {
+	d := &Dir{path: dir, layout: l, mode: mode}
 	if mode == ForWrite {
 		created, err := mkdirAll(dir)
-		d.created = created
+		d.madeOut = created
 		if err != nil {
 			d.removeCreated()
 			return nil, err
 		}
 	}
-	lock, err := lockDir(dir, mode == ForCheck)
-	if err != nil {
+	if err := d.openLocked(); err != nil {
 		d.removeCreated()
 		return nil, err
 	}
-	d.lock = lock
-	if lock == nil {
+	if d.root == nil {
 		return d, nil // ForCheck of a missing DIR
 	}
 	if err := d.recover(); err != nil {
@@ -157,85 +245,161 @@ func Open(dir string, mode Mode) (*Dir, error) {
 }
 
 // Close releases the lock, and removes the directories Open or Commit
-// created if they are empty (the build wrote nothing).
+// created if they are empty (the run wrote nothing).
 func (d *Dir) Close() error {
 	d.removeCreated()
-	if d.lock == nil {
-		return nil
+	var err error
+	if d.lock != nil {
+		err = d.lock.Close()
+		d.lock = nil
 	}
-	err := d.lock.Close()
-	d.lock = nil
+	if d.root != nil {
+		d.root.Close()
+		d.root = nil
+	}
 	return err
 }
 
 func (d *Dir) removeCreated() {
-	for i := len(d.created) - 1; i >= 0; i-- {
-		os.Remove(d.created[i]) // fails, as it should, unless empty
+	for i := len(d.madeIn) - 1; i >= 0; i-- {
+		d.removeEmptyDir(d.madeIn[i])
 	}
-	d.created = nil
+	d.madeIn = nil
+	for i := len(d.madeOut) - 1; i >= 0; i-- {
+		os.Remove(d.madeOut[i]) // fails, as it should, unless empty
+	}
+	d.madeOut = nil
+}
+
+// removeEmptyDir removes the directory rel of DIR if it is one (not a
+// link) and empty.
+func (d *Dir) removeEmptyDir(rel string) {
+	if fi, err := d.root.Lstat(rel); err == nil && fi.IsDir() {
+		d.root.Remove(rel) // fails, as it should, unless empty
+	}
 }
 
 func (d *Dir) join(rel string) string { return filepath.Join(d.path, rel) }
 
-// Plan is what writing a build's files to DIR would change.
+// checkDirs checks that the layout's directories that exist are real
+// directories, not links.
+func (d *Dir) checkDirs() error {
+	var errs []error
+	for _, sub := range d.layout.Dirs {
+		if err := d.root.CheckDir(sub, true); err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) && pe.Err == syscall.ENOTDIR {
+				err = &Error{Path: pe.Path, Err: syscall.ENOTDIR}
+			}
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Plan is what writing a set's files to DIR would change.
 type Plan struct {
-	// Want is every file of the build, by path relative to DIR.
+	// Want is every file of the set, by path relative to DIR.
 	Want map[string][]byte
 	// OnDisk holds the files of Want that DIR already has, with their content.
 	OnDisk map[string][]byte
-	// Stale holds the generated .nix files in DIR/hosts that Want lacks,
+	// Stale holds the set's own files in its directories that Want lacks,
 	// with their content: Commit removes them.
 	Stale map[string][]byte
 	// Foreign lists, as DIR joined with the relative path, the files of Want
-	// that DIR has but axc did not generate or cannot read: Commit refuses
-	// to overwrite them unless forced.
+	// that DIR has but that are not the set's own, or cannot be read:
+	// Commit refuses to overwrite them unless forced.
 	Foreign []string
 
 	d *Dir
 }
 
 // Plan reads what DIR holds of want (paths relative to DIR, local, in the
-// OS's syntax) and what it holds that is stale.
+// OS's syntax, each a file of the layout) and what it holds that is stale.
+// A file of want that exists and is not a regular file, or a directory of
+// the layout that is a link or not a directory, is an error.
 func (d *Dir) Plan(want map[string][]byte) (*Plan, error) {
+	l := d.layout
 	p := &Plan{Want: map[string][]byte{}, OnDisk: map[string][]byte{}, Stale: map[string][]byte{}, d: d}
 	for rel, data := range want {
-		if !filepath.IsLocal(rel) {
-			return nil, fmt.Errorf("output: %q is not a path inside the output directory", rel)
+		rel = filepath.Clean(rel)
+		if !filepath.IsLocal(rel) || !l.Writes(filepath.ToSlash(rel)) {
+			return nil, fmt.Errorf("output: %q is not a file %s writes", rel, l.Command)
 		}
-		p.Want[filepath.Clean(rel)] = data
+		p.Want[rel] = data
 	}
+	if d.root == nil {
+		return p, nil // DIR is missing: every file is new
+	}
+	if err := d.checkDirs(); err != nil {
+		return nil, err
+	}
+	var errs []error
 	for _, rel := range sortedKeys(p.Want) {
-		path := d.join(rel)
-		data, err := os.ReadFile(path)
-		if err == nil {
-			p.OnDisk[rel] = data
-			if !compile.IsGenerated(data) {
-				p.Foreign = append(p.Foreign, path)
+		fi, err := d.root.Lstat(rel)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			errs = append(errs, &Error{Path: d.join(rel), Op: "cannot read", Err: err})
+		case !fi.Mode().IsRegular():
+			errs = append(errs, &confine.NotRegularError{Path: d.join(rel), Mode: fi.Mode()})
+		case l.Generated == nil:
+			p.Foreign = append(p.Foreign, d.join(rel))
+		default:
+			data, err := d.root.ReadRegular(rel, MaxFileSize)
+			var nr *confine.NotRegularError
+			switch {
+			case errors.As(err, &nr):
+				errs = append(errs, err) // changed since the Lstat
+			case err != nil:
+				p.Foreign = append(p.Foreign, d.join(rel)) // there, but unreadable or too big
+			default:
+				p.OnDisk[rel] = data
+				if !l.Generated(data) {
+					p.Foreign = append(p.Foreign, d.join(rel))
+				}
 			}
-		} else if _, serr := os.Lstat(path); serr == nil {
-			p.Foreign = append(p.Foreign, path) // there, but unreadable
 		}
 	}
-	for _, sub := range generatedDirs {
-		dir := d.join(sub)
-		entries, err := os.ReadDir(dir)
-		switch {
-		case errors.Is(err, syscall.ENOTDIR):
-			return nil, &Error{Path: dir, Err: syscall.ENOTDIR}
-		case err != nil && !errors.Is(err, fs.ErrNotExist):
-			return nil, &Error{Path: dir, Op: "cannot read", Err: err}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if !l.RemoveStale {
+		return p, nil
+	}
+	for _, sub := range l.Dirs {
+		entries, err := d.readDir(sub)
+		if err != nil {
+			return nil, err
 		}
 		for _, e := range entries {
 			rel := filepath.Join(sub, e.Name())
-			if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".nix") || p.Want[rel] != nil {
+			if !e.Type().IsRegular() || !l.Writes(path.Join(sub, e.Name())) || p.Want[rel] != nil {
 				continue
 			}
-			if data, err := os.ReadFile(d.join(rel)); err == nil && compile.IsGenerated(data) {
+			if data, err := d.root.ReadRegular(rel, MaxFileSize); err == nil && l.Generated(data) {
 				p.Stale[rel] = data
 			}
 		}
 	}
 	return p, nil
+}
+
+// readDir lists the directory sub of DIR: none when it is missing.
+func (d *Dir) readDir(sub string) ([]fs.DirEntry, error) {
+	f, err := d.root.Open(sub)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, &Error{Path: d.join(sub), Op: "cannot read", Err: err}
+	}
+	defer f.Close()
+	entries, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, &Error{Path: d.join(sub), Op: "cannot read", Err: err}
+	}
+	return entries, nil
 }
 
 // changed lists the files of Want whose content DIR does not have.
@@ -249,7 +413,7 @@ func (p *Plan) changed() []string {
 	return out
 }
 
-// Diff is the unified diff from DIR to the build, "" when DIR is up to date:
+// Diff is the unified diff from DIR to the set, "" when DIR is up to date:
 // changed and new files, then stale files, each in path order.
 func (p *Plan) Diff() string {
 	var out strings.Builder
@@ -280,13 +444,17 @@ type Result struct {
 // was.
 func (p *Plan) Commit(force bool) (Result, error) {
 	d := p.d
-	if d.mode != ForWrite || d.lock == nil {
+	if d.mode != ForWrite || d.root == nil {
 		return Result{}, fmt.Errorf("output: %s was not opened for writing", d.path)
 	}
 	if len(p.Foreign) > 0 && !force {
+		refusal := ErrNotGenerated
+		if d.layout.Generated == nil {
+			refusal = ErrExists
+		}
 		errs := make([]error, len(p.Foreign))
 		for i, f := range p.Foreign {
-			errs[i] = &Error{Path: f, Err: ErrNotGenerated}
+			errs[i] = &Error{Path: f, Err: refusal}
 		}
 		return Result{}, errors.Join(errs...)
 	}
@@ -314,9 +482,9 @@ func (p *Plan) Commit(force bool) (Result, error) {
 }
 
 // Write opens dir for writing, plans want and commits it: what axc build
-// does.
-func Write(dir string, want map[string][]byte, force bool) (Result, error) {
-	d, err := Open(dir, ForWrite)
+// (with the Build layout) and axc import do.
+func Write(dir string, l *Layout, want map[string][]byte, force bool) (Result, error) {
+	d, err := Open(dir, l, ForWrite)
 	if err != nil {
 		return Result{}, err
 	}
@@ -330,8 +498,8 @@ func Write(dir string, want map[string][]byte, force bool) (Result, error) {
 
 // Check opens dir for checking and returns the diff from it to want, ""
 // when it is up to date: what axc build --check does.
-func Check(dir string, want map[string][]byte) (string, error) {
-	d, err := Open(dir, ForCheck)
+func Check(dir string, l *Layout, want map[string][]byte) (string, error) {
+	d, err := Open(dir, l, ForCheck)
 	if err != nil {
 		return "", err
 	}
@@ -344,7 +512,8 @@ func Check(dir string, want map[string][]byte) (string, error) {
 }
 
 // mkdirAll creates dir and any missing parents, and returns the directories
-// it created, outermost first.
+// it created, outermost first. dir is as the user gave it: this is the one
+// place output works outside DIR's root.
 func mkdirAll(dir string) ([]string, error) {
 	var missing []string
 	for p := filepath.Clean(dir); ; {

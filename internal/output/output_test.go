@@ -159,7 +159,7 @@ func TestOnlyOwnFilesAreStaleOrOverwritten(t *testing.T) {
 		"hosts/gone.txt":    gen("../hosts/gone.cue", "not .nix\n"),
 		"hosts/a.cue":       "package hosts\n",
 	})
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func setupOld(t *testing.T) string {
 
 func commit(t *testing.T, dir string, force bool) (Result, error) {
 	t.Helper()
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		return Result{}, err
 	}
@@ -393,10 +393,10 @@ func TestKilledCommitRecovers(t *testing.T) {
 				}
 				testHook = nil
 				killed := tree(t, dir)
-				if _, ok := killed[journalName]; ok != pt.journal {
+				if _, ok := killed[Build.Journal]; ok != pt.journal {
 					t.Fatalf("journal left: %v, want %v", ok, pt.journal)
 				}
-				d, err := Open(dir, mode)
+				d, err := Open(dir, Build, mode)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -426,18 +426,18 @@ func TestJournal(t *testing.T) {
 	if _, err := commit(t, dir, false); err != errKilled {
 		t.Fatalf("commit = %v, want it killed", err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, journalName))
+	data, err := os.ReadFile(filepath.Join(dir, Build.Journal))
 	if err != nil {
 		t.Fatal(err)
 	}
-	j, err := readJournal(data)
+	j, err := readJournal(Build, data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := &journal{Version: 1, Files: []journalFile{
-		{Path: "flake.nix", New: ".flake.nix.axc-new", Old: ".flake.nix.axc-old"},
-		{Path: "hosts/a.nix", New: "hosts/.a.nix.axc-new", Old: "hosts/.a.nix.axc-old"},
-		{Path: "hosts/c.nix", New: "hosts/.c.nix.axc-new"},
+		{Path: "flake.nix", New: ".flake.nix.axc-new", Old: ".flake.nix.axc-old", Sum: digest([]byte(newFiles["flake.nix"]))},
+		{Path: "hosts/a.nix", New: "hosts/.a.nix.axc-new", Old: "hosts/.a.nix.axc-old", Sum: digest([]byte(newFiles["hosts/a.nix"]))},
+		{Path: "hosts/c.nix", New: "hosts/.c.nix.axc-new", Sum: digest([]byte(newFiles["hosts/c.nix"]))},
 		{Path: "hosts/gone.nix", Old: "hosts/.gone.nix.axc-old"},
 	}}
 	if !reflect.DeepEqual(j, want) {
@@ -473,12 +473,12 @@ func TestKilledRecoveryRecovers(t *testing.T) {
 			}
 			return nil
 		})
-		if _, err := Open(dir, ForWrite); err != errKilled {
+		if _, err := Open(dir, Build, ForWrite); err != errKilled {
 			t.Fatalf("Open = %v, want the recovery killed", err)
 		}
 	}
 	testHook = nil
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,7 +502,7 @@ func TestLeftoversRemoved(t *testing.T) {
 		"hosts/.a.cue.swp":           "x",
 		"hosts/a.nix.tmp1":           "x",
 	})
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -523,10 +523,10 @@ func TestDamagedJournal(t *testing.T) {
 		`{"axc-build-journal": 1, "files": [{"path": "flake.nix"}]}`,
 	} {
 		dir := setupOld(t)
-		writeTree(t, dir, map[string]string{journalName: data})
+		writeTree(t, dir, map[string]string{Build.Journal: data})
 		before := tree(t, dir)
-		_, err := Open(dir, ForWrite)
-		if err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, journalName)+": cannot roll back a killed build: ") {
+		_, err := Open(dir, Build, ForWrite)
+		if err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, Build.Journal)+": not rolled back, nothing changed: ") {
 			t.Errorf("journal %s: Open = %v", data, err)
 		}
 		sameTree(t, "after Open", tree(t, dir), before)
@@ -537,12 +537,12 @@ func TestDamagedJournal(t *testing.T) {
 // checks share the lock.
 func TestLock(t *testing.T) {
 	dir := setupOld(t)
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, mode := range []Mode{ForWrite, ForCheck} {
-		_, err := Open(dir, mode)
+		_, err := Open(dir, Build, mode)
 		if !errors.Is(err, ErrBusy) {
 			t.Fatalf("Open(mode %d) while locked = %v, want ErrBusy", mode, err)
 		}
@@ -550,10 +550,10 @@ func TestLock(t *testing.T) {
 			t.Errorf("error %q, want %q", got, want)
 		}
 	}
-	if _, err := Write(dir, wantMap(newFiles), false); !errors.Is(err, ErrBusy) {
+	if _, err := Write(dir, Build, wantMap(newFiles), false); !errors.Is(err, ErrBusy) {
 		t.Errorf("Write while locked = %v, want ErrBusy", err)
 	}
-	if _, err := Check(dir, wantMap(newFiles)); !errors.Is(err, ErrBusy) {
+	if _, err := Check(dir, Build, wantMap(newFiles)); !errors.Is(err, ErrBusy) {
 		t.Errorf("Check while locked = %v, want ErrBusy", err)
 	}
 	sameTree(t, "after refused builds", tree(t, dir), oldTree)
@@ -567,24 +567,24 @@ func TestLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Close()
-	c1, err := Open(dir, ForCheck)
+	c1, err := Open(dir, Build, ForCheck)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c1.Close()
-	c2, err := Open(dir, ForCheck)
+	c2, err := Open(dir, Build, ForCheck)
 	if err != nil {
 		t.Fatalf("two checks: %v", err)
 	}
 	c2.Close()
-	if _, err := Open(dir, ForWrite); !errors.Is(err, ErrBusy) {
+	if _, err := Open(dir, Build, ForWrite); !errors.Is(err, ErrBusy) {
 		t.Errorf("Open for writing during a check = %v, want ErrBusy", err)
 	}
 }
 
 func TestCheck(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	d, err := Check(dir, wantMap(map[string]string{"flake.nix": gen("hosts", "f\n")}))
+	d, err := Check(dir, Build, wantMap(map[string]string{"flake.nix": gen("hosts", "f\n")}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -596,7 +596,7 @@ func TestCheck(t *testing.T) {
 	}
 
 	dir = setupOld(t)
-	d, err = Check(dir, wantMap(newFiles))
+	d, err = Check(dir, Build, wantMap(newFiles))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -618,7 +618,7 @@ func TestCheck(t *testing.T) {
 	if _, err := commit(t, dir, false); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := Check(dir, wantMap(newFiles)); err != nil || d != "" {
+	if d, err := Check(dir, Build, wantMap(newFiles)); err != nil || d != "" {
 		t.Errorf("Check after build = %q, %v", d, err)
 	}
 }
@@ -629,17 +629,17 @@ func TestNothingWrittenOnError(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"hosts": "a file\n"})
 	before := tree(t, dir)
-	_, err := Write(dir, wantMap(newFiles), false)
+	_, err := Write(dir, Build, wantMap(newFiles), false)
 	if want := filepath.Join(dir, "hosts") + ": not a directory"; err == nil || err.Error() != want {
 		t.Errorf("Write = %v, want %s", err, want)
 	}
 	sameTree(t, "after failure", tree(t, dir), before)
 
-	_, err = Write(filepath.Join(dir, "hosts"), wantMap(newFiles), false)
+	_, err = Write(filepath.Join(dir, "hosts"), Build, wantMap(newFiles), false)
 	if want := filepath.Join(dir, "hosts") + ": not a directory"; err == nil || err.Error() != want {
 		t.Errorf("Write = %v, want %s", err, want)
 	}
-	_, err = Check(filepath.Join(dir, "hosts"), wantMap(newFiles))
+	_, err = Check(filepath.Join(dir, "hosts"), Build, wantMap(newFiles))
 	if want := filepath.Join(dir, "hosts") + ": not a directory"; err == nil || err.Error() != want {
 		t.Errorf("Check = %v, want %s", err, want)
 	}
@@ -652,7 +652,7 @@ func TestNothingWrittenOnError(t *testing.T) {
 			}
 			return nil
 		})
-		if _, err := Write(out, wantMap(newFiles), false); err == nil {
+		if _, err := Write(out, Build, wantMap(newFiles), false); err == nil {
 			t.Fatalf("%s: Write did not fail", step)
 		}
 		sameTree(t, "after failure at "+step, tree(t, dir), before)
@@ -677,10 +677,116 @@ func TestKilledCommitRemovesCreatedDirs(t *testing.T) {
 	if got := tree(t, dir)["hosts/a.nix"]; got != newFiles["hosts/a.nix"] {
 		t.Fatalf("killed build did not put hosts/a.nix in place: %q", got)
 	}
-	d, err := Open(dir, ForWrite)
+	d, err := Open(dir, Build, ForWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d.Close()
 	sameTree(t, "after recovery", tree(t, dir), map[string]string{"flake.nix": gen("hosts", "flake 1\n")})
+}
+
+// cueLayout is a layout like axc import's: no existing file is its own.
+var cueLayout = &Layout{
+	Command: "axc import",
+	Journal: ".axc-import.journal",
+	Dirs:    []string{"hosts", "users"},
+	Writes: func(rel string) bool {
+		dir, file, ok := strings.Cut(rel, "/")
+		return ok && (dir == "hosts" || dir == "users") && strings.HasSuffix(file, ".cue") && !strings.ContainsAny(file, "/")
+	},
+}
+
+// A layout without Generated: existing files are refused without force,
+// nothing is stale; a killed commit is rolled back by the content the
+// journal says it wrote, and a file changed since is not removed.
+func TestLayoutWithoutGenerated(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"hosts/web.cue": "mine\n", "hosts/old.cue": "old\n"})
+	before := tree(t, dir)
+	want := wantMap(map[string]string{"hosts/web.cue": "new web\n", "users/alice.cue": "alice\n"})
+	_, err := Write(dir, cueLayout, want, false)
+	if want := filepath.Join(dir, "hosts", "web.cue") + ": file exists; not overwriting it (use --force)"; err == nil || err.Error() != want {
+		t.Fatalf("Write = %v, want %s", err, want)
+	}
+	sameTree(t, "after refusal", tree(t, dir), before)
+	if _, err := Write(dir, cueLayout, wantMap(map[string]string{"README.md": "x"}), true); err == nil {
+		t.Errorf("Write of a file the layout does not write succeeded")
+	}
+
+	// Killed after every file is in place: the recovery removes the new
+	// user file and its directory, and puts the old web.cue back.
+	setHook(t, func(step, rel string) error {
+		if step == "applied" && rel == filepath.Join("users", "alice.cue") {
+			return errKilled
+		}
+		return nil
+	})
+	if _, err := Write(dir, cueLayout, want, true); err != errKilled {
+		t.Fatalf("Write = %v, want it killed", err)
+	}
+	testHook = nil
+	d, err := Open(dir, cueLayout, ForWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	sameTree(t, "after recovery", tree(t, dir), before)
+
+	// Killed again; then the author edits the new file: the journal is
+	// refused, and nothing is touched.
+	setHook(t, func(step, rel string) error {
+		if step == "applied" && rel == filepath.Join("users", "alice.cue") {
+			return errKilled
+		}
+		return nil
+	})
+	if _, err := Write(dir, cueLayout, want, true); err != errKilled {
+		t.Fatalf("Write = %v, want it killed", err)
+	}
+	testHook = nil
+	writeTree(t, dir, map[string]string{"users/alice.cue": "alice, edited\n"})
+	killed := tree(t, dir)
+	_, err = Open(dir, cueLayout, ForWrite)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "users", "alice.cue")+" is not a file axc import wrote (its content is not what the journal says was written), which the journal would remove") {
+		t.Fatalf("Open = %v", err)
+	}
+	sameTree(t, "after refused recovery", tree(t, dir), killed)
+	// A build's recovery leaves the import's journal alone.
+	d, err = Open(dir, Build, ForWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	sameTree(t, "after a build's Open", tree(t, dir), killed)
+}
+
+// A journal larger than MaxFileSize is refused unread.
+func TestJournalTooBig(t *testing.T) {
+	dir := setupOld(t)
+	data := make([]byte, MaxFileSize+1)
+	for i := range data {
+		data[i] = ' '
+	}
+	writeTree(t, dir, map[string]string{Build.Journal: string(data)})
+	before := tree(t, dir)
+	_, err := Open(dir, Build, ForCheck)
+	if want := filepath.Join(dir, Build.Journal) + ": not rolled back, nothing changed: larger than 16 MiB, more than axc reads of it (remove the journal if no axc build was killed writing here)"; err == nil || err.Error() != want {
+		t.Errorf("Open = %v\nwant %s", err, want)
+	}
+	sameTree(t, "after Open", tree(t, dir), before)
+}
+
+// The Build layout writes exactly flake.nix and the files of valid host
+// and user names in hosts/ and users/.
+func TestBuildWrites(t *testing.T) {
+	for rel, want := range map[string]bool{
+		"flake.nix": true, "hosts/web-01.nix": true, "hosts/Web_1.nix": true, "users/alice.nix": true, "users/_svc.nix": true,
+		"flake.lock": false, "README.md": false, "hosts/a.cue": false, "hosts/.a.nix.axc-new": false, "hosts/-a.nix": false,
+		"users/Alice.nix": false, "hosts/a/b.nix": false, "hosts/../a.nix": false, "../flake.nix": false, "/flake.nix": false,
+		"hosts//a.nix": false, "./flake.nix": false, "sub/a.nix": false, "hosts/.nix": false, "hosts/a.nix/": false,
+	} {
+		if got := Build.Writes(rel); got != want {
+			t.Errorf("Build.Writes(%q) = %v, want %v", rel, got, want)
+		}
+	}
 }

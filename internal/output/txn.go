@@ -2,23 +2,31 @@ package output
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"syscall"
+
+	"axc.dev/axc/internal/confine"
 )
 
-// Names of axc's own files in DIR. For an output file NAME, its new content
-// is staged in .NAME.axc-new and its old file kept in .NAME.axc-old, beside
-// it; a journal of the files a build puts in place is DIR/.axc-build.journal.
+// Names of axc's own files in DIR. For a file NAME of the set, its new
+// content is staged in .NAME.axc-new and its old file kept in
+// .NAME.axc-old, beside it; the layout names the journal of the files a
+// run puts in place.
 const (
-	journalName = ".axc-build.journal"
-	newSuffix   = ".axc-new"
-	oldSuffix   = ".axc-old"
+	newSuffix = ".axc-new"
+	oldSuffix = ".axc-old"
 )
 
 func tempName(rel string) string {
@@ -29,13 +37,10 @@ func backupName(rel string) string {
 	return filepath.Join(filepath.Dir(rel), "."+filepath.Base(rel)+oldSuffix)
 }
 
-// leftover matches axc's temporary files in DIR (false) and its generated
-// directories, DIR/hosts and DIR/users (true), and those of
-// axc versions that staged files as .NAME.tmpDIGITS.
-var leftover = map[bool]*regexp.Regexp{
-	false: regexp.MustCompile(`^\.(.+\.axc-new|.+\.axc-old|flake\.nix\.tmp[0-9]+)$`),
-	true:  regexp.MustCompile(`^\.(.+\.axc-new|.+\.axc-old|.+\.nix\.tmp[0-9]+)$`),
-}
+// tempFile matches the temporary files of axc in a directory, capturing
+// the name of the file of the set they belong to: .NAME.axc-new,
+// .NAME.axc-old, and the .NAME.tmpDIGITS of older axc versions.
+var tempFile = regexp.MustCompile(`^\.(.+)(?:\.axc-new|\.axc-old|\.tmp[0-9]+)$`)
 
 // testHook, set only by tests, is called at each step of a commit or a
 // recovery: "staged" (the new files and backups are written), "journaled",
@@ -59,9 +64,9 @@ func hook(step, rel string) error {
 // is put in place and removed once the last one is.
 type journal struct {
 	Version int `json:"axc-build-journal"`
-	// Dirs are directories the build created, to remove if empty.
+	// Dirs are directories the run created, to remove if empty.
 	Dirs []string `json:"dirs,omitempty"`
-	// Files are the files the build changes, in the order it changes them.
+	// Files are the files the run changes, in the order it changes them.
 	Files []journalFile `json:"files"`
 }
 
@@ -72,9 +77,13 @@ type journalFile struct {
 	// New is the staged new content that is renamed to Path; none when
 	// Path is removed.
 	New string `json:"new,omitempty"`
-	// Old is a backup of the file at Path before the build (a hard link,
+	// Old is a backup of the file at Path before the run (a hard link,
 	// or a copy on file systems without them); none when Path was absent.
 	Old string `json:"old,omitempty"`
+	// Sum is the SHA-256, in hex, of New's content: for a layout without
+	// Generated (axc import's files carry no header by which to know
+	// them), a rollback may remove or replace a file with this content.
+	Sum string `json:"sha256,omitempty"`
 }
 
 // txnFile is a file of a commit.
@@ -118,13 +127,12 @@ func (t *txn) run() error {
 		return err
 	}
 	for _, f := range t.files {
-		target := d.join(f.rel)
 		if f.write {
-			if err := os.Rename(d.join(tempName(f.rel)), target); err != nil {
-				return d.rollBackAfter(j, &Error{Path: target, Op: "cannot write", Err: err})
+			if err := d.root.Rename(tempName(f.rel), f.rel); err != nil {
+				return d.rollBackAfter(j, &Error{Path: d.join(f.rel), Op: "cannot write", Err: err})
 			}
-		} else if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return d.rollBackAfter(j, &Error{Path: target, Op: "cannot remove", Err: err})
+		} else if err := d.root.Remove(f.rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return d.rollBackAfter(j, &Error{Path: d.join(f.rel), Op: "cannot remove", Err: err})
 		}
 		if err := hook("applied", f.rel); err != nil {
 			if err != errKilled {
@@ -135,19 +143,21 @@ func (t *txn) run() error {
 	}
 	t.syncDirs()
 	// The commit point: a journal left behind is rolled back.
-	if err := os.Remove(d.join(journalName)); err != nil {
-		return d.rollBackAfter(j, &Error{Path: d.join(journalName), Op: "cannot remove", Err: err})
+	journalPath := d.layout.Journal
+	if err := d.root.Remove(journalPath); err != nil {
+		return d.rollBackAfter(j, &Error{Path: d.join(journalPath), Op: "cannot remove", Err: err})
 	}
-	syncDir(d.path)
+	d.root.SyncDir(".")
 	if err := hook("committed", ""); err != nil {
 		return err // only errKilled makes sense here
 	}
 	for _, f := range t.files {
 		if f.backedUp {
-			os.Remove(d.join(backupName(f.rel)))
+			d.root.Remove(backupName(f.rel))
 		}
 	}
-	d.created = nil // they hold the output now
+	// They hold the output now.
+	d.madeIn, d.madeOut = nil, nil
 	return nil
 }
 
@@ -156,31 +166,32 @@ func (t *txn) run() error {
 func (t *txn) stage() error {
 	d := t.d
 	for _, f := range t.files {
-		target := d.join(f.rel)
 		op := "cannot remove"
 		if f.write {
 			op = "cannot write"
-			created, err := mkdirAll(filepath.Dir(target))
-			d.created = append(d.created, created...)
-			for _, c := range created {
-				rel, _ := filepath.Rel(d.path, c)
-				t.dirs = append(t.dirs, rel)
-			}
-			if err != nil {
-				return err
+			if dir := filepath.Dir(f.rel); dir != "." {
+				// Plan checked that it is a real directory if it exists.
+				err := d.root.Mkdir(dir, 0o755)
+				switch {
+				case err == nil:
+					d.madeIn = append(d.madeIn, dir)
+					t.dirs = append(t.dirs, dir)
+				case !errors.Is(err, fs.ErrExist):
+					return &Error{Path: d.join(dir), Op: "cannot create directory", Err: err}
+				}
 			}
 			f.staged = true
-			if err := writeSynced(d.join(tempName(f.rel)), f.data, 0o644); err != nil {
-				return &Error{Path: target, Op: op, Err: err}
+			if err := d.root.WriteNew(tempName(f.rel), f.data, 0o644); err != nil {
+				return &Error{Path: d.join(f.rel), Op: op, Err: err}
 			}
 		}
-		if _, err := os.Lstat(target); err == nil {
+		if _, err := d.root.LstatRegular(f.rel); err == nil {
 			f.backedUp = true
-			if err := backup(target, d.join(backupName(f.rel))); err != nil {
-				return &Error{Path: target, Op: op, Err: err}
+			if err := d.backup(f.rel); err != nil {
+				return &Error{Path: d.join(f.rel), Op: op, Err: err}
 			}
 		} else if !errors.Is(err, fs.ErrNotExist) {
-			return &Error{Path: target, Op: op, Err: err}
+			return err
 		}
 	}
 	t.syncDirs()
@@ -189,16 +200,17 @@ func (t *txn) stage() error {
 
 // discard removes what stage wrote; nothing was put in place.
 func (t *txn) discard() {
+	d := t.d
 	for _, f := range t.files {
 		if f.staged {
-			os.Remove(t.d.join(tempName(f.rel)))
+			d.root.Remove(tempName(f.rel))
 		}
 		if f.backedUp {
-			os.Remove(t.d.join(backupName(f.rel)))
+			d.root.Remove(backupName(f.rel))
 		}
 	}
-	os.Remove(t.d.join(journalName + newSuffix))
-	t.d.removeCreated()
+	d.root.Remove(d.layout.Journal + newSuffix)
+	d.removeCreated()
 }
 
 func (t *txn) journal() *journal {
@@ -210,6 +222,7 @@ func (t *txn) journal() *journal {
 		jf := journalFile{Path: filepath.ToSlash(f.rel)}
 		if f.write {
 			jf.New = filepath.ToSlash(tempName(f.rel))
+			jf.Sum = digest(f.data)
 		}
 		if f.backedUp {
 			jf.Old = filepath.ToSlash(backupName(f.rel))
@@ -219,19 +232,24 @@ func (t *txn) journal() *journal {
 	return j
 }
 
+func digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
 // syncDirs makes the directory entries of the commit's files durable.
 func (t *txn) syncDirs() {
 	seen := map[string]bool{}
 	for _, f := range t.files {
-		dir := filepath.Dir(t.d.join(f.rel))
+		dir := filepath.Dir(f.rel)
 		if !seen[dir] {
 			seen[dir] = true
-			syncDir(dir)
+			t.d.root.SyncDir(dir)
 		}
 	}
 }
 
-// writeJournal writes j to DIR/.axc-build.journal, durably: the journal is
+// writeJournal writes j to the layout's journal, durably: the journal is
 // either absent or whole.
 func (d *Dir) writeJournal(j *journal) error {
 	data, err := json.MarshalIndent(j, "", "\t")
@@ -239,85 +257,152 @@ func (d *Dir) writeJournal(j *journal) error {
 		return err
 	}
 	data = append(data, '\n')
-	path, tmp := d.join(journalName), d.join(journalName+newSuffix)
-	if err := writeSynced(tmp, data, 0o644); err != nil {
-		return &Error{Path: path, Op: "cannot write", Err: err}
+	name := d.layout.Journal
+	tmp := name + newSuffix
+	if err := d.root.WriteNew(tmp, data, 0o644); err != nil {
+		return &Error{Path: d.join(name), Op: "cannot write", Err: err}
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return &Error{Path: path, Op: "cannot write", Err: err}
+	if err := d.root.Rename(tmp, name); err != nil {
+		d.root.Remove(tmp)
+		return &Error{Path: d.join(name), Op: "cannot write", Err: err}
 	}
-	syncDir(d.path)
+	d.root.SyncDir(".")
 	return nil
 }
 
-// readJournal parses a journal and checks that it names only axc's files
-// inside DIR.
-func readJournal(data []byte) (*journal, error) {
+// readJournal parses a journal of layout l and checks that it names only
+// the set's files and their temporary names, and only the set's
+// directories. It does not look at DIR (see checkRollBack).
+func readJournal(l *Layout, data []byte) (*journal, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var j journal
 	if err := dec.Decode(&j); err != nil {
 		return nil, fmt.Errorf("damaged journal: %v", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("damaged journal: more after its end")
+	}
 	if j.Version != 1 {
 		return nil, fmt.Errorf("journal of version %d; this axc reads version 1", j.Version)
 	}
+	seen := map[string]bool{}
 	for _, dir := range j.Dirs {
-		if !filepath.IsLocal(filepath.FromSlash(dir)) {
-			return nil, fmt.Errorf("damaged journal: directory %q is not inside the output directory", dir)
+		if !isLayoutDir(l, dir) || seen[dir] {
+			return nil, fmt.Errorf("directory %q is not one %s creates", dir, l.Command)
 		}
+		seen[dir] = true
 	}
 	for _, f := range j.Files {
 		rel := filepath.FromSlash(f.Path)
 		switch {
-		case !filepath.IsLocal(rel):
-			return nil, fmt.Errorf("damaged journal: %q is not inside the output directory", f.Path)
+		case !l.Writes(f.Path) || path.Clean(f.Path) != f.Path:
+			return nil, fmt.Errorf("%q is not a file %s writes", f.Path, l.Command)
+		case seen[f.Path]:
+			return nil, fmt.Errorf("%q is listed twice", f.Path)
 		case f.New != "" && f.New != filepath.ToSlash(tempName(rel)),
 			f.Old != "" && f.Old != filepath.ToSlash(backupName(rel)),
-			f.New == "" && f.Old == "":
-			return nil, fmt.Errorf("damaged journal: bad entry for %q", f.Path)
+			f.New == "" && f.Old == "",
+			f.Sum != "" && !isDigest(f.Sum):
+			return nil, fmt.Errorf("bad entry for %q", f.Path)
 		}
+		seen[f.Path] = true
 	}
 	return &j, nil
 }
 
-// recover rolls back a build that was killed after writing its journal, and
-// removes the temporary files of killed builds.
-func (d *Dir) recover() error {
-	path := d.join(journalName)
-	data, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return &Error{Path: path, Op: "cannot read", Err: err}
+func isLayoutDir(l *Layout, dir string) bool {
+	for _, d := range l.Dirs {
+		if dir == d {
+			return true
+		}
 	}
-	if err == nil {
-		if d.mode == ForCheck {
-			if err := exclusive(d.lock, d.path); err != nil {
-				return err
-			}
-		}
-		j, err := readJournal(data)
-		if err != nil {
-			return &Error{Path: path, Op: "cannot roll back a killed build", Err: err}
-		}
-		if err := d.rollBack(j); err != nil {
+	return false
+}
+
+var digestRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+func isDigest(s string) bool { return digestRe.MatchString(s) }
+
+// recover rolls back a run that was killed after writing its journal, and
+// removes the temporary files of killed runs.
+func (d *Dir) recover() error {
+	name := d.layout.Journal
+	_, err := d.root.LstatRegular(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		d.removeLeftovers()
+		return nil
+	case err != nil:
+		return d.refuse(err)
+	}
+	if d.mode == ForCheck {
+		if err := exclusive(d.lock, d.path); err != nil {
 			return err
 		}
+	}
+	data, err := d.root.ReadRegular(name, MaxFileSize)
+	if err != nil {
+		return d.refuse(err)
+	}
+	j, err := readJournal(d.layout, data)
+	if err != nil {
+		return d.refuse(err)
+	}
+	if err := d.checkRollBack(j); err != nil {
+		return d.refuse(err)
+	}
+	if err := d.rollBack(j); err != nil {
+		return err
 	}
 	d.removeLeftovers()
 	return nil
 }
 
-// removeLeftovers removes, best effort, the temporary files of builds killed
-// before they wrote a journal (or after they removed it).
+// refuse is the error of a journal that is not rolled back: nothing was
+// changed.
+func (d *Dir) refuse(why error) error {
+	return &Error{
+		Path: d.join(d.layout.Journal),
+		Op:   "not rolled back, nothing changed",
+		Err:  fmt.Errorf("%s (remove the journal if no %s was killed writing here)", confineReason(d, why), d.layout.Command),
+	}
+}
+
+// confineReason says why without the journal's own path when the error
+// names it already.
+func confineReason(d *Dir, err error) string {
+	var nr *confine.NotRegularError
+	var tb *confine.TooBigError
+	switch {
+	case errors.As(err, &nr) && nr.Path == d.join(d.layout.Journal):
+		return "it is " + confine.Kind(nr.Mode) + ", not a regular file"
+	case errors.As(err, &tb) && tb.Path == d.join(d.layout.Journal):
+		return fmt.Sprintf("larger than %d MiB, more than axc reads of it", tb.Max>>20)
+	case errors.As(err, &nr), errors.As(err, &tb):
+		return err.Error()
+	}
+	return d.root.Reason(err)
+}
+
+// removeLeftovers removes, best effort, the temporary files of runs killed
+// before they wrote a journal (or after they removed it): only names that
+// are temporary names of files of the set, in DIR and the set's real
+// directories, and never a directory.
 func (d *Dir) removeLeftovers() {
 	var found []string
-	for _, sub := range append([]string{""}, generatedDirs...) {
-		dir := d.join(sub)
-		entries, _ := os.ReadDir(dir)
+	if _, err := d.root.Lstat(d.layout.Journal + newSuffix); err == nil {
+		found = append(found, d.layout.Journal+newSuffix)
+	}
+	for _, sub := range append([]string{"."}, d.layout.Dirs...) {
+		if fi, err := d.root.Lstat(sub); err != nil || !fi.IsDir() {
+			continue // missing, or a link: not the set's
+		}
+		entries, _ := d.readDir(sub)
 		for _, e := range entries {
-			if !e.IsDir() && leftover[sub != ""].MatchString(e.Name()) {
-				found = append(found, filepath.Join(dir, e.Name()))
+			m := tempFile.FindStringSubmatch(e.Name())
+			if m != nil && !e.IsDir() && d.layout.Writes(path.Join(filepath.ToSlash(sub), m[1])) {
+				found = append(found, filepath.Join(sub, e.Name()))
 			}
 		}
 	}
@@ -328,7 +413,7 @@ func (d *Dir) removeLeftovers() {
 		return // another check is reading DIR: leave them to the next build
 	}
 	for _, f := range found {
-		os.Remove(f)
+		d.root.Remove(f)
 	}
 }
 
@@ -344,96 +429,198 @@ func (d *Dir) rollBackAfter(j *journal, cause error) error {
 	return cause
 }
 
-// rollBack puts back, from their backups, the files of j that its build
-// replaced or removed, and removes what the build added; then it removes
-// the build's temporary files and journal. It can be run again after it was
+// checkRollBack checks, changing nothing, that rolling back j touches only
+// what the package documentation allows: the directories of its files and
+// its directories are real ones, its temporary files are regular files,
+// and every file it would remove or replace is regular and the set's own
+// (or the backup that replaces it).
+func (d *Dir) checkRollBack(j *journal) error {
+	dirs := map[string]bool{}
+	for _, dir := range j.Dirs {
+		dirs[dir] = true
+	}
+	for _, f := range j.Files {
+		if dir := path.Dir(f.Path); dir != "." {
+			dirs[dir] = true
+		}
+	}
+	for _, dir := range sortedSet(dirs) {
+		fi, err := d.root.Lstat(filepath.FromSlash(dir))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return &fs.PathError{Op: "lstat", Path: d.join(dir), Err: err}
+		case fi.Mode()&fs.ModeSymlink != 0:
+			target, _ := d.root.Readlink(dir)
+			return fmt.Errorf("%s is a symbolic link (to %s), not the directory the journal's files are in", d.join(dir), target)
+		case !fi.IsDir():
+			return fmt.Errorf("%s: not a directory", d.join(dir))
+		}
+	}
+	for _, f := range j.Files {
+		if err := d.checkRestore(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkRestore checks that restoring f (see restore) may touch what it
+// touches.
+func (d *Dir) checkRestore(f journalFile) error {
+	target := filepath.FromSlash(f.Path)
+	for _, name := range []string{f.New, f.Old} {
+		if name == "" {
+			continue
+		}
+		if _, err := d.root.LstatRegular(filepath.FromSlash(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	replaces, err := d.replaces(f)
+	if err != nil || !replaces {
+		return err
+	}
+	ti, err := d.root.LstatRegular(target)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	data, rerr := d.root.ReadRegular(target, MaxFileSize)
+	if rerr == nil && d.owns(f, data) {
+		return nil
+	}
+	if f.Old != "" {
+		// The backup itself (a second link to the file, when the run was
+		// killed before its rename) or a copy of it.
+		old := filepath.FromSlash(f.Old)
+		if oi, err := d.root.Lstat(old); err == nil && os.SameFile(ti, oi) {
+			return nil
+		}
+		if odata, err := d.root.ReadRegular(old, MaxFileSize); rerr == nil && err == nil && bytes.Equal(data, odata) {
+			return nil
+		}
+	}
+	verb := "remove"
+	if f.Old != "" {
+		verb = "replace"
+	}
+	return fmt.Errorf("%s is not a file %s wrote (%s), which the journal would %s", d.join(target), d.layout.Command, d.notOwnedWhy(), verb)
+}
+
+func (d *Dir) notOwnedWhy() string {
+	if d.layout.Generated != nil {
+		return "its first line is not axc's header"
+	}
+	return "its content is not what the journal says was written"
+}
+
+// replaces reports whether restoring f removes or replaces the file at
+// f.Path: when its backup is there to put back, or when it was absent
+// before and its new content was put in place (its staged copy is gone).
+func (d *Dir) replaces(f journalFile) (bool, error) {
+	name := f.Old
+	if name == "" {
+		name = f.New
+	}
+	_, err := d.root.Lstat(filepath.FromSlash(name))
+	switch {
+	case err == nil:
+		return f.Old != "", nil
+	case errors.Is(err, fs.ErrNotExist):
+		return f.Old == "", nil
+	}
+	return false, err
+}
+
+// owns reports whether data, the content of f.Path, is the set's own: the
+// layout says so (axc build: only its header does, whatever the journal
+// says), or, for a layout that knows no file of its own (axc import), it
+// is what the journal says the run wrote.
+func (d *Dir) owns(f journalFile, data []byte) bool {
+	if d.layout.Generated != nil {
+		return d.layout.Generated(data)
+	}
+	return f.Sum != "" && digest(data) == f.Sum
+}
+
+// rollBack puts back, from their backups, the files of j that its run
+// replaced or removed, and removes what the run added; then it removes
+// the run's temporary files and journal. It can be run again after it was
 // itself killed: a backup already put back is gone, and a new file whose
 // staged copy is still there was never put in place. When a file cannot be
-// put back, the journal and backups stay for the next build to retry.
+// put back, the journal and backups stay for the next run to retry. Each
+// file is checked again (checkRestore) right before it is touched.
 func (d *Dir) rollBack(j *journal) error {
 	for i := len(j.Files) - 1; i >= 0; i-- {
 		f := j.Files[i]
 		target := d.join(filepath.FromSlash(f.Path))
+		if err := d.checkRestore(f); err != nil {
+			return &Error{Path: d.join(d.layout.Journal), Op: "rollback stopped, the rest left as it is", Err: err}
+		}
 		if err := d.restore(f); err != nil {
-			return &Error{Path: target, Op: "cannot restore the previous output (the next axc build retries)", Err: err}
+			return &Error{Path: target, Op: "cannot restore the previous output (the next " + d.layout.Command + " retries)", Err: err}
 		}
 		if err := hook("restored", filepath.FromSlash(f.Path)); err != nil {
 			return err
 		}
 	}
-	dirs := map[string]bool{d.path: true}
+	dirs := map[string]bool{".": true}
 	for _, f := range j.Files {
 		for _, name := range []string{f.New, f.Old} {
-			if name != "" {
-				os.Remove(d.join(filepath.FromSlash(name)))
+			if name == "" {
+				continue
+			}
+			rel := filepath.FromSlash(name)
+			if fi, err := d.root.Lstat(rel); err == nil && fi.Mode().IsRegular() {
+				d.root.Remove(rel)
 			}
 		}
-		dirs[filepath.Dir(d.join(filepath.FromSlash(f.Path)))] = true
+		dirs[filepath.Dir(filepath.FromSlash(f.Path))] = true
 	}
 	for i := len(j.Dirs) - 1; i >= 0; i-- {
-		os.Remove(d.join(filepath.FromSlash(j.Dirs[i]))) // if empty
+		d.removeEmptyDir(filepath.FromSlash(j.Dirs[i]))
 	}
 	for dir := range dirs {
-		syncDir(dir)
+		d.root.SyncDir(dir)
 	}
-	path := d.join(journalName)
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return &Error{Path: path, Op: "cannot remove", Err: err}
+	name := d.layout.Journal
+	if err := d.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return &Error{Path: d.join(name), Op: "cannot remove", Err: err}
 	}
-	syncDir(d.path)
+	d.root.SyncDir(".")
 	return nil
 }
 
-// restore puts back the file f.Path had before its build.
+// restore puts back the file f.Path had before its run.
 func (d *Dir) restore(f journalFile) error {
-	target := d.join(filepath.FromSlash(f.Path))
+	target := filepath.FromSlash(f.Path)
+	replaces, err := d.replaces(f)
+	if err != nil || !replaces {
+		return err
+	}
 	if f.Old != "" {
 		// When the backup is a second link to the file in place, rename
 		// does nothing and succeeds; the backup is removed afterwards.
-		err := os.Rename(d.join(filepath.FromSlash(f.Old)), target)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // put back by an earlier rollback
-		}
-		return err
+		return d.root.Rename(filepath.FromSlash(f.Old), target)
 	}
-	// Absent before: remove the new file, if it was put in place (its
-	// staged copy is gone).
-	if _, err := os.Lstat(d.join(filepath.FromSlash(f.New))); err == nil {
-		return nil
-	}
-	if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := d.root.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil
 }
 
-// writeSynced writes data to name with mode perm and syncs it.
-func writeSynced(name string, data []byte, perm fs.FileMode) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
-	if err != nil {
-		return err
+// backup keeps the regular file rel as its backup name: a hard link, or a
+// copy where the file system (or fs.protected_hardlinks) does not allow
+// one.
+func (d *Dir) backup(rel string) error {
+	name := backupName(rel)
+	if err := d.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err // of a killed run
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm) // whatever the umask
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(name)
-	}
-	return err
-}
-
-// backup keeps the file at target as name: a hard link, or a copy where
-// the file system (or fs.protected_hardlinks) does not allow one.
-func backup(target, name string) error {
-	os.Remove(name) // of a killed build
-	err := os.Link(target, name)
+	err := d.root.Link(rel, name)
 	if err == nil {
 		return nil
 	}
@@ -441,28 +628,15 @@ func backup(target, name string) error {
 	if !errors.As(err, &errno) || !(errno == syscall.EPERM || errno == syscall.EMLINK || errno == syscall.EXDEV || errno == syscall.ENOTSUP || errno == syscall.EOPNOTSUPP) {
 		return err
 	}
-	fi, err := os.Lstat(target)
+	fi, err := d.root.LstatRegular(rel)
 	if err != nil {
 		return err
 	}
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		dest, err := os.Readlink(target)
-		if err != nil {
-			return err
-		}
-		return os.Symlink(dest, name)
-	}
-	data, err := os.ReadFile(target)
+	data, err := d.root.ReadRegular(rel, MaxFileSize)
 	if err != nil {
 		return err
 	}
-	return writeSynced(name, data, fi.Mode().Perm())
+	return d.root.WriteNew(name, data, fi.Mode().Perm())
 }
 
-// syncDir makes the entries of dir durable, where the file system can.
-func syncDir(dir string) {
-	if f, err := os.Open(dir); err == nil {
-		f.Sync()
-		f.Close()
-	}
-}
+func sortedSet(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"axc.dev/axc/internal/confine"
 	"axc.dev/axc/internal/release"
 )
 
@@ -314,7 +315,7 @@ func TestUpgrade(t *testing.T) {
 	before := tree(t, dir)
 
 	// The lock cannot be written: the old schema is back.
-	writeLock = func(string, []byte) error { return errors.New("disk full") }
+	writeLock = func(*confine.Root, string, []byte) error { return errors.New("disk full") }
 	_, err := Upgrade(dir, tab, to)
 	writeLock = writeLockDefault
 	if err == nil || !strings.Contains(err.Error(), "disk full") {

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 
-	"axc.dev/axc/internal/atomicfile"
+	"axc.dev/axc/internal/confine"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/release"
 	"axc.dev/axc/schema"
@@ -59,16 +61,35 @@ func (u *Upgraded) Any() bool {
 // The schema directory is replaced whole: the new one is written beside it
 // and renamed into place, the old one kept until the lock is written, and
 // put back if anything fails.
+//
+// dir is the repository, as given; below it every operation goes through
+// an os.Root on dir (internal/confine): a symbolic link on the way to the
+// schema directory (cue.mod, cue.mod/pkg, …, the directory itself) that
+// leads out of dir is refused with a *confine.LinkError before anything is
+// written, and nothing outside dir is ever read, written or removed. A
+// link that stays inside dir is followed; the schema directory, if it is
+// one, is replaced by a directory (the link's target is left alone).
 func Upgrade(dir string, t *release.Table, r release.Release) (*Upgraded, error) {
 	modFile := filepath.Join(dir, filepath.FromSlash(ModuleFile))
-	switch _, err := os.Stat(modFile); {
+	root, err := confine.Open(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no %s, so no repository to upgrade (axc init makes one)", dir, ModuleFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", dir, confine.Reason(err))
+	}
+	defer root.Close()
+	schemaRel := filepath.FromSlash(SchemaDir)
+	if err := root.CheckDir(schemaRel, false); err != nil {
+		return nil, err
+	}
+	switch _, err := root.Stat(filepath.FromSlash(ModuleFile)); {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%s: no %s, so no repository to upgrade (axc init makes one)", dir, ModuleFile)
 	case err != nil:
-		return nil, fmt.Errorf("%s: %s", modFile, load.IOReason(err))
+		return nil, fmt.Errorf("%s: %s", modFile, root.Reason(err))
 	}
-	schemaDir := filepath.Join(dir, filepath.FromSlash(SchemaDir))
-	old, err := readSchemaDir(schemaDir)
+	old, err := readSchemaDir(root, schemaRel)
 	if err != nil {
 		return nil, err
 	}
@@ -91,9 +112,10 @@ func Upgrade(dir string, t *release.Table, r release.Release) (*Upgraded, error)
 		}
 	}
 
-	lockFile := filepath.Join(dir, LockFile)
 	var newLock []byte
-	if data, err := os.ReadFile(lockFile); err == nil {
+	// A lock that is not a regular file (a named pipe, say) is not read,
+	// nor one larger than any minimal lock: neither is the one Create wrote.
+	if data, err := root.ReadRegular(LockFile, 1<<20); err == nil {
 		for _, pinned := range t.Releases() {
 			if pinned.Rev != r.Rev && bytes.Equal(data, Lock(pinned)) {
 				newLock, u.Lock = Lock(r), &r
@@ -108,40 +130,64 @@ func Upgrade(dir string, t *release.Table, r release.Release) (*Upgraded, error)
 	var backup string
 	replaced := len(u.Added)+len(u.Changed)+len(u.Removed) > 0
 	if replaced {
-		if backup, err = replaceDir(schemaDir, files, old != nil); err != nil {
+		if backup, err = replaceDir(root, schemaRel, files, old != nil); err != nil {
 			return nil, err
 		}
 	}
 	if newLock != nil {
-		if err := writeLock(lockFile, newLock); err != nil {
+		if err := writeLock(root, LockFile, newLock); err != nil {
 			if replaced { // put the old schema back
-				os.RemoveAll(schemaDir)
+				root.RemoveAll(schemaRel)
 				if backup != "" {
-					os.Rename(backup, schemaDir)
+					root.Rename(backup, schemaRel)
 				}
 			}
 			return nil, err
 		}
 	}
 	if backup != "" {
-		os.RemoveAll(backup)
+		root.RemoveAll(backup)
 	}
 	return u, nil
 }
 
-// writeLock is atomicfile.Write; tests make it fail.
-var writeLock = atomicfile.Write
+// writeLock replaces the file rel of root with data: written beside it,
+// then renamed over it, so that a reader sees the old or the new lock,
+// and a link at rel is replaced, not followed. Tests make it fail.
+var writeLock = func(root *confine.Root, rel string, data []byte) error {
+	tmp := filepath.Join(filepath.Dir(rel), "."+filepath.Base(rel)+".axc-new")
+	err := root.WriteNew(tmp, data, 0o644)
+	if err == nil {
+		if err = root.Rename(tmp, rel); err != nil {
+			root.Remove(tmp)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: cannot write: %s", root.Join(rel), root.Reason(err))
+	}
+	return nil
+}
 
-// readSchemaDir reads the files of a vendored schema directory: nil when it
-// does not exist. Subdirectories count as files (with a trailing /), so that
+// maxSchemaFile bounds the read of a vendored schema file: far above any
+// (the largest, options_gen.cue, is under 1 MiB).
+const maxSchemaFile = 16 << 20
+
+// readSchemaDir reads the files of the vendored schema directory rel of
+// root: nil when it does not exist. Subdirectories, links and special
+// files count as files (with a trailing /), never opened, so that
 // replacing the directory reports them removed.
-func readSchemaDir(dir string) (map[string][]byte, error) {
-	entries, err := os.ReadDir(dir)
+func readSchemaDir(root *confine.Root, rel string) (map[string][]byte, error) {
+	f, err := root.Open(rel)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("%s: %s", dir, load.IOReason(err))
+		return nil, fmt.Errorf("%s: %s", root.Join(rel), root.Reason(err))
+	}
+	entries, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", root.Join(rel), root.Reason(err))
 	}
 	out := map[string][]byte{}
 	for _, e := range entries {
@@ -149,55 +195,76 @@ func readSchemaDir(dir string) (map[string][]byte, error) {
 			out[e.Name()+"/"] = nil
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		p := filepath.Join(rel, e.Name())
+		data, err := root.ReadRegular(p, maxSchemaFile)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s", filepath.Join(dir, e.Name()), load.IOReason(err))
+			var nr *confine.NotRegularError
+			var tb *confine.TooBigError
+			if errors.As(err, &nr) || errors.As(err, &tb) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%s: %s", root.Join(p), root.Reason(err))
 		}
 		out[e.Name()] = data
 	}
 	return out, nil
 }
 
-// replaceDir makes dir hold exactly files: written into a new directory
-// beside it, which is renamed into place. The old dir, if it exists, is
-// renamed aside first; its new name is returned, for the caller to remove
-// (or put back).
-func replaceDir(dir string, files map[string][]byte, exists bool) (backup string, err error) {
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("%s: cannot create directory: %s", parent, load.IOReason(err))
+// replaceDir makes the directory rel of root hold exactly files: written
+// into a new directory beside it, which is renamed into place. The old
+// one, if it exists, is renamed aside first; its new name is returned, for
+// the caller to remove (or put back).
+func replaceDir(root *confine.Root, rel string, files map[string][]byte, exists bool) (backup string, err error) {
+	parent := filepath.Dir(rel)
+	shown := root.Join(rel)
+	if err := root.MkdirAll(parent, 0o755); err != nil {
+		return "", fmt.Errorf("%s: cannot create directory: %s", root.Join(parent), root.Reason(err))
 	}
-	stage, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-*")
+	stage, err := mkdirFresh(root, filepath.Join(parent, "."+filepath.Base(rel)+".new-"))
 	if err != nil {
-		return "", fmt.Errorf("%s: cannot write: %s", dir, load.IOReason(err))
+		return "", fmt.Errorf("%s: cannot write: %s", shown, root.Reason(err))
 	}
 	defer func() {
 		if err != nil {
-			os.RemoveAll(stage)
+			root.RemoveAll(stage)
 		}
 	}()
-	if err := os.Chmod(stage, 0o755); err != nil {
-		return "", fmt.Errorf("%s: cannot write: %s", dir, load.IOReason(err))
-	}
-	if err := writeTree(stage, dir, files); err != nil {
-		return "", err
+	for _, name := range sortedKeys(files) {
+		if err := root.WriteNew(filepath.Join(stage, name), files[name], 0o644); err != nil {
+			return "", fmt.Errorf("%s: cannot write: %s", filepath.Join(shown, name), root.Reason(err))
+		}
 	}
 	if exists {
 		// A fresh name for the old directory: made, then freed for the
 		// rename (which cannot replace a directory portably).
-		if backup, err = os.MkdirTemp(parent, "."+filepath.Base(dir)+".old-*"); err != nil {
-			return "", fmt.Errorf("%s: cannot write: %s", dir, load.IOReason(err))
+		if backup, err = mkdirFresh(root, filepath.Join(parent, "."+filepath.Base(rel)+".old-")); err != nil {
+			return "", fmt.Errorf("%s: cannot write: %s", shown, root.Reason(err))
 		}
-		os.Remove(backup)
-		if err := os.Rename(dir, backup); err != nil {
-			return "", fmt.Errorf("%s: cannot replace: %s", dir, load.IOReason(unwrapLink(err)))
+		root.Remove(backup)
+		if err := root.Rename(rel, backup); err != nil {
+			return "", fmt.Errorf("%s: cannot replace: %s", shown, root.Reason(err))
 		}
 	}
-	if err := os.Rename(stage, dir); err != nil {
+	if err := root.Rename(stage, rel); err != nil {
 		if exists {
-			os.Rename(backup, dir)
+			root.Rename(backup, rel)
 		}
-		return "", fmt.Errorf("%s: cannot replace: %s", dir, load.IOReason(unwrapLink(err)))
+		return "", fmt.Errorf("%s: cannot replace: %s", shown, root.Reason(err))
 	}
 	return backup, nil
+}
+
+// mkdirFresh creates a new directory in root named prefix and a random
+// number, and returns its name.
+func mkdirFresh(root *confine.Root, prefix string) (string, error) {
+	for {
+		name := prefix + strconv.FormatUint(uint64(rand.Uint32()), 10)
+		err := root.Mkdir(name, 0o755)
+		if err == nil {
+			return name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+	}
 }

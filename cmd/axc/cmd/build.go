@@ -48,6 +48,15 @@ previous output back from it, and removes the temporary files of killed
 builds. Unchanged files are not rewritten. One build at a time writes DIR:
 another fails at once (exit 2).
 
+What DIR holds is input, not trust (CI builds strangers' pull requests):
+nothing outside DIR is ever read, written or removed. A journal naming
+anything but axc build's files (flake.nix, hosts/NAME.nix, users/NAME.nix
+and their temporary names), or that would remove or replace a file axc did
+not generate, is refused (exit 2) and nothing is touched. DIR/hosts and
+DIR/users must be real directories, not symbolic links; an existing output
+file or journal that is not a regular file (a named pipe, a device, a
+symbolic link) is refused before it is opened (exit 2).
+
 A file in DIR that axc did not generate (its first line is not the header axc
 writes) is never overwritten (exit 2) unless --force, and never removed;
 generated files in DIR/hosts and DIR/users of hosts and users that no longer
@@ -97,7 +106,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 	}
 	out.files["flake.nix"] = flake
 	if check {
-		d, err := output.Check(outDir, out.files)
+		d, err := output.Check(outDir, output.Build, out.files)
 		if err != nil {
 			return ioError(err)
 		}
@@ -108,7 +117,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 		summary(cmd, "%s, %s up to date", okSummary(out, ds), outDir)
 		return nil
 	}
-	res, err := output.Write(outDir, out.files, force)
+	res, err := output.Write(outDir, output.Build, out.files, force)
 	if err != nil {
 		return ioError(err)
 	}

@@ -3,14 +3,12 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/atomicfile"
 	"axc.dev/axc/internal/importer"
+	"axc.dev/axc/internal/output"
 )
 
 func newImportCmd() *cobra.Command {
@@ -67,8 +65,15 @@ built host file could not mean the same way (it uses pkgs or a flake input,
 which host files do not receive) is an error at its place, and nothing is
 written.
 
-An existing file is never overwritten unless --force. With --dry-run nothing
-is written: the files are printed, each after a line "-- PATH --".
+An existing file is never overwritten unless --force; the files are written
+as one transaction, as axc build writes its own: all of them or, on any
+failure, none (an import killed midway leaves DIR/.axc-import.journal, and
+the next axc import that writes in DIR first puts DIR back as it was). A
+host named hosts (a user named users) gets another file name than
+hosts/hosts.cue (users/users.cue), the files axc init writes; hosts (or
+users) whose names differ only in case are an error, as they would be one
+file where file names ignore case. With --dry-run nothing is written: the
+files are printed, each after a line "-- PATH --".
 
 Exit codes: 0 ok, 1 Nix that cannot be imported (a syntax error, or Nix that
 cannot be kept), 2 usage or I/O error (an existing file without --force).`,
@@ -137,28 +142,16 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	return nil
 }
 
-// writeImported writes files below outDir, none unless all can be: an
-// existing file is an error without force.
+// writeImported writes files below outDir as one transaction (see
+// internal/output): all or none, an existing file not overwritten unless
+// force.
 func writeImported(outDir string, files []importer.File, force bool) error {
-	if !force {
-		var exist []string
-		for _, f := range files {
-			name := filepath.Join(outDir, filepath.FromSlash(f.Path))
-			if _, err := os.Lstat(name); err == nil {
-				exist = append(exist, filepath.ToSlash(name))
-			}
-		}
-		if len(exist) > 0 {
-			for i, name := range exist {
-				exist[i] = name + ": file exists; not overwriting it (use --force)"
-			}
-			return ioErrorf("%s", strings.Join(exist, "\n"))
-		}
-	}
+	want := map[string][]byte{}
 	for _, f := range files {
-		if err := atomicfile.Write(filepath.Join(outDir, filepath.FromSlash(f.Path)), f.Data); err != nil {
-			return ioError(err)
-		}
+		want[filepath.FromSlash(f.Path)] = f.Data
+	}
+	if _, err := output.Write(outDir, importer.Layout, want, force); err != nil {
+		return ioError(err)
 	}
 	return nil
 }

@@ -64,7 +64,9 @@ schema directory is replaced whole. When the flake.lock is the minimal one
 init wrote, it is rewritten for the new release, so that axc vet agrees; a
 lock Nix has completed is left alone, and init warns when it pins another
 release (run axc build --axios TAG -o . and nix flake update, so that it
-pins TAG). What changed is reported on stderr.
+pins TAG). What changed is reported on stderr. Nothing outside DIR is
+written or removed: a symbolic link on the way to the schema directory
+(cue.mod, cue.mod/pkg, …) that leads out of DIR is refused (exit 2).
 
 Exit codes: 0 done, 2 usage or I/O error (nothing written).`,
 		Example: `  axc init fleet --hostname web --user alice --full-name "Alice Liddell"
