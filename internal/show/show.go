@@ -27,6 +27,7 @@ type Origin string
 const (
 	Set      Origin = "set"      // the author wrote it
 	MkSystem Origin = "mkSystem" // mkSystem defines it from the host's fields (a flag's enable, say)
+	User     Origin = "user"     // a user's file (users/NAME) sets it, for a user the host lists
 	Default  Origin = "default"  // mkSystem's or an option's default
 )
 
@@ -58,13 +59,29 @@ func (n *Node) add(k string, c *Node) {
 	n.Fields[k] = c
 }
 
+// UserView is a user of the users package as a view: the fields that
+// build writes into the user's module (every value marked User).
+func UserView(u *load.Host, v cue.Value) (*Node, error) {
+	n, err := fromValue(v, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, leaf := range n.leaves() {
+		leaf.Origin = User
+	}
+	return n, nil
+}
+
 // Host builds the view of host h, whose value is v, for the schema's
-// options and contract.
-func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract) (*Node, error) {
+// options and contract. users are the views of the users the host may
+// list (UserView, by name): what mkSystem imports for them is placed where
+// their modules set it.
+func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract, users map[string]*Node) (*Node, error) {
 	root, err := fromValue(v, h.Fields, nil)
 	if err != nil {
 		return nil, err
 	}
+	placeUsers(root, v, c, users)
 	// What mkSystem defines goes first: an option's default is only for
 	// what neither the author nor mkSystem defines.
 	config, err := schema.MkSystemConfig(v)
@@ -98,6 +115,56 @@ func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract) (
 		}
 	}
 	return root, nil
+}
+
+// placeUsers puts the users the host lists where the module build writes
+// for each sets them: the person's fields at the release's user option,
+// their home at home-manager.users.NAME, below the host's NixOS module.
+func placeUsers(root *Node, v cue.Value, c *schema.Contract, users map[string]*Node) {
+	uc := c.User
+	if uc == nil || c.Users.Field == "" {
+		return
+	}
+	list, err := v.LookupPath(cue.MakePath(cue.Str(c.Users.Field))).List()
+	if err != nil {
+		return
+	}
+	for list.Next() {
+		name, err := list.Value().String()
+		u := users[name]
+		if err != nil || u == nil {
+			continue // vet says it is no user
+		}
+		option := []string{c.ConfigField}
+		for _, p := range uc.Option {
+			if p == "<name>" {
+				p = name
+			}
+			option = append(option, p)
+		}
+		if uc.NameField != "" {
+			insert(root, append(option, uc.NameField), &Node{Value: name, Origin: User})
+		}
+		for _, k := range u.Keys {
+			path := append(option[:len(option):len(option)], k)
+			if k == uc.HomeField {
+				path = []string{c.ConfigField, "home-manager", "users", name}
+			}
+			merge(root, path, u.Fields[k])
+		}
+	}
+}
+
+// merge puts the tree n at path, beside what is there: a value already
+// there (the host's own) stays.
+func merge(root *Node, path []string, n *Node) {
+	if !n.isStruct() {
+		insert(root, path, n)
+		return
+	}
+	for _, k := range n.Keys {
+		merge(root, append(path[:len(path):len(path)], k), n.Fields[k])
+	}
 }
 
 // place puts value, of origin o, at path (the option name, under the

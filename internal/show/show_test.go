@@ -45,7 +45,7 @@ func TestShippedHosts(t *testing.T) {
 		if config, err := schema.MkSystemConfig(v); err != nil || !config.Exists() {
 			t.Errorf("%s: no %s", h.Name, schema.MkSystemField)
 		}
-		view, err := Host(h, v, opts, l.Contract())
+		view, err := Host(h, v, opts, l.Contract(), nil)
 		if err != nil {
 			t.Errorf("%s: %v", h.Name, err)
 			return

@@ -24,7 +24,10 @@ the options mkSystem itself defines from the host's fields (desktop.enable
 for modules.desktop, the hardware module of the host's vendor, …), and the
 default of every option of the modules the host imports (its modules flags,
 and the modules every host imports), each value marked as set by the
-author, by mkSystem, or a default.
+author, by mkSystem, or a default. The users the host lists are shown as
+mkSystem imports them: each one's fields from the users package (the users
+directory beside the hosts) where the module build writes for them sets
+them, marked as the user's.
 
 It is the full picture, for reading: cue eval ./hosts shows what the author
 wrote with mkSystem's own defaults, which is what axc build writes.
@@ -36,7 +39,7 @@ read-only options are left out.
 --format cue (the default) prints CUE with a // set, // mkSystem or
 // default comment after each value; --format json prints {release, host,
 value, origin}, where origin maps each value's dotted path to "set",
-"mkSystem" or "default".`,
+"mkSystem", "user" or "default".`,
 		Example: `  axc show web
   axc show web ./hosts --format json | jq '.origin | to_entries[] | select(.value == "set")'`,
 		Args: cobra.MinimumNArgs(1),
@@ -85,6 +88,10 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string) er
 	if index < 0 {
 		return usageErrorf("no host %s in %s", name, sourceList(".", paths))
 	}
+	users, err := showUsers(chk0, paths)
+	if err != nil {
+		return err
+	}
 	chk := vet.NewChecker(l, res)
 	var view *show.Node
 	var viewErr error
@@ -95,7 +102,7 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string) er
 		}
 		once.Lock()
 		defer once.Unlock()
-		view, viewErr = show.Host(h, v, opts, l.Contract())
+		view, viewErr = show.Host(h, v, opts, l.Contract(), users)
 	})
 	if view == nil && viewErr == nil {
 		var mine []vet.Diagnostic
@@ -121,6 +128,38 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string) er
 	}
 	_, err = cmd.OutOrStdout().Write(out)
 	return err
+}
+
+// showUsers are the views of the users beside the hosts at paths, by
+// name: those that vet clean (vet reports the others, and a host listing
+// one of them).
+func showUsers(chk *checked, paths []string) (map[string]*show.Node, error) {
+	in := splitInputs(paths)
+	if len(in.users) == 0 {
+		return nil, nil
+	}
+	ul, ures, err := loadEntries(in.users, chk.fsys, load.Users)
+	if err != nil {
+		return nil, err
+	}
+	uchk := vet.NewChecker(ul, ures)
+	views := make([]*show.Node, len(ures.Hosts))
+	errs := make([]error, len(ures.Hosts))
+	ures.Each(func(i int, u *load.Host, v cue.Value) {
+		if uchk.Host(i, u, v) {
+			views[i], errs[i] = show.UserView(u, v)
+		}
+	})
+	out := map[string]*show.Node{}
+	for i, u := range ures.Hosts {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("internal error: user %s: %v", u.Name, errs[i])
+		}
+		if views[i] != nil {
+			out[u.Name] = views[i]
+		}
+	}
+	return out, nil
 }
 
 // hostNames are the hosts of ./hosts, for completion.
