@@ -1,13 +1,16 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/safeio"
 )
 
 // input is a file to read: a flake, or a host file or user module.
@@ -49,9 +52,12 @@ func resolveInputs(paths []string) (out []input, roots []string, err error) {
 		}
 		var files []string
 		for _, dir := range []string{abs, filepath.Join(abs, "hosts"), filepath.Join(abs, "users")} {
-			entries, err := os.ReadDir(dir)
-			if err != nil {
+			entries, err := safeio.ReadDir(dir)
+			switch {
+			case errors.Is(err, fs.ErrNotExist) && dir != abs:
 				continue // hosts/ and users/ are optional
+			case err != nil:
+				return nil, nil, &IOError{fmt.Errorf("%s: %s", load.RelPath(dir), safeio.Reason(err))}
 			}
 			for _, e := range entries {
 				if !e.IsDir() && strings.HasSuffix(e.Name(), ".nix") {

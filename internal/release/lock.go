@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/url"
-	"os"
 	"slices"
 	"sort"
 	"strings"
+
+	"axc.dev/axc/internal/safeio"
 )
 
 // MaxLockSize is the largest flake.lock read, in bytes.
@@ -53,28 +53,9 @@ type rawRef struct {
 }
 
 // readLock reads the lock file at path, refusing anything but a regular file
-// of at most MaxLockSize bytes.
+// of at most MaxLockSize bytes (safeio).
 func readLock(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxLockSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > MaxLockSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB", path, MaxLockSize>>20)
-	}
-	return data, nil
+	return safeio.ReadFile(path, MaxLockSize)
 }
 
 // parseLock finds the inputs of the lock file data (named name in errors)

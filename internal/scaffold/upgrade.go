@@ -11,6 +11,7 @@ import (
 	"axc.dev/axc/internal/atomicfile"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/release"
+	"axc.dev/axc/internal/safeio"
 	"axc.dev/axc/schema"
 )
 
@@ -93,7 +94,11 @@ func Upgrade(dir string, t *release.Table, r release.Release) (*Upgraded, error)
 
 	lockFile := filepath.Join(dir, LockFile)
 	var newLock []byte
-	if data, err := os.ReadFile(lockFile); err == nil {
+	switch data, err := safeio.ReadFile(lockFile, release.MaxLockSize); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, err
+	default:
 		for _, pinned := range t.Releases() {
 			if pinned.Rev != r.Rev && bytes.Equal(data, Lock(pinned)) {
 				newLock, u.Lock = Lock(r), &r
@@ -136,7 +141,7 @@ var writeLock = atomicfile.Write
 // does not exist. Subdirectories count as files (with a trailing /), so that
 // replacing the directory reports them removed.
 func readSchemaDir(dir string) (map[string][]byte, error) {
-	entries, err := os.ReadDir(dir)
+	entries, err := safeio.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
@@ -149,7 +154,7 @@ func readSchemaDir(dir string) (map[string][]byte, error) {
 			out[e.Name()+"/"] = nil
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		data, err := safeio.ReadFile(filepath.Join(dir, e.Name()), load.MaxFileSize)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s", filepath.Join(dir, e.Name()), load.IOReason(err))
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/safeio"
 )
 
 // vcsDirs are the entries a directory may hold and still be empty for
@@ -101,7 +102,7 @@ func refuse(dir string, files map[string][]byte) (bool, error) {
 	case !info.IsDir():
 		return false, fmt.Errorf("%s: not a directory", dir)
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := safeio.ReadDir(dir)
 	if err != nil {
 		return false, fmt.Errorf("%s: %s", dir, load.IOReason(err))
 	}

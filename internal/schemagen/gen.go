@@ -33,6 +33,10 @@ type Option struct {
 	parsed *Type
 }
 
+// MaxOptionsFileSize is the largest options.json schema gen reads: the
+// axios modules' files are tens of KiB, all of NixOS's a few tens of MiB.
+const MaxOptionsFileSize = 64 << 20
+
 // ReadOptions decodes an options.json document.
 func ReadOptions(name string, data []byte) ([]*Option, error) {
 	var m map[string]*Option

@@ -14,6 +14,7 @@ import (
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/output"
 	"axc.dev/axc/internal/release"
+	"axc.dev/axc/internal/safeio"
 	"axc.dev/axc/internal/vet"
 	"axc.dev/axc/schema"
 )
@@ -61,7 +62,7 @@ func (c *checked) warn(cmd *cobra.Command) {
 // else the newest release.
 func chooseSchema(cmd *cobra.Command, paths []string) (*checked, error) {
 	if dir, _ := cmd.Flags().GetString("schema"); dir != "" {
-		return &checked{fsys: os.DirFS(dir), name: "schema " + dir}, nil
+		return &checked{fsys: safeio.DirFS(dir, load.MaxFileSize), name: "schema " + dir}, nil
 	}
 	table, err := release.Builtin()
 	if err != nil {
