@@ -348,12 +348,12 @@ func (t *Table) AtTime(sec int64) (Release, bool) {
 func (t *Table) Lookup(s string) (Release, error) {
 	s = strings.TrimSpace(s)
 	for _, r := range t.releases {
-		if strings.EqualFold(r.Tag, s) {
+		if equalFoldASCII(r.Tag, s) {
 			return r, nil
 		}
 	}
 	if s != "" && hexOnly.MatchString(s) {
-		l := strings.ToLower(s)
+		l := lowerASCII(s)
 		var found []Release
 		for _, r := range t.releases {
 			if strings.HasPrefix(r.Rev, l) {
