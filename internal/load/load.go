@@ -45,6 +45,15 @@ func (e *InputError) Error() string { return e.Path + ": " + e.Err }
 // InputErrors are all the unreadable inputs of one Load.
 type InputErrors []*InputError
 
+// Unwrap gives the errors one by one: each is a record of its own.
+func (es InputErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
 func (es InputErrors) Error() string {
 	lines := make([]string, len(es))
 	for i, e := range es {

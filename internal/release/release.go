@@ -291,7 +291,11 @@ func cueError(err error) error {
 	if len(msgs) == 0 {
 		return fmt.Errorf("%s: %v", TableFile, err)
 	}
-	return errors.New(strings.Join(msgs, "\n"))
+	errs := make([]error, len(msgs))
+	for i, m := range msgs {
+		errs[i] = errors.New(m)
+	}
+	return errors.Join(errs...)
 }
 
 // Releases returns the releases, oldest first (a copy).

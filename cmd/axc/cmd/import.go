@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"axc.dev/axc/internal/atomicfile"
 	"axc.dev/axc/internal/importer"
+	"axc.dev/axc/internal/termtext"
 )
 
 func newImportCmd() *cobra.Command {
@@ -99,7 +99,7 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	switch {
 	case errors.As(err, &ie):
 		for _, p := range ie.Problems {
-			fmt.Fprintln(cmd.ErrOrStderr(), p)
+			termtext.Println(cmd.ErrOrStderr(), p.String())
 		}
 		return errFindings
 	case errors.As(err, &ioe):
@@ -108,7 +108,7 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 		return fmt.Errorf("internal error: %v", err)
 	}
 	for _, n := range res.Notes {
-		fmt.Fprintln(cmd.ErrOrStderr(), n)
+		termtext.Println(cmd.ErrOrStderr(), n.String())
 	}
 	what := fmt.Sprintf("imported %s", count(len(res.Hosts), "host"))
 	if len(res.Users) > 0 {
@@ -118,8 +118,8 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	if dryRun {
 		out := cmd.OutOrStdout()
 		for _, f := range res.Files {
-			fmt.Fprintf(out, "-- %s --\n", filepath.ToSlash(filepath.Join(outDir, f.Path)))
-			out.Write(f.Data)
+			termtext.Printf(out, "-- %s --", filepath.ToSlash(filepath.Join(outDir, f.Path)))
+			termtext.WriteLines(out, string(f.Data))
 		}
 		summary(cmd, "%s; would write %s", what, count(len(res.Files), "file"))
 		return nil
@@ -146,7 +146,7 @@ func writeImported(outDir string, files []importer.File, force bool) error {
 			for i, name := range exist {
 				exist[i] = name + ": file exists; not overwriting it (use --force)"
 			}
-			return ioErrorf("%s", strings.Join(exist, "\n"))
+			return &exitError{code: exitUsage, records: exist}
 		}
 	}
 	for _, f := range files {

@@ -54,7 +54,7 @@ string: it is never widened to "anything".`,
 				}
 				o, err := schemagen.ReadOptions(f, data)
 				if err != nil {
-					return &exitError{code: exitFindings, msg: err.Error()}
+					return exitErr(exitFindings, err)
 				}
 				opts[i] = o
 			}
@@ -70,11 +70,11 @@ string: it is never widened to "anything".`,
 				return ioError(se) // a file that cannot be read, not a bad schema
 			}
 			if err != nil {
-				return &exitError{code: exitFindings, msg: err.Error()}
+				return exitErr(exitFindings, err)
 			}
 			src, err := schemagen.Generate(contract, opts[0], opts[1], filepath.Base(nixosFile)+" and "+filepath.Base(homeFile))
 			if err != nil {
-				return &exitError{code: exitFindings, msg: err.Error()}
+				return exitErr(exitFindings, err)
 			}
 			if err := atomicfile.Write(filepath.Join(outDir, schema.GenFile), src); err != nil {
 				return ioError(err)
