@@ -229,7 +229,7 @@ func readContract(fsys fs.FS) (*Contract, error) {
 		errs = append(errs, HostFile+": @users names neither module= nor configDir=: how would the release find the users?")
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+		return nil, joinErrors(errs)
 	}
 	user, err := readUserContract(fsys)
 	if err != nil {
@@ -366,4 +366,13 @@ func attrArgs(body string) ([]attrArg, error) {
 		out = append(out, attrArg{key: strings.TrimSpace(key), value: value})
 	}
 	return out, nil
+}
+
+// joinErrors is errs as one error whose records (Unwrap) are the errors.
+func joinErrors(errs []string) error {
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = errors.New(e)
+	}
+	return errors.Join(out...)
 }

@@ -7,6 +7,8 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"time"
+
+	"axc.dev/axc/internal/termtext"
 )
 
 // softLimit is where axc starts collecting garbage harder than GOGC says.
@@ -25,7 +27,7 @@ const defaultMaxMemory = 4096
 func tuneGC() {
 	maxHeap, err := maxMemory(os.Getenv("AXC_MAX_MEMORY"))
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "axc: %v\n", err)
+		termtext.Printf(os.Stderr, "axc: %v", err)
 		os.Exit(2)
 	}
 	if os.Getenv("GOGC") == "" {

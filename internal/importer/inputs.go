@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -9,6 +11,7 @@ import (
 
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nixpath"
+	"axc.dev/axc/internal/safeio"
 )
 
 // input is a file to read: a flake, or a host file or user module.
@@ -62,9 +65,12 @@ func resolveInputs(paths []string) (out []input, err error) {
 		t := treeAt(abs, abs)
 		var files []string
 		for _, dir := range []string{abs, filepath.Join(abs, "hosts"), filepath.Join(abs, "users")} {
-			entries, err := os.ReadDir(dir)
-			if err != nil {
+			entries, err := safeio.ReadDir(dir)
+			switch {
+			case errors.Is(err, fs.ErrNotExist) && dir != abs:
 				continue // hosts/ and users/ are optional
+			case err != nil:
+				return nil, &IOError{fmt.Errorf("%s: %s", load.RelPath(dir), safeio.Reason(err))}
 			}
 			for _, e := range entries {
 				if !e.IsDir() && strings.HasSuffix(e.Name(), ".nix") {

@@ -121,7 +121,7 @@ func (ev *evaluator) synthText(r *rawVal, outDir string) (string, *unportable) {
 		}
 	}
 	b.WriteString("}")
-	return ev.wrap(b.String(), free, r.env, outDir, 0)
+	return ev.wrap(b.String(), free, r.env, f, outDir, 0)
 }
 
 // synthSpan is where binding d starts with the comments before it, and

@@ -61,15 +61,18 @@ func (ev *evaluator) rawTextDepth(e syntax.Expr, en *env, f *source, outDir stri
 	if u != nil {
 		return "", u
 	}
-	return ev.wrap(text, syntax.FreeVars(e), en, outDir, depth)
+	return ev.wrap(text, syntax.FreeVars(e), en, f, outDir, depth)
 }
 
 // wrap binds, in one recursive let around text, the variables it takes
-// from en (free are its free variables), and those the bound values take
-// in turn: a helper function that calls itself or another is bound once.
-// A name bound to two different values on the way (shadowing) gets the
-// inner one in a let of its own.
-func (ev *evaluator) wrap(text string, free []syntax.FreeVar, en *env, outDir string, depth int) (string, *unportable) {
+// from en (free are its free variables, in file f), and those the bound
+// values take in turn: a helper function that calls itself or another is
+// bound once. A name bound to two different values on the way (shadowing)
+// gets the inner one in a let of its own. A variable that nothing binds,
+// no `with` may provide and Nix does not have is undefined: Nix stops on
+// it where the author wrote it, so it cannot mean the same in a built file
+// (where lib, say, is bound).
+func (ev *evaluator) wrap(text string, free []syntax.FreeVar, en *env, f *source, outDir string, depth int) (string, *unportable) {
 	if depth > maxRawDepth {
 		return "", &unportable{msg: "itself, through its variables"}
 	}
@@ -82,10 +85,14 @@ func (ev *evaluator) wrap(text string, free []syntax.FreeVar, en *env, outDir st
 	via := map[string]string{}
 	var order []string
 	var queue []need
-	push := func(vars []syntax.FreeVar, en *env, from string) {
+	var undefined *unportable // the first variable nothing binds
+	push := func(vars []syntax.FreeVar, en *env, f *source, from string) {
 		for _, v := range vars {
 			t, ok := en.lookup(v.Name)
 			if !ok {
+				if !v.UnderWith && !syntax.IsGlobal(v.Name) && undefined == nil {
+					undefined = &unportable{f, v.Node, undefinedMsg(v.Name)}
+				}
 				continue // a builtin, or a name a `with` provides
 			}
 			if _, isLib := ev.force(t).(libVal); isLib && v.Name == "lib" {
@@ -94,7 +101,7 @@ func (ev *evaluator) wrap(text string, free []syntax.FreeVar, en *env, outDir st
 			queue = append(queue, need{v.Name, t, from})
 		}
 	}
-	push(free, en, "")
+	push(free, en, f, "")
 	shadowed := map[string]bool{}
 	for len(queue) > 0 {
 		n := queue[0]
@@ -110,11 +117,14 @@ func (ev *evaluator) wrap(text string, free []syntax.FreeVar, en *env, outDir st
 		switch v := ev.force(n.t).(type) {
 		case *rawVal:
 			if v.expr != nil && v.synth == nil {
-				push(syntax.FreeVars(v.expr), v.env, n.name)
+				push(syntax.FreeVars(v.expr), v.env, v.file, n.name)
 			}
 		case *closure:
-			push(syntax.FreeVars(v.lam), v.env, n.name)
+			push(syntax.FreeVars(v.lam), v.env, v.file, n.name)
 		}
+	}
+	if undefined != nil {
+		return "", undefined
 	}
 	if len(order) == 0 {
 		return text, nil
@@ -157,6 +167,17 @@ func (ev *evaluator) wrap(text string, free []syntax.FreeVar, en *env, outDir st
 	b.WriteString("in\n")
 	b.WriteString(text)
 	return b.String(), nil
+}
+
+// undefinedMsg says that variable name is bound nowhere it is used.
+func undefinedMsg(name string) string {
+	msg := fmt.Sprintf("undefined variable %s: nothing binds it here, so Nix stops on it", name)
+	if name == "lib" {
+		// The usual case: a flake's outputs take lib from nixpkgs, a
+		// module from its arguments.
+		msg += " (a flake gets it from nixpkgs: let lib = nixpkgs.lib; in …; a module from its arguments: { lib, ... }:)"
+	}
+	return msg + "; define it, or remove its use"
 }
 
 // at is " (file:line:col)" of where t is defined, if known.

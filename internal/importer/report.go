@@ -26,10 +26,22 @@ func (n Note) String() string {
 	return fmt.Sprintf("%s:%d:%d: %s", n.File, n.Line, n.Col, n.Msg)
 }
 
+// Error makes a Note an error, a record of an *Error.
+func (n Note) Error() string { return n.String() }
+
 // Error is an import that cannot be done: every problem found, each at
 // its place. Nothing is written.
 type Error struct {
 	Problems []Note
+}
+
+// Unwrap gives the problems one by one: each is a record of its own.
+func (e *Error) Unwrap() []error {
+	out := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		out[i] = p
+	}
+	return out
 }
 
 func (e *Error) Error() string {

@@ -30,7 +30,7 @@ func (ev *evaluator) attrSet(e *syntax.AttrSet, en *env, f *source) *attrSet {
 		case *syntax.Inherit:
 			for _, k := range b.Names {
 				name, _ := syntax.KeyName(k) // the parser refuses dynamic names here
-				s.entries = append(s.entries, &entry{path: []string{name}, val: ev.inherit(b, name, en, scope, f), def: b, file: f})
+				s.entries = append(s.entries, &entry{path: []string{name}, val: ev.inherit(b, k, name, en, scope, f), def: b, file: f})
 			}
 		}
 	}
@@ -48,12 +48,13 @@ func (ev *evaluator) attrSet(e *syntax.AttrSet, en *env, f *source) *attrSet {
 
 // inherit is the thunk of `inherit name;` (from outer) or
 // `inherit (from) name;` (evaluated in scope).
-func (ev *evaluator) inherit(b *syntax.Inherit, name string, outer, scope *env, f *source) *thunk {
+func (ev *evaluator) inherit(b *syntax.Inherit, k syntax.Key, name string, outer, scope *env, f *source) *thunk {
 	if b.From == nil {
 		if t, ok := outer.lookup(name); ok {
 			return t
 		}
-		id := &syntax.Ident{NamePos: b.InheritPos, Name: name}
+		// The variable, where the author wrote its name.
+		id := &syntax.Ident{NamePos: k.Pos(), Name: name}
 		return ev.thunk(id, outer, f)
 	}
 	from := ev.thunk(b.From, scope, f)
@@ -90,7 +91,7 @@ func (ev *evaluator) bind(inner *env, bs []syntax.Binding, outer *env, f *source
 		case *syntax.Inherit:
 			for _, k := range b.Names {
 				name, _ := syntax.KeyName(k)
-				set.entries = append(set.entries, &entry{path: []string{name}, val: ev.inherit(b, name, outer, inner, f), def: b, file: f})
+				set.entries = append(set.entries, &entry{path: []string{name}, val: ev.inherit(b, k, name, outer, inner, f), def: b, file: f})
 			}
 		}
 	}

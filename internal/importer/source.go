@@ -2,12 +2,11 @@ package importer
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/syntax"
+	"axc.dev/axc/internal/safeio"
 )
 
 // maxFileSize bounds a Nix file import reads, as axc bounds host files.
@@ -61,27 +60,9 @@ func (e *IOError) Unwrap() error { return e.Err }
 // *IOError, syntax errors *syntax.Error.
 func readSource(abs string) (*source, error) {
 	name := load.RelPath(abs)
-	f, err := os.Open(abs)
+	src, err := safeio.ReadFile(abs, maxFileSize)
 	if err != nil {
-		return nil, &IOError{fmt.Errorf("%s: %s", name, load.IOReason(err))}
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, &IOError{fmt.Errorf("%s: %s", name, load.IOReason(err))}
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &IOError{fmt.Errorf("%s: not a regular file", name)}
-	}
-	if fi.Size() > maxFileSize {
-		return nil, &IOError{fmt.Errorf("%s: larger than %d MiB", name, maxFileSize>>20)}
-	}
-	src, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, &IOError{fmt.Errorf("%s: %s", name, load.IOReason(err))}
-	}
-	if len(src) > maxFileSize {
-		return nil, &IOError{fmt.Errorf("%s: larger than %d MiB", name, maxFileSize>>20)}
+		return nil, &IOError{fmt.Errorf("%s: %s", name, safeio.Reason(err))}
 	}
 	file, err := syntax.Parse(name, src)
 	if err != nil {

@@ -1,8 +1,9 @@
 package load
 
 import (
+	"errors"
+	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
+	"axc.dev/axc/internal/safeio"
 	"axc.dev/axc/schema"
 )
 
@@ -225,14 +227,14 @@ func (l *Loader) plainModule(absDir string) (directModule, bool) {
 	if root == "" {
 		return directModule{schemaDir: filepath.Join(absDir, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath)), version: schemaLanguage}, true
 	}
-	data, err := os.ReadFile(filepath.Join(root, "cue.mod", "module.cue"))
-	if err != nil || !plainModuleFile(data) {
+	data, err := readModuleFile(root)
+	if err != nil || data == nil || !plainModuleFile(data) {
 		return directModule{}, false
 	}
 	mod := directModule{schemaDir: filepath.Join(root, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath)), version: schemaLanguage}
 	for _, sub := range []string{"pkg", "usr", "gen"} {
-		entries, err := os.ReadDir(filepath.Join(root, "cue.mod", sub, filepath.FromSlash(schema.ImportPath)))
-		if err != nil && !os.IsNotExist(err) {
+		entries, err := safeio.ReadDir(filepath.Join(root, "cue.mod", sub, filepath.FromSlash(schema.ImportPath)))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return directModule{}, false
 		}
 		for _, e := range entries {
@@ -246,7 +248,7 @@ func (l *Loader) plainModule(absDir string) (directModule, bool) {
 		if len(d) < len(root) {
 			return directModule{}, false // absDir is not under root
 		}
-		entries, err := os.ReadDir(d)
+		entries, err := safeio.ReadDir(d)
 		if err != nil {
 			return directModule{}, false
 		}

@@ -7,7 +7,6 @@ package load
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -30,6 +29,7 @@ import (
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
 
+	"axc.dev/axc/internal/safeio"
 	"axc.dev/axc/schema"
 )
 
@@ -44,6 +44,15 @@ func (e *InputError) Error() string { return e.Path + ": " + e.Err }
 
 // InputErrors are all the unreadable inputs of one Load.
 type InputErrors []*InputError
+
+// Unwrap gives the errors one by one: each is a record of its own.
+func (es InputErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
 
 func (es InputErrors) Error() string {
 	lines := make([]string, len(es))
@@ -315,7 +324,7 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 // loadDir reads a directory: its CUE package, and each JSON or YAML file as
 // a host of its own.
 func (l *Loader) loadDir(dir string, res *Result) ([]*Host, error) {
-	entries, err := os.ReadDir(dir)
+	entries, err := safeio.ReadDir(dir)
 	if err != nil {
 		return nil, &InputError{Path: dir, Err: IOReason(err)}
 	}
@@ -357,32 +366,16 @@ func (l *Loader) loadDir(dir string, res *Result) ([]*Host, error) {
 	return hosts, nil
 }
 
-// readInputFile reads a host or user file after checking that it is a
-// regular file of bounded size, so that a FIFO, a device or a huge file
-// cannot hang axc or exhaust its memory.
+// readInputFile reads a host or user file: a regular file of bounded size
+// (safeio), so that a FIFO, a device or a huge file cannot hang axc or
+// exhaust its memory, and text.
 func readInputFile(p string, k *Kind) ([]byte, error) {
-	info, err := os.Stat(p)
+	data, err := safeio.ReadFile(p, MaxFileSize)
+	if errors.Is(err, safeio.ErrTooLarge) {
+		return nil, &InputError{Path: p, Err: fmt.Sprintf("larger than %s, the most a %s file may be", safeio.Size(MaxFileSize), k.Noun)}
+	}
 	if err != nil {
 		return nil, &InputError{Path: p, Err: IOReason(err)}
-	}
-	if !info.Mode().IsRegular() {
-		return nil, &InputError{Path: p, Err: "not a regular file"}
-	}
-	tooBig := &InputError{Path: p, Err: fmt.Sprintf("larger than %d MiB, the most a %s file may be", MaxFileSize>>20, k.Noun)}
-	if info.Size() > MaxFileSize {
-		return nil, tooBig
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, &InputError{Path: p, Err: IOReason(err)}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, &InputError{Path: p, Err: IOReason(err)}
-	}
-	if len(data) > MaxFileSize {
-		return nil, tooBig
 	}
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return nil, &InputError{Path: p, Err: "binary file, not a " + k.Noun + " file"}
@@ -404,19 +397,7 @@ func RelPath(name string) string {
 }
 
 // IOReason says in a few words why a file could not be read.
-func IOReason(err error) string {
-	switch {
-	case os.IsNotExist(err):
-		return "no such file or directory"
-	case os.IsPermission(err):
-		return "permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
+func IOReason(err error) string { return safeio.Reason(err) }
 
 // loadDataFile reads one JSON or YAML host, once however often it is named.
 func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
@@ -598,6 +579,11 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	}
 	inst, direct := l.directInstance(absDir, pkgName, loadOrder(args, sources, patternFile, pattern))
 	if inst == nil {
+		served := maps.Clone(sources)
+		served[patternFile] = pattern
+		if err := serveModuleFiles(cfg, absDir, served); err != nil {
+			return nil, err
+		}
 		inst = cueload.Instances(args, cfg)[0]
 		if inst.Err != nil {
 			res.Errors = errors.Append(res.Errors, explainSyntax(inst.Err, sources))
@@ -616,9 +602,9 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		if _, ok := sources[f.Filename]; !ok {
 			// A file of the same package in a parent directory, which CUE
 			// includes in the package: chunks re-read it like the others.
-			data, err := os.ReadFile(f.Filename)
+			data, err := readInputFile(f.Filename, l.kind)
 			if err != nil {
-				return nil, &InputError{Path: f.Filename, Err: IOReason(err)}
+				return nil, err
 			}
 			sources[f.Filename] = data
 		}
@@ -762,7 +748,7 @@ func unusedName(dir, name string) string {
 // returns the package's name (pkgName, when given) and the sources of its
 // files.
 func readPackage(dir, absDir, pkgName string, k *Kind) (string, map[string][]byte, error) {
-	entries, err := os.ReadDir(absDir)
+	entries, err := safeio.ReadDir(absDir)
 	if err != nil {
 		return "", nil, &InputError{Path: dir, Err: IOReason(err)}
 	}
@@ -849,26 +835,37 @@ func noPackageMsg(pkgName string) string {
 // config finds the CUE module around dir and serves the embedded schema to it
 // as an overlay, so that `import "axc.dev/axc/schema"` resolves with nothing
 // on disk. A vendored copy that differs from the embedded one is reported.
+// The module file is served as read (safeio), so that cue/load does not
+// open it.
 func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 	cfg := &cueload.Config{Dir: dir, Overlay: map[string]cueload.Source{}}
 	root := findModuleRoot(dir)
+	var mod []byte
+	if root != "" {
+		var err error
+		if mod, err = readModuleFile(root); err != nil {
+			return nil, nil, err
+		}
+	}
 	if root == "" {
 		root = dir
 		cfg.Overlay[filepath.Join(root, "cue.mod", "module.cue")] = cueload.FromString("module: \"axc.local/hosts@v0\"\nlanguage: version: \"" + schemaLanguage + "\"\n")
-	} else if isSchemaModule(root) {
+	} else if isSchemaModule(mod) {
 		// axc's own repository: the schema package is on disk; the one
 		// being checked against is served over it.
+		cfg.Overlay[filepath.Join(root, "cue.mod", "module.cue")] = cueload.FromBytes(mod)
 		for name, data := range l.files {
 			cfg.Overlay[filepath.Join(root, "schema", name)] = cueload.FromBytes(data)
 		}
 		return cfg, nil, nil
 	}
 	cfg.ModuleRoot = root
-	modFile := filepath.Join(root, "cue.mod", "module.cue")
-	if data, err := os.ReadFile(modFile); err == nil {
-		if raised, ok := raiseLanguage(data); ok {
-			cfg.Overlay[modFile] = cueload.FromBytes(raised)
+	if mod != nil {
+		// Served as read: CUE does not open the file again.
+		if raised, ok := raiseLanguage(mod); ok {
+			mod = raised
 		}
+		cfg.Overlay[filepath.Join(root, "cue.mod", "module.cue")] = cueload.FromBytes(mod)
 	}
 	vendored := filepath.Join(root, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath))
 	if theirs, ok := releaseOf(filepath.Join(vendored, schema.HostFile)); ok {
@@ -884,7 +881,7 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 			continue
 		}
 		p := filepath.Join(vendored, name)
-		if onDisk, err := os.ReadFile(p); err == nil && !bytes.Equal(onDisk, data) && warn == nil {
+		if onDisk, err := safeio.ReadFile(p, MaxFileSize); err == nil && !bytes.Equal(onDisk, data) && warn == nil {
 			warn = &Warning{Path: vendored, Msg: "differs from the schema built into axc; axc uses its own"}
 		}
 		cfg.Overlay[p] = cueload.FromBytes(data)
@@ -932,10 +929,26 @@ func findModuleRoot(dir string) string {
 	}
 }
 
-// isSchemaModule reports whether root is the module that holds the schema.
-func isSchemaModule(root string) bool {
-	data, err := os.ReadFile(filepath.Join(root, "cue.mod", "module.cue"))
-	return err == nil && bytes.Contains(data, []byte(`module: "axc.dev/axc`))
+// readModuleFile reads the cue.mod/module.cue of the module at root: nil
+// when there is none; an *InputError when it cannot be read (a FIFO, a
+// device, too large), which stops the load rather than leave the file to
+// CUE.
+func readModuleFile(root string) ([]byte, error) {
+	p := filepath.Join(root, "cue.mod", "module.cue")
+	data, err := safeio.ReadFile(p, MaxFileSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, &InputError{Path: RelPath(p), Err: IOReason(err)}
+	}
+	return data, nil
+}
+
+// isSchemaModule reports whether mod is the module file of the module that
+// holds the schema.
+func isSchemaModule(mod []byte) bool {
+	return bytes.Contains(mod, []byte(`module: "axc.dev/axc`))
 }
 
 // fileExpr is the value of a YAML file: its one embedded value, or its
@@ -998,7 +1011,7 @@ var releaseDecl = regexp.MustCompile(`(?m)^#Release:\s*"([^"]+)"`)
 
 // releaseOf is the release a schema's host.cue (on disk) is of.
 func releaseOf(hostFile string) (string, bool) {
-	data, err := os.ReadFile(hostFile)
+	data, err := safeio.ReadFile(hostFile, MaxFileSize)
 	if err != nil {
 		return "", false
 	}

@@ -2,7 +2,6 @@ package load
 
 import (
 	"maps"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -14,6 +13,8 @@ import (
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/scanner"
 	"cuelang.org/go/cue/token"
+
+	"axc.dev/axc/internal/safeio"
 )
 
 // fileSubset picks the files of a package that vetting the hosts declared
@@ -263,7 +264,7 @@ var closing = map[token.Token]byte{token.LBRACE: '}', token.LBRACK: ']', token.L
 // declare names its syntax does not show (a comprehension, an embedding).
 // vet uses it to know every user when only some user files are named.
 func DeclaredNames(dir string) (names []string, complete bool, err error) {
-	entries, err := os.ReadDir(dir)
+	entries, err := safeio.ReadDir(dir)
 	if err != nil {
 		return nil, false, &InputError{Path: dir, Err: IOReason(err)}
 	}

@@ -330,12 +330,16 @@ func TestQuoteKey(t *testing.T) {
 
 func TestQuoteString(t *testing.T) {
 	for s, want := range map[string]string{
-		"":             `""`,
-		`a"b\c`:        `"a\"b\\c"`,
-		"${x} $${x} $": `"\${x} $\${x} $"`,
-		"\n\r\t":       `"\n\r\t"`,
-		"''":           `"''"`,
-		"unicode 日本 🙂": `"unicode 日本 🙂"`,
+		"":              `""`,
+		`a"b\c`:         `"a\"b\\c"`,
+		"${x} $${x} $":  `"\${x} $\${x} $"`,
+		"\n\r\t":        `"\n\r\t"`,
+		"''":            `"''"`,
+		"unicode 日本 🙂":  `"unicode 日本 🙂"`,
+		"a\u202eb":      `"a${builtins.fromJSON "\"\\u202e\""}b"`,
+		"\x1b[2J\u2066": `"${builtins.fromJSON "\"\\u001b\""}[2J${builtins.fromJSON "\"\\u2066\""}"`,
+		"$\u200f{":      `"\$${builtins.fromJSON "\"\\u200f\""}{"`,
+		"\U000e0041":    `"${builtins.fromJSON "\"\\udb40\\udc41\""}"`,
 	} {
 		if got := QuoteString(s); got != want {
 			t.Errorf("QuoteString(%q) = %s, want %s", s, got, want)

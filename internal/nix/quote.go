@@ -7,6 +7,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"axc.dev/axc/internal/termtext"
 )
 
 // Quoting: how strings, attribute names, numbers and identifiers are
@@ -25,11 +29,31 @@ func QuoteKey(k string) string {
 // QuoteString returns s as a Nix "..." string literal. Nix cannot represent
 // NUL bytes (it truncates the string there); QuoteString does not check for
 // them, Format does.
+//
+// Control and format characters other than \n, \r and \t (hidden) are
+// not written as themselves: a bidi override would make the file read
+// otherwise than Nix reads it (Trojan Source), ESC would act on a terminal
+// showing it. Nix strings have no escape for them, so they are written by
+// their codes, as ${builtins.fromJSON "\"\\u202e\""}, which is exactly
+// those characters: the literal, an interpolation of plain strings, is the
+// same string, and works as an attribute name too.
 func QuoteString(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
+		if r, n := utf8.DecodeRuneInString(s[i:]); hidden(r) {
+			b.WriteString(`${builtins.fromJSON "\"`)
+			for ; hidden(r); r, n = utf8.DecodeRuneInString(s[i:]) {
+				// JSON's \u escapes, in a Nix string: \\uXXXX.
+				for _, u := range utf16.Encode([]rune{r}) {
+					fmt.Fprintf(&b, `\\u%04x`, u)
+				}
+				i += n
+			}
+			b.WriteString(`\""}`)
+			continue
+		}
 		switch c := s[i]; c {
 		case '"', '\\':
 			b.WriteByte('\\')
@@ -42,7 +66,10 @@ func QuoteString(s string) string {
 		case '\t':
 			b.WriteString(`\t`)
 		case '$':
-			if i+1 < len(s) && s[i+1] == '{' {
+			// "${" would start an interpolation, and "$${" would be
+			// text: a $ before a "{" or before hidden characters (written
+			// as an interpolation) is escaped.
+			if r, _ := utf8.DecodeRuneInString(s[i+1:]); r == '{' || hidden(r) {
 				b.WriteString(`\$`)
 			} else {
 				b.WriteByte('$')
@@ -50,10 +77,21 @@ func QuoteString(s string) string {
 		default:
 			b.WriteByte(c)
 		}
+		i++
 	}
 	b.WriteByte('"')
 	return b.String()
 }
+
+// hidden reports whether r is written in a Nix string by its code: a
+// control or format character (termtext.NeedsEscape) that has no escape of
+// its own in Nix.
+func hidden(r rune) bool {
+	return r != '\n' && r != '\r' && r != '\t' && r != 0 && termtext.NeedsEscape(r)
+}
+
+// hasHidden reports whether s holds a hidden character.
+func hasHidden(s string) bool { return strings.IndexFunc(s, hidden) >= 0 }
 
 // minNormal is the smallest normal float64. Nix 2.8 rejects literals of
 // subnormal values ("invalid float"), so those print as a product.
@@ -134,7 +172,7 @@ func str(s string) (doc, error) {
 	if strings.IndexByte(s, 0) >= 0 {
 		return doc{}, fmt.Errorf("string %q contains a NUL byte, which Nix cannot represent", s)
 	}
-	if d, ok := indented(s); ok {
+	if d, ok := indented(s); ok && !hasHidden(s) {
 		return d, nil
 	}
 	return text(QuoteString(s)), nil

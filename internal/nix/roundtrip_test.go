@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"axc.dev/axc/internal/nix/nixtest"
+	"axc.dev/axc/internal/termtext"
 )
 
 // evalWrapper evaluates value.nix twice over: plain, as `--json` prints it,
@@ -223,6 +224,11 @@ var hostile = []string{
 	`"${x}"` + "\n", "''\\t''\\r\n", "x''\n''y\n", "# not a comment\n", "/* nor this */",
 	"a;b", "a = 1;", "}; evil = true; {", "\x01\x1b[0m\x7f",
 	"unicode é ü 日本 🙂 \u2028\u00a0", "ü\n  日本\n",
+	// Written by their codes (hidden): bidi overrides, isolates and marks,
+	// controls, beyond the BMP; a $ before them; in indented strings.
+	"rtl \u202eevil\u202c", "\u202a\u202b\u202c\u202d\u202e", "\u2066\u2067\u2068\u2069",
+	"\u200e\u200f\u061c", "\x1b[2J", "$\u202e", "$\u202e{x}", "\u202e${x}", "$${\u202e",
+	"tag \U000e0041", "zero\u200bwidth\ufeff", "c1 \u0085\u009b", "a\u202e\nb\n", "  \u2066\n  x\n",
 }
 
 var keyCases = []string{
@@ -513,6 +519,9 @@ func FuzzPrintRoundTrip(f *testing.F) {
 		{"# comment\n", str},
 		{"nul\x00byte", attrs},
 		{"\xff\xfe", str},
+		{"rtl \u202eevil", attrs},
+		{"$\u202e{", str},
+		{"\x1b[2J\u2066", nested},
 	}
 	for _, s := range seeds {
 		f.Add(s.s, s.data)
@@ -538,6 +547,11 @@ func FuzzPrintRoundTrip(f *testing.F) {
 		}
 		if !utf8.Valid(out) {
 			t.Fatalf("output is not valid UTF-8:\n%q", out)
+		}
+		// No control or format character is written as itself (tabs in
+		// the lines of an indented string are text).
+		if i := strings.IndexFunc(string(out), func(r rune) bool { return r != '\n' && r != '\t' && termtext.NeedsEscape(r) }); i >= 0 {
+			t.Fatalf("output holds %q at %d:\n%s", string(out)[i:], i, out)
 		}
 		checkRoundTrip(t, List{v})
 	})

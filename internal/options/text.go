@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"axc.dev/axc/internal/termtext"
 )
 
 // WriteText writes entries for a reader, one block each; tags are every
@@ -17,10 +19,12 @@ func WriteText(w io.Writer, entries []Entry, tags []string) error {
 		if i > 0 {
 			bw.WriteString("\n")
 		}
-		fmt.Fprintf(bw, "%s (%s)\n", e.Name, e.Kind)
+		// Each line a record: a name or doc from a schema cannot break
+		// it or act on the terminal.
+		termtext.Printf(bw, "%s (%s)", e.Name, e.Kind)
 		line := func(key, value string) {
 			if value != "" {
-				fmt.Fprintf(bw, "  %-9s %s\n", key, value)
+				termtext.Printf(bw, "  %-9s %s", key, value)
 			}
 		}
 		line("type", e.Type)

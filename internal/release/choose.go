@@ -66,12 +66,21 @@ func (t *Table) Choose(opts Options) (Choice, error) {
 }
 
 func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {
-	inputs, err := parseLock(name, data, t.Repos())
+	inputs, lookalikes, err := parseLock(name, data, t.Repos())
 	if err != nil {
 		return Choice{}, err
 	}
 	if len(inputs) == 0 {
 		n := t.Newest()
+		if len(lookalikes) > 0 {
+			// Meant for the framework, perhaps, but not it: say so.
+			return Choice{
+				Release: n,
+				Source:  SourceDefault,
+				Warning: fmt.Sprintf("%s: %s, which is not %s (names are compared in ASCII); using the newest release axc knows, %s",
+					name, strings.Join(lookalikes, ", "), strings.Join(t.Repos(), " or "), n.Tag),
+			}, nil
+		}
 		return Choice{
 			Release: n,
 			Source:  SourceDefault,

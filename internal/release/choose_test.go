@@ -37,6 +37,8 @@ func TestChoose(t *testing.T) {
 		{name: "root's follows", opts: Options{LockFile: lock("follows")}, tag: "v2026.03.07", source: "flake.lock input axios"},
 		{name: "lock without axios", opts: Options{LockFile: lock("none")}, tag: newest, source: "default (newest)",
 			note: []string{"testdata/none.flake.lock has no kcalvelli/axios or kcalvelli/cairn input", "newest release axc knows, " + newest}},
+		{name: "lookalike names (Kelvin sign, long s) are not the framework", opts: Options{LockFile: lock("lookalike")}, tag: newest, source: "default (newest)",
+			warning: []string{`testdata/lookalike.flake.lock: input axios locks "\u212acalvelli/axios", input other locks "kcalvelli/axio\u017f", which is not kcalvelli/axios or kcalvelli/cairn (names are compared in ASCII)`, "newest release axc knows, " + newest}},
 		{name: "root's input wins over an input's", opts: Options{LockFile: lock("two")}, tag: "v2026.03.07", source: "flake.lock input axios",
 			note: []string{"also pinned by dotfiles/axios (kcalvelli/axios 7b16c5b)", "axc follows input axios"}},
 		{name: "an input's input", opts: Options{LockFile: lock("transitive")}, tag: "v2025.11.19", source: "flake.lock input dotfiles/axios"},
@@ -256,6 +258,30 @@ func TestLineCol(t *testing.T) {
 	}{{-5, 1, 1}, {0, 1, 1}, {1, 1, 2}, {2, 1, 3}, {3, 2, 1}, {6, 3, 1}, {7, 4, 1}, {9, 4, 3}, {100, 4, 3}} {
 		if l, c := lineCol(data, tc.off); l != tc.line || c != tc.col {
 			t.Errorf("lineCol(%d) = %d:%d, want %d:%d", tc.off, l, c, tc.line, tc.col)
+		}
+	}
+}
+
+// TestEqualFoldASCII: identity ignores ASCII case only; the Kelvin sign
+// and the long s, which Unicode case folding takes for k and s, are other
+// letters.
+func TestEqualFoldASCII(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"kcalvelli", "KCalvelli", true},
+		{"axios", "AXIOS", true},
+		{"kcalvelli", "\u212acalvelli", false},
+		{"axios", "axio\u017f", false},
+		{"axios", "axio", false},
+		{"", "", true},
+	} {
+		if got := equalFoldASCII(tc.a, tc.b); got != tc.want {
+			t.Errorf("equalFoldASCII(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+		if strings.EqualFold(tc.a, tc.b) != tc.want && tc.want {
+			t.Errorf("%q and %q: ASCII folding is not a subset of Unicode folding", tc.a, tc.b)
 		}
 	}
 }

@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/url"
-	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+
+	"axc.dev/axc/internal/safeio"
 )
 
 // MaxLockSize is the largest flake.lock read, in bytes.
@@ -53,52 +54,35 @@ type rawRef struct {
 }
 
 // readLock reads the lock file at path, refusing anything but a regular file
-// of at most MaxLockSize bytes.
+// of at most MaxLockSize bytes (safeio).
 func readLock(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxLockSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > MaxLockSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB", path, MaxLockSize>>20)
-	}
-	return data, nil
+	return safeio.ReadFile(path, MaxLockSize)
 }
 
 // parseLock finds the inputs of the lock file data (named name in errors)
 // that lock one of repos (GitHub owner/name), ordered: the root's own inputs
-// first, then by input path.
-func parseLock(name string, data []byte, repos []string) ([]input, error) {
+// first, then by input path. lookalikes describe the inputs that lock a
+// repository whose name only Unicode case folding makes one of repos
+// ("\u212acalvelli/axios", with a Kelvin sign): not one of them.
+func parseLock(name string, data []byte, repos []string) (found []input, lookalikes []string, err error) {
 	var lf rawLock
 	if err := json.Unmarshal(data, &lf); err != nil {
-		return nil, jsonError(name, data, err)
+		return nil, nil, jsonError(name, data, err)
 	}
 	switch {
 	case lf.Version == nil:
-		return nil, fmt.Errorf("%s: not a flake.lock: no version", name)
+		return nil, nil, fmt.Errorf("%s: not a flake.lock: no version", name)
 	case *lf.Version < 5:
-		return nil, fmt.Errorf("%s: flake.lock version %d is not supported (want 5 or later)", name, *lf.Version)
+		return nil, nil, fmt.Errorf("%s: flake.lock version %d is not supported (want 5 or later)", name, *lf.Version)
 	case lf.Nodes == nil:
-		return nil, fmt.Errorf("%s: not a flake.lock: no nodes", name)
+		return nil, nil, fmt.Errorf("%s: not a flake.lock: no nodes", name)
 	case lf.Root == nil:
-		return nil, fmt.Errorf("%s: not a flake.lock: no root", name)
+		return nil, nil, fmt.Errorf("%s: not a flake.lock: no root", name)
 	}
 	g := &graph{name: name, lf: &lf, memo: map[edge]string{}, busy: map[edge]bool{}}
 	root := *lf.Root
 	if lf.Nodes[root] == nil {
-		return nil, fmt.Errorf("%s: root node %q is not in nodes", name, root)
+		return nil, nil, fmt.Errorf("%s: root node %q is not in nodes", name, root)
 	}
 
 	// Walk the graph from the root, breadth first, so that each node gets
@@ -120,7 +104,7 @@ func parseLock(name string, data []byte, repos []string) ([]input, error) {
 		for _, in := range names {
 			to, err := g.target(n, in)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if _, seen := paths[to]; seen {
 				continue
@@ -134,14 +118,16 @@ func parseLock(name string, data []byte, repos []string) ([]input, error) {
 		}
 	}
 
-	var found []input
 	for _, key := range slices.Sorted(maps.Keys(paths)) {
 		at := paths[key]
 		node, path := lf.Nodes[key], at.path
 		if key == root || node.Locked == nil {
 			continue
 		}
-		repo, ok := lockedRepo(node.Locked, repos)
+		repo, ok, lookalike := lockedRepo(node.Locked, repos)
+		if lookalike {
+			lookalikes = append(lookalikes, fmt.Sprintf("input %s locks %s", path, strconv.QuoteToASCII(repo)))
+		}
 		if !ok {
 			continue
 		}
@@ -150,11 +136,11 @@ func parseLock(name string, data []byte, repos []string) ([]input, error) {
 			Node:         key,
 			Depth:        at.depth,
 			Repo:         repo,
-			Rev:          strings.ToLower(node.Locked.Rev),
+			Rev:          lowerASCII(node.Locked.Rev),
 			LastModified: node.Locked.LastModified,
 		}
 		if !isHex(in.Rev) || (len(in.Rev) != 40 && len(in.Rev) != 64) {
-			return nil, fmt.Errorf("%s: input %s (node %q) locks %s at rev %q, not a commit id", name, path, key, repo, node.Locked.Rev)
+			return nil, nil, fmt.Errorf("%s: input %s (node %q) locks %s at rev %q, not a commit id", name, path, key, repo, node.Locked.Rev)
 		}
 		found = append(found, in)
 	}
@@ -164,7 +150,7 @@ func parseLock(name string, data []byte, repos []string) ([]input, error) {
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-	return found, nil
+	return found, lookalikes, nil
 }
 
 type edge struct{ node, input string }
@@ -228,39 +214,75 @@ func (g *graph) target(n, in string) (string, error) {
 }
 
 // lockedRepo reports whether ref locks one of repos (GitHub owner/name,
-// compared case-insensitively): type github with that owner and repo, or type
-// git with a URL https://github.com/OWNER/NAME(.git), also http, ssh, git
-// and git+ schemes.
-func lockedRepo(ref *rawRef, repos []string) (string, bool) {
+// compared ignoring ASCII case only): type github with that owner and repo,
+// or type git with a URL https://github.com/OWNER/NAME(.git), also http,
+// ssh, git and git+ schemes. GitHub's names are ASCII: a name that only
+// Unicode case folding makes one of repos (a Kelvin sign K for k, a long s
+// ſ for s) is another repository, a lookalike.
+func lockedRepo(ref *rawRef, repos []string) (repo string, ok, lookalike bool) {
 	var owner, name string
 	switch ref.Type {
 	case "github":
 		owner, name = ref.Owner, ref.Repo
 	case "git":
 		u, err := url.Parse(ref.URL)
-		if err != nil || !strings.EqualFold(u.Hostname(), "github.com") {
-			return "", false
+		if err != nil || !equalFoldASCII(u.Hostname(), "github.com") {
+			return "", false, false
 		}
-		switch strings.TrimPrefix(strings.ToLower(u.Scheme), "git+") {
+		switch strings.TrimPrefix(lowerASCII(u.Scheme), "git+") {
 		case "https", "http", "ssh", "git":
 		default:
-			return "", false
+			return "", false, false
 		}
 		p := strings.TrimSuffix(strings.Trim(u.Path, "/"), ".git")
 		var ok bool
 		if owner, name, ok = strings.Cut(p, "/"); !ok || strings.Contains(name, "/") {
-			return "", false
+			return "", false, false
 		}
 	default:
-		return "", false
+		return "", false, false
 	}
 	for _, r := range repos {
 		o, n, _ := strings.Cut(r, "/")
-		if strings.EqualFold(o, owner) && strings.EqualFold(n, name) {
-			return owner + "/" + name, true
+		switch {
+		case equalFoldASCII(o, owner) && equalFoldASCII(n, name):
+			return owner + "/" + name, true, false
+		case strings.EqualFold(o, owner) && strings.EqualFold(n, name):
+			lookalike = true
 		}
 	}
-	return "", false
+	return owner + "/" + name, false, lookalike
+}
+
+// equalFoldASCII reports whether a and b are equal ignoring the case of
+// ASCII letters only: no Unicode folding, under which the Kelvin sign K
+// equals k and the long s ſ equals s.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerByte(a[i]) != lowerByte(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII lowers the ASCII letters of s, and nothing else.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = lowerByte(c)
+	}
+	return string(b)
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func isHex(s string) bool {

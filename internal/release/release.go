@@ -291,7 +291,11 @@ func cueError(err error) error {
 	if len(msgs) == 0 {
 		return fmt.Errorf("%s: %v", TableFile, err)
 	}
-	return errors.New(strings.Join(msgs, "\n"))
+	errs := make([]error, len(msgs))
+	for i, m := range msgs {
+		errs[i] = errors.New(m)
+	}
+	return errors.Join(errs...)
 }
 
 // Releases returns the releases, oldest first (a copy).
@@ -348,12 +352,12 @@ func (t *Table) AtTime(sec int64) (Release, bool) {
 func (t *Table) Lookup(s string) (Release, error) {
 	s = strings.TrimSpace(s)
 	for _, r := range t.releases {
-		if strings.EqualFold(r.Tag, s) {
+		if equalFoldASCII(r.Tag, s) {
 			return r, nil
 		}
 	}
 	if s != "" && hexOnly.MatchString(s) {
-		l := strings.ToLower(s)
+		l := lowerASCII(s)
 		var found []Release
 		for _, r := range t.releases {
 			if strings.HasPrefix(r.Rev, l) {

@@ -113,15 +113,18 @@ func Upgrade(dir string, t *release.Table, r release.Release) (*Upgraded, error)
 	}
 
 	var newLock []byte
-	// A lock that is not a regular file (a named pipe, say) is not read,
-	// nor one larger than any minimal lock: neither is the one Create wrote.
-	if data, err := root.ReadRegular(LockFile, 1<<20); err == nil {
+	// A lock larger than any minimal lock is not the one Create wrote; a
+	// lock that is not a regular file (a named pipe, say) is refused.
+	switch data, err := root.ReadRegular(LockFile, 1<<20); {
+	case err == nil:
 		for _, pinned := range t.Releases() {
 			if pinned.Rev != r.Rev && bytes.Equal(data, Lock(pinned)) {
 				newLock, u.Lock = Lock(r), &r
 				break
 			}
 		}
+	case errors.As(err, new(*confine.NotRegularError)):
+		return nil, err
 	}
 	if !u.Any() {
 		return u, nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/safeio"
 )
 
 // vcsDirs are the entries a directory may hold and still be empty for
@@ -27,7 +28,19 @@ type RefusedError struct {
 
 const maxShown = 5
 
-func (e *RefusedError) Error() string {
+func (e *RefusedError) Error() string { return strings.Join(e.lines(), "\n") }
+
+// Unwrap gives the lines of the error one by one: each is a record of its
+// own.
+func (e *RefusedError) Unwrap() []error {
+	var out []error
+	for _, l := range e.lines() {
+		out = append(out, errors.New(l))
+	}
+	return out
+}
+
+func (e *RefusedError) lines() []string {
 	var lines []string
 	for _, p := range e.Exist {
 		lines = append(lines, p+": exists; axc init never overwrites a file")
@@ -40,7 +53,7 @@ func (e *RefusedError) Error() string {
 		lines = append(lines, fmt.Sprintf("%s: not empty (%s): axc init writes a new repository only into an empty directory (or one holding only %s); axc init --upgrade refreshes an existing one's schema",
 			e.Dir, list, strings.Join(vcsDirs, ", ")))
 	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // Create writes files (slash paths relative to dir) as a new repository in
@@ -101,7 +114,7 @@ func refuse(dir string, files map[string][]byte) (bool, error) {
 	case !info.IsDir():
 		return false, fmt.Errorf("%s: not a directory", dir)
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := safeio.ReadDir(dir)
 	if err != nil {
 		return false, fmt.Errorf("%s: %s", dir, load.IOReason(err))
 	}

@@ -7,6 +7,7 @@ package schemagen
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -33,6 +34,10 @@ type Option struct {
 	parsed *Type
 }
 
+// MaxOptionsFileSize is the largest options.json schema gen reads: the
+// axios modules' files are tens of KiB, all of NixOS's a few tens of MiB.
+const MaxOptionsFileSize = 64 << 20
+
 // ReadOptions decodes an options.json document.
 func ReadOptions(name string, data []byte) ([]*Option, error) {
 	var m map[string]*Option
@@ -57,7 +62,7 @@ func ReadOptions(name string, data []byte) ([]*Option, error) {
 	}
 	if len(errs) > 0 {
 		sort.Strings(errs)
-		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+		return nil, joinErrors(errs)
 	}
 	sort.Slice(opts, func(i, j int) bool { return opts[i].Name < opts[j].Name })
 	return opts, nil
@@ -244,7 +249,7 @@ func moduleGates(c *schema.Contract, opts []*Option) (map[string][]*Option, erro
 		gates[flag] = append(gates[flag], o)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+		return nil, joinErrors(errs)
 	}
 	return gates, nil
 }
@@ -426,3 +431,12 @@ func formatCUE(src []byte) ([]byte, error) {
 
 // Parsed is the option's type.
 func (o *Option) Parsed() *Type { return o.parsed }
+
+// joinErrors is errs as one error whose records (Unwrap) are the errors.
+func joinErrors(errs []string) error {
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = errors.New(e)
+	}
+	return errors.Join(out...)
+}

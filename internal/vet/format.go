@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"axc.dev/axc/internal/termtext"
 )
 
 // Formats are the output formats of Write.
@@ -30,7 +32,8 @@ func Write(w io.Writer, release string, ds []Diagnostic, format string) error {
 			if d.Path != "" {
 				subject = d.Path + ": "
 			}
-			fmt.Fprintf(w, "%s%s%s%s\n", location(d), prefix, subject, d.Message)
+			// One line a diagnostic, whatever the names in it hold.
+			termtext.Printf(w, "%s%s%s%s", location(d), prefix, subject, d.Message)
 		}
 	case "json":
 		if ds == nil {

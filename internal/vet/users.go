@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/literal"
+	"cuelang.org/go/cue/parser"
 
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/schema"
@@ -127,11 +130,32 @@ func unknownUserMsg(name, dir string, known []string) string {
 	if dir != "" {
 		where = load.RelPath(dir) + "/"
 	}
-	msg := fmt.Sprintf("unknown user %s: declare it in %s (a field %s: {…} of package users)", strconv.Quote(name), where, name)
+	msg := fmt.Sprintf("unknown user %s: declare it in %s (a field %s: {…} of package users)", strconv.Quote(name), where, FieldLabel(name))
 	if best := closest(name, known); best != "" {
 		msg = fmt.Sprintf("unknown user %s (did you mean %s?)", strconv.Quote(name), best)
 	} else if len(known) > 0 {
 		msg += "; users declared: " + strings.Join(known, ", ")
 	}
 	return msg
+}
+
+// FieldLabel is name written as the label of a CUE field that declares a
+// regular field of exactly that name: bare when it is an identifier that
+// neither hides the field (_x) nor makes it a definition (#x) nor is a
+// clause keyword (package, import), else quoted ("_svc"). A fix-it that
+// says to declare a field must declare that field.
+func FieldLabel(name string) string {
+	if ast.IsValidIdent(name) && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, "#") {
+		// A keyword may still not be a label where a field is declared:
+		// ask the parser.
+		f, err := parser.ParseFile("label.cue", "package users\n"+name+": {}\n")
+		if err == nil && len(f.Decls) == 2 {
+			if field, ok := f.Decls[1].(*ast.Field); ok {
+				if id, ok := field.Label.(*ast.Ident); ok && id.Name == name {
+					return name
+				}
+			}
+		}
+	}
+	return literal.Label.Quote(name)
 }

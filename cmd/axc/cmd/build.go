@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/output"
+	"axc.dev/axc/internal/termtext"
 	"axc.dev/axc/internal/vet"
 )
 
@@ -111,8 +111,9 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 			return ioError(err)
 		}
 		if d != "" {
-			io.WriteString(cmd.OutOrStdout(), d)
-			return &exitError{code: exitFindings, msg: fmt.Sprintf("%s is not up to date: run axc build -o %s", outDir, outDir)}
+			// A diff of files on disk: their lines are escaped as records.
+			termtext.WriteLines(cmd.OutOrStdout(), d)
+			return exitErrorf(exitFindings, "%s is not up to date: run axc build -o %s", outDir, outDir)
 		}
 		summary(cmd, "%s, %s up to date", okSummary(out, ds), outDir)
 		return nil

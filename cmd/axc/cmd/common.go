@@ -14,6 +14,8 @@ import (
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/output"
 	"axc.dev/axc/internal/release"
+	"axc.dev/axc/internal/safeio"
+	"axc.dev/axc/internal/termtext"
 	"axc.dev/axc/internal/vet"
 	"axc.dev/axc/schema"
 )
@@ -26,14 +28,14 @@ var defaultPaths = []string{"./hosts"}
 func loadEntries(paths []string, fsys fs.FS, k *load.Kind) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
-		return nil, nil, &exitError{code: exitUsage, msg: fmt.Sprintf("schema: %v", err)}
+		return nil, nil, &exitError{code: exitUsage, records: prefixed("schema: ", err)}
 	}
 	l.SetKind(k)
 	res, err := l.Load(paths)
 	if err != nil {
 		// Unreadable input (load.InputErrors) and anything else that stops
 		// loading are usage or I/O errors.
-		return nil, nil, &exitError{code: exitUsage, msg: err.Error()}
+		return nil, nil, exitErr(exitUsage, err)
 	}
 	return l, res, nil
 }
@@ -52,7 +54,7 @@ type checked struct {
 // not know), to the command's stderr.
 func (c *checked) warn(cmd *cobra.Command) {
 	if c.warning != "" {
-		fmt.Fprintf(cmd.ErrOrStderr(), "axc: warning: %s\n", c.warning)
+		termtext.Printf(cmd.ErrOrStderr(), "axc: warning: %s", c.warning)
 	}
 }
 
@@ -61,7 +63,7 @@ func (c *checked) warn(cmd *cobra.Command) {
 // else the newest release.
 func chooseSchema(cmd *cobra.Command, paths []string) (*checked, error) {
 	if dir, _ := cmd.Flags().GetString("schema"); dir != "" {
-		return &checked{fsys: os.DirFS(dir), name: "schema " + dir}, nil
+		return &checked{fsys: safeio.DirFS(dir, load.MaxFileSize), name: "schema " + dir}, nil
 	}
 	table, err := release.Builtin()
 	if err != nil {
@@ -189,7 +191,7 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 	chk0.warn(cmd)
 	contract, err := schema.ReadContract(chk0.fsys)
 	if err != nil {
-		return nil, nil, &exitError{code: exitUsage, msg: fmt.Sprintf("schema: %v", err)}
+		return nil, nil, &exitError{code: exitUsage, records: prefixed("schema: ", err)}
 	}
 	if contract.User == nil {
 		in.users = nil // a schema without #User (--schema): no users

@@ -9,6 +9,7 @@ import (
 
 	"axc.dev/axc/internal/importer"
 	"axc.dev/axc/internal/output"
+	"axc.dev/axc/internal/termtext"
 )
 
 func newImportCmd() *cobra.Command {
@@ -110,7 +111,7 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	switch {
 	case errors.As(err, &ie):
 		for _, p := range ie.Problems {
-			fmt.Fprintln(cmd.ErrOrStderr(), p)
+			termtext.Println(cmd.ErrOrStderr(), p.String())
 		}
 		return errFindings
 	case errors.As(err, &ioe):
@@ -119,7 +120,7 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 		return fmt.Errorf("internal error: %v", err)
 	}
 	for _, n := range res.Notes {
-		fmt.Fprintln(cmd.ErrOrStderr(), n)
+		termtext.Println(cmd.ErrOrStderr(), n.String())
 	}
 	what := fmt.Sprintf("imported %s", count(len(res.Hosts), "host"))
 	if len(res.Users) > 0 {
@@ -129,8 +130,8 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	if dryRun {
 		out := cmd.OutOrStdout()
 		for _, f := range res.Files {
-			fmt.Fprintf(out, "-- %s --\n", filepath.ToSlash(filepath.Join(outDir, f.Path)))
-			out.Write(f.Data)
+			termtext.Printf(out, "-- %s --", filepath.ToSlash(filepath.Join(outDir, f.Path)))
+			termtext.WriteLines(out, string(f.Data))
 		}
 		summary(cmd, "%s; would write %s", what, count(len(res.Files), "file"))
 		return nil

@@ -9,6 +9,7 @@ import (
 
 	"axc.dev/axc/internal/release"
 	"axc.dev/axc/internal/scaffold"
+	"axc.dev/axc/internal/termtext"
 )
 
 func newInitCmd() *cobra.Command {
@@ -165,7 +166,7 @@ func checkInitFlags(cmd *cobra.Command, repo scaffold.Repo) error {
 		errs = append(errs, "--full-name: only with --user")
 	}
 	if len(errs) > 0 {
-		return usageErrorf("%s", strings.Join(errs, "\n"))
+		return &exitError{code: exitUsage, records: errs}
 	}
 	return nil
 }
@@ -178,7 +179,7 @@ func initUpgrade(cmd *cobra.Command, table *release.Table, axios, dir string) er
 		return usageErrorf("%v", err)
 	}
 	warn := func(format string, args ...any) {
-		fmt.Fprintf(cmd.ErrOrStderr(), "axc: warning: "+format+"\n", args...)
+		termtext.Printf(cmd.ErrOrStderr(), "axc: warning: "+format, args...)
 	}
 	if choice.Warning != "" {
 		warn("%s", choice.Warning)

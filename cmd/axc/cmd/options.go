@@ -53,7 +53,7 @@ Exit codes: 0 listed, 1 nothing matches, 2 usage error.`,
 			}
 			matched := options.Match(entries, query)
 			if len(matched) == 0 {
-				return &exitError{code: exitFindings, msg: noMatch(chk, tags, query)}
+				return exitErrorf(exitFindings, "%s", noMatch(chk, tags, query))
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {

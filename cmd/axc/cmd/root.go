@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"axc.dev/axc/internal/termtext"
 )
 
 // Exit codes.
@@ -20,29 +22,64 @@ const (
 	exitUsage    = 2
 )
 
-// exitError carries an exit code up to Main; its message, if any, is
-// printed once there.
+// exitError carries an exit code up to Main, and the records to print
+// there, each once.
 type exitError struct {
 	code int
-	msg  string
+	// records are printed one a line, "axc: " before each, escaped
+	// (termtext): a name from input inside one cannot break it into lines
+	// or act on the terminal.
+	records []string
 }
 
-func (e *exitError) Error() string { return e.msg }
+func (e *exitError) Error() string { return strings.Join(e.records, "\n") }
 
 // findings is returned when a command printed findings and must exit 1.
 var errFindings = &exitError{code: exitFindings}
 
+// exitErrorf is an exit with code and one record.
+func exitErrorf(code int, format string, args ...any) error {
+	return &exitError{code: code, records: []string{fmt.Sprintf(format, args...)}}
+}
+
+// exitErr is an exit with code and the records of err.
+func exitErr(code int, err error) error { return &exitError{code: code, records: records(err)} }
+
 // usageErrorf is a mistake in how axc was called: exit 2.
 func usageErrorf(format string, args ...any) error {
-	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+	return exitErrorf(exitUsage, format, args...)
 }
 
 // ioError is a file that cannot be read or written, a lock held by another
 // build, or a file axc will not overwrite: exit 2, like a usage error.
-func ioError(err error) error { return &exitError{code: exitUsage, msg: err.Error()} }
+func ioError(err error) error { return exitErr(exitUsage, err) }
 
 // ioErrorf is ioError with a message of its own.
 func ioErrorf(format string, args ...any) error { return ioError(fmt.Errorf(format, args...)) }
+
+// records are the records of err: one for each error it joins
+// (errors.Join, or an Unwrap() []error of its own, as load.InputErrors),
+// else err's message, whole. A message is never split at its newlines: a
+// newline in it is a name's, escaped when printed.
+func records(err error) []string {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range joined.Unwrap() {
+			out = append(out, records(e)...)
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
+
+// prefixed is the records of err, each after prefix ("schema: ").
+func prefixed(prefix string, err error) []string {
+	out := records(err)
+	for i, r := range out {
+		out[i] = prefix + r
+	}
+	return out
+}
 
 // Main runs axc with os.Args and returns the exit code.
 func Main() int {
@@ -59,7 +96,8 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 		// A panic is a bug in axc: say so first, then give the stack for
 		// the bug report.
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "axc: internal error: %v (please report it, with what follows)\n%s", r, debug.Stack())
+			termtext.Printf(stderr, "axc: internal error: %v (please report it, with what follows)", r)
+			stderr.Write(debug.Stack())
 			code = exitUsage
 		}
 	}()
@@ -69,15 +107,19 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.msg != "" {
-			for _, line := range strings.Split(ee.msg, "\n") {
-				fmt.Fprintln(stderr, "axc: "+line)
-			}
+		for _, r := range ee.records {
+			termtext.Println(stderr, "axc: "+r)
 		}
 		return ee.code
 	}
 	// cobra's own errors: unknown command or flag, wrong number of args.
-	fmt.Fprintln(stderr, "axc: "+err.Error())
+	// One record, as the others: its suggestions (axc's command names)
+	// join the line.
+	msg, suggested, ok := strings.Cut(err.Error(), "\n\nDid you mean this?\n")
+	if ok {
+		msg += " (did you mean " + strings.Join(strings.Fields(suggested), " or ") + "?)"
+	}
+	termtext.Println(stderr, "axc: "+msg)
 	fmt.Fprintln(stderr, "Run 'axc help' for usage.")
 	return exitUsage
 }
@@ -153,7 +195,7 @@ func version() string {
 // -q.
 func summary(cmd *cobra.Command, format string, args ...any) {
 	if quiet, _ := cmd.Flags().GetBool("quiet"); !quiet {
-		fmt.Fprintf(cmd.ErrOrStderr(), format+"\n", args...)
+		termtext.Printf(cmd.ErrOrStderr(), format, args...)
 	}
 }
 

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"axc.dev/axc/internal/atomicfile"
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/safeio"
 	"axc.dev/axc/internal/schemagen"
 	"axc.dev/axc/schema"
 )
@@ -46,13 +48,13 @@ string: it is never widened to "anything".`,
 			}
 			var opts [2][]*schemagen.Option
 			for i, f := range []string{nixosFile, homeFile} {
-				data, err := os.ReadFile(f)
+				data, err := safeio.ReadFile(f, schemagen.MaxOptionsFileSize)
 				if err != nil {
-					return ioErrorf("%s: %v", f, load.IOReason(err))
+					return ioErrorf("%s: %s", f, safeio.Reason(err))
 				}
 				o, err := schemagen.ReadOptions(f, data)
 				if err != nil {
-					return &exitError{code: exitFindings, msg: err.Error()}
+					return exitErr(exitFindings, err)
 				}
 				opts[i] = o
 			}
@@ -61,15 +63,18 @@ string: it is never widened to "anything".`,
 			// embedded one when DIR has none.
 			var fsys fs.FS = schema.Files
 			if _, err := os.Stat(filepath.Join(outDir, schema.HostFile)); err == nil {
-				fsys = os.DirFS(outDir)
+				fsys = safeio.DirFS(outDir, load.MaxFileSize)
 			}
 			contract, err := schema.ReadContract(fsys)
+			if se := (*safeio.Error)(nil); errors.As(err, &se) {
+				return ioError(se) // a file that cannot be read, not a bad schema
+			}
 			if err != nil {
-				return &exitError{code: exitFindings, msg: err.Error()}
+				return exitErr(exitFindings, err)
 			}
 			src, err := schemagen.Generate(contract, opts[0], opts[1], filepath.Base(nixosFile)+" and "+filepath.Base(homeFile))
 			if err != nil {
-				return &exitError{code: exitFindings, msg: err.Error()}
+				return exitErr(exitFindings, err)
 			}
 			if err := atomicfile.Write(filepath.Join(outDir, schema.GenFile), src); err != nil {
 				return ioError(err)

@@ -112,7 +112,7 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string) er
 			}
 		}
 		vet.Write(cmd.OutOrStdout(), chk0.name, mine, "text")
-		return &exitError{code: exitFindings, msg: fmt.Sprintf("host %s has errors: fix them to see it as axios would", name)}
+		return exitErrorf(exitFindings, "host %s has errors: fix them to see it as axios would", name)
 	}
 	if viewErr != nil {
 		return fmt.Errorf("internal error: %v", viewErr)
