@@ -39,6 +39,10 @@ var allowedDirs = map[string]string{
 	// journal and the lock of the output directory, each checked where it
 	// is read.
 	"internal/output/": "output side, with its own checks",
+	// Every operation below an output directory or repository, confined
+	// to an os.Root: regular files only, opened without blocking, reads
+	// bounded.
+	"internal/confine/": "confined to an os.Root, with its own checks",
 }
 
 // TestReadsGoThroughSafeio fails when Go code outside this package (tests
