@@ -77,7 +77,7 @@ func Markdown(name, tag string, entries []Entry) []byte {
 			if e.Doc == "" && ex == "" {
 				continue
 			}
-			fmt.Fprintf(&b, "\n### %s\n", code(e.Name))
+			fmt.Fprintf(&b, "\n### %s\n", cell(code(e.Name)))
 			if e.Doc != "" {
 				b.WriteString("\n" + fenced("text", doctext.Lines(e.Doc, 80)))
 			}
