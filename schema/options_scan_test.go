@@ -2,6 +2,7 @@ package schema
 
 import (
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -62,5 +63,52 @@ func TestScanErrors(t *testing.T) {
 		if _, err := ScanOptions([]byte(src)); err == nil {
 			t.Errorf("ScanOptions(%q): no error", src)
 		}
+	}
+}
+
+// What a message, an example or a doc comment quotes is not an attribute;
+// a doc comment is the field's, also when the field's value spans lines.
+func TestScanQuotedAndDocs(t *testing.T) {
+	src := `#NixOSOptions: {
+	// not @option(name="c1", type="boolean")
+	// second line
+	a?: bool | error("see @option(name=\"q\", type=\"boolean\")") @option(name="a", type="boolean", example="\"@option(\\\"e\\\")\"")
+	// of s
+	s?: {[string]: {
+		// of s.<name>.x
+		x?: string @option(name="s.<name>.x", type="string")
+		y?: string @option(name="s.<name>.y", type="string")
+	}} @option(name="s", type="attribute set of (submodule)")
+}
+`
+	got, err := ScanOptions([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := optionsFromSyntax([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := func(a, b Option) int { return strings.Compare(a.Name, b.Name) }
+	slices.SortFunc(got, byName)
+	slices.SortFunc(want, byName)
+	if !slices.Equal(got, want) {
+		t.Fatalf("ScanOptions:\n%+v\nsyntax:\n%+v", got, want)
+	}
+	docs := map[string]string{}
+	for _, o := range got {
+		docs[o.Name] = o.Doc
+	}
+	wantDocs := map[string]string{
+		"a":          "not @option(name=\"c1\", type=\"boolean\")\nsecond line",
+		"s":          "of s",
+		"s.<name>.x": "of s.<name>.x",
+		"s.<name>.y": "",
+	}
+	if !maps.Equal(docs, wantDocs) {
+		t.Errorf("docs %q, want %q", docs, wantDocs)
+	}
+	if got[0].Example != `"@option(\"e\")"` {
+		t.Errorf("example %q", got[0].Example)
 	}
 }

@@ -36,11 +36,11 @@ func TestGoldensJudgeTheSchema(t *testing.T) {
 				t.Fatal(err)
 			}
 			// rebootOnPanic, a signed integer, made a string.
-			const from = "rebootOnPanic?:    int |"
+			const from = "rebootOnPanic?: int |"
 			if !strings.Contains(string(src), from) {
 				t.Fatalf("%s no longer holds %q: update the mutation", schema.GenFile, from)
 			}
-			src = []byte(strings.Replace(string(src), from, "rebootOnPanic?:    string |", 1))
+			src = []byte(strings.Replace(string(src), from, "rebootOnPanic?: string |", 1))
 			if err := os.WriteFile(gen, src, 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -6,7 +6,9 @@
 // which drops the bounds of fields that have a default: here enums, integer
 // ranges, regular expressions, defaults (CUE's, and the NixOS defaults of
 // options), required fields and closedness are all kept, and every option
-// says its NixOS type in its description.
+// says its NixOS type in its description, then its author's description
+// (markdown, from the doc comment of its field) and, in examples, its
+// author's example (one that is no JSON value: in the description, as Nix).
 package jsonschema
 
 import (
@@ -269,8 +271,18 @@ func (g *generator) field(v cue.Value, doc string, c cue.SelectorType) *Schema {
 		} else if s.isFalse() {
 			s.Description += " (" + why + ")"
 		}
+		// Then what its author says of it, as written (markdown), and
+		// an example that is no JSON value as its Nix text.
+		if text := optionDoc(v); text != "" {
+			s.Description += ".\n\n" + text
+		}
 		if d, ok, _ := opt.Lookup(0, "default"); ok && json.Valid([]byte(d)) && !s.isFalse() {
 			s.Default = json.RawMessage(d)
+		}
+		if e, ok, _ := opt.Lookup(0, "example"); ok && json.Valid([]byte(e)) && !s.isFalse() {
+			s.Examples = []json.RawMessage{json.RawMessage(e)}
+		} else if e, ok, _ := opt.Lookup(0, "exampleText"); ok && !s.isFalse() {
+			s.Description += "\n\nExample (Nix):\n\n" + e
 		}
 	} else if doc != "" {
 		s.Description = join(doc, s.Description)
@@ -315,6 +327,21 @@ func docText(v cue.Value) string {
 		parts = append(parts, strings.Join(strings.Fields(g.Text()), " "))
 	}
 	return strings.Join(parts, " ")
+}
+
+// optionDoc is the doc comment of an option's field (its description, in
+// the generated file), its lines kept: it is markdown.
+func optionDoc(v cue.Value) string {
+	var parts []string
+	for _, g := range v.Doc() {
+		if g.Pos().Filename() == checksFile {
+			continue
+		}
+		if text := strings.TrimSpace(g.Text()); text != "" {
+			parts = append(parts, text)
+		}
+	}
+	return strings.Join(parts, "\n\n")
 }
 
 // schemaOf is the schema of any value.

@@ -3,6 +3,7 @@ package jsonschema
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"regexp"
@@ -377,6 +378,81 @@ func TestBoundsWithDefault(t *testing.T) {
 		}
 		if err := sch.Validate(inst); (err == nil) != c.ok {
 			t.Errorf("%s: valid %v, want %v (%v)", c.host, err == nil, c.ok, err)
+		}
+	}
+}
+
+// Every option's example (its author's) is in the schema of its field:
+// a JSON one in examples, valid against that schema; one that is no JSON
+// value in the description, as Nix.
+func TestExamplesValid(t *testing.T) {
+	for _, tag := range releaseTable(t).Tags() {
+		out := generate(t, tag)
+		doc, err := validator.UnmarshalJSON(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := validator.NewCompiler()
+		if err := c.AddResource("host.schema.json", doc); err != nil {
+			t.Fatal(err)
+		}
+		var tree any
+		if err := json.Unmarshal(out, &tree); err != nil {
+			t.Fatal(err)
+		}
+		// Each option's fields (an option can be set in a section and in
+		// extraConfig), and those that show its example.
+		fields, shown := map[string]int{}, map[string]int{}
+		var walk func(v any, ptr string)
+		walk = func(v any, ptr string) {
+			switch v := v.(type) {
+			case map[string]any:
+				d, _ := v["description"].(string)
+				name, isOption := strings.CutPrefix(d, "NixOS option ")
+				name, _, _ = strings.Cut(name, ": ")
+				if isOption {
+					fields[name]++
+				}
+				if exs, ok := v["examples"].([]any); ok {
+					shown[name]++
+					sch, err := c.Compile("host.schema.json#" + ptr)
+					if err != nil {
+						t.Fatalf("%s: %s: %v", tag, ptr, err)
+					}
+					for _, ex := range exs {
+						if err := sch.Validate(instance(t, ex)); err != nil {
+							t.Errorf("%s: %s: example %v: %v", tag, ptr, ex, err)
+						}
+					}
+				} else if strings.Contains(d, "\n\nExample (Nix):\n\n") {
+					shown[name]++
+				}
+				for k, x := range v {
+					walk(x, ptr+"/"+strings.NewReplacer("~", "~0", "/", "~1").Replace(k))
+				}
+			case []any:
+				for i, x := range v {
+					walk(x, fmt.Sprintf("%s/%d", ptr, i))
+				}
+			}
+		}
+		walk(tree, "")
+		fsys, _ := schema.Release(tag)
+		opts, err := schema.OptionsFrom(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, o := range opts {
+			if (o.Example != "" || o.ExampleText != "") && !o.ReadOnly && fields[o.Name] > 0 {
+				n++
+				if shown[o.Name] == 0 {
+					t.Errorf("%s: option %s: example not shown", tag, o.Name)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no option with an example", tag)
 		}
 	}
 }

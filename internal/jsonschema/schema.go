@@ -28,6 +28,7 @@ type Schema struct {
 	AllOf                []*Schema         `json:"allOf,omitempty"`
 	Not                  *Schema           `json:"not,omitempty"`
 	Default              json.RawMessage   `json:"default,omitempty"`
+	Examples             []json.RawMessage `json:"examples,omitempty"`
 }
 
 // MarshalJSON writes false for the false schema.

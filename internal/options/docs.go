@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"axc.dev/axc/internal/doctext"
 )
 
 // DocsDir is where the docs of each release are kept, from the module root:
@@ -69,8 +71,39 @@ func Markdown(name, tag string, entries []Entry) []byte {
 			}
 			b.WriteString("\n")
 		}
+		// Then what the entries' authors say of them, as they wrote it.
+		for _, e := range rows {
+			ex := ExampleString(&e)
+			if e.Doc == "" && ex == "" {
+				continue
+			}
+			fmt.Fprintf(&b, "\n### %s\n", cell(code(e.Name)))
+			if e.Doc != "" {
+				b.WriteString("\n" + fenced("text", doctext.Lines(e.Doc, 80)))
+			}
+			switch lines := doctext.Code(ex); {
+			case len(lines) > 1:
+				b.WriteString("\nExample:\n\n" + fenced("nix", lines))
+			case len(lines) == 1:
+				fmt.Fprintf(&b, "\nExample: %s\n", code(lines[0]))
+			}
+		}
 	}
 	return b.Bytes()
+}
+
+// fenced is lines as a fenced code block, shown as they are: plain text,
+// as the terminal shows it (a renderer of the authors' markdown would run
+// their indented examples together), and nothing in it can reach the
+// page's own structure (a heading, a table row, HTML). The fence is longer
+// than any run of backticks in the lines.
+func fenced(lang string, lines []string) string {
+	text := strings.Join(lines, "\n")
+	fence := "```"
+	for strings.Contains(text, fence) {
+		fence += "`"
+	}
+	return fence + lang + "\n" + text + "\n" + fence + "\n"
 }
 
 // code is s as a Markdown code span, long enough a fence for the backticks

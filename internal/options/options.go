@@ -47,6 +47,10 @@ type Entry struct {
 	// DefaultText says what one that is not is (an option's: Nix text).
 	Default     json.RawMessage `json:"default,omitempty"`
 	DefaultText string          `json:"defaultText,omitempty"`
+	// Example is the JSON of the example an option's author gives, when
+	// it is a literal; ExampleText the Nix text of one that is not.
+	Example     json.RawMessage `json:"example,omitempty"`
+	ExampleText string          `json:"exampleText,omitempty"`
 	Required    bool            `json:"required,omitempty"`
 	ReadOnly    bool            `json:"readOnly,omitempty"`
 	// Values are the allowed values, when the type lists them; Min and
@@ -63,7 +67,9 @@ type Entry struct {
 	From      string `json:"from,omitempty"`
 	// Releases are the releases that have the entry, oldest first.
 	Releases []string `json:"releases"`
-	Doc      string   `json:"doc,omitempty"`
+	// Doc is an option's description (its author's markdown), a host
+	// field's doc comment.
+	Doc string `json:"doc,omitempty"`
 }
 
 // Read describes the schema in fsys. tags are the releases, oldest first,
@@ -104,13 +110,21 @@ func Read(fsys fs.FS, tags []string, files func(tag string) (fs.FS, error)) ([]E
 			Kind:        NixOSOption,
 			Type:        o.Type,
 			DefaultText: o.DefaultText,
+			ExampleText: o.ExampleText,
 			ReadOnly:    o.ReadOnly,
+			Doc:         o.Doc,
 		}
-		if o.Default != "" {
-			if !json.Valid([]byte(o.Default)) {
-				return nil, fmt.Errorf("%s: option %s: default %q is not JSON", schema.GenFile, o.Name, o.Default)
+		for _, v := range []struct {
+			what, js string
+			to       *json.RawMessage
+		}{{"default", o.Default, &e.Default}, {"example", o.Example, &e.Example}} {
+			if v.js == "" {
+				continue
 			}
-			e.Default = json.RawMessage(o.Default)
+			if !json.Valid([]byte(v.js)) {
+				return nil, fmt.Errorf("%s: option %s: %s %q is not JSON", schema.GenFile, o.Name, v.what, v.js)
+			}
+			*v.to = json.RawMessage(v.js)
 		}
 		if t, err := schemagen.ParseType(o.Type); err == nil {
 			e.Values, e.Min, e.Max = typeValues(t)

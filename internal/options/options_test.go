@@ -217,7 +217,21 @@ func TestMatch(t *testing.T) {
 		{"cairn.immich.pwa.enable", "cairn.*.enable", true},
 		{"cairn.immich.pwa.enable", "cairn.*", true},
 		{"cairn.immich.pwa.enable", "*.enable", true},
-		{"cairn.immich.pwa.enable", "immich*", false},
+		// A glob matches any run of whole components.
+		{"cairn.immich.pwa.enable", "immich*", true},
+		{"cairn.immich.pwa.enable", "immich.*", true},
+		{"cairn.immich.pwa.enable", "mmich*", false},
+		{"cairn.immich.pwa.enable", "immich.pw", true},
+		{"cairn.immich.pwa.enable", "immich.pw?", true},
+		{"cairn.immich.pwa.enable", "immich.pw??", false},
+		{"cairn.immich.pwa.enable", "pwa", true},
+		{"cairn.immich.pwa.enable", "pw?", true},
+		{"cairn.immich.pwa.enable", "pw?.ena*", true},
+		{"networking.tailscale.authMode", "tailscale.auth*", true},
+		{"networking.tailscale.authMode", "TAILSCALE.AUTH*", true},
+		{"networking.tailscale.authMode", "tailscale.auth?", false},
+		{"networking.tailscale.authMode", "*.authMode", true},
+		{"networking.tailscale.authMode", "ailscale.*", false},
 		{"cairn.immich.pwa.enable", "*immich*", true},
 		{"cairn.immich.pwa.enable", "cairn.immich.pwa.enabl?", true},
 		{"cairn.immich.pwa.enable", "cairn.immich.pwa.enable?", false},
@@ -299,5 +313,71 @@ func TestWriteJSON(t *testing.T) {
 	var got []Entry
 	if err := json.Unmarshal(b.Bytes(), &got); err != nil || got == nil {
 		t.Fatalf("WriteJSON(nil) = %q (%v)", b.String(), err)
+	}
+}
+
+// Completion offers names that start with what was typed, and the parts of
+// names that do, each starting with what was typed (bash keeps no other).
+func TestComplete(t *testing.T) {
+	entries := []Entry{
+		{Name: "hardware.cpu", Kind: HostField, Type: "string"},
+		{Name: "cairn.hardware.cpuType", Kind: NixOSOption, Type: "null or string"},
+		{Name: "networking.tailscale.authMode", Kind: NixOSOption, Type: "string"},
+		{Name: "a.enable", Kind: NixOSOption, Type: "boolean"},
+		{Name: "b.enable", Kind: HomeOption, Type: "boolean"},
+	}
+	for _, tc := range []struct {
+		typed string
+		want  []string
+	}{
+		{"", []string{"hardware.cpu\thost field: string", "cairn.hardware.cpuType\toption: null or string", "networking.tailscale.authMode\toption: string", "a.enable\toption: boolean", "b.enable\thome option: boolean"}},
+		{"hardware.c", []string{"hardware.cpu\thost field: string", "hardware.cpuType\toption cairn.hardware.cpuType: null or string"}},
+		{"tailscale.auth", []string{"tailscale.authMode\toption networking.tailscale.authMode: string"}},
+		{"AUTHm", []string{"AUTHmode\toption networking.tailscale.authMode: string"}},
+		{"enab", []string{"enable\tpart of 2 names"}},
+		{"ailscale", nil},
+		{"*.enable", []string{"a.enable\toption: boolean", "b.enable\thome option: boolean"}},
+	} {
+		got := Complete(entries, tc.typed)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("Complete(%q) =\n%q\nwant\n%q", tc.typed, got, tc.want)
+		}
+		for _, c := range got {
+			if !IsGlob(tc.typed) && !strings.HasPrefix(c, tc.typed) {
+				t.Errorf("Complete(%q): %q does not start with it", tc.typed, c)
+			}
+		}
+	}
+}
+
+// Every entry of every release says what its author says of it: each
+// option's doc and example are the @option attribute's and doc comment's.
+func TestDocsAndExamples(t *testing.T) {
+	for _, tag := range tags(t) {
+		opts, err := schema.OptionsFrom(releaseFS(t, tag))
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string]schema.Option{}
+		for _, o := range opts {
+			byName[o.Set+" "+o.Name] = o
+		}
+		docs := 0
+		for _, e := range readRelease(t, tag) {
+			set := map[Kind]string{NixOSOption: "nixos", HomeOption: "home"}[e.Kind]
+			if set == "" {
+				continue
+			}
+			o := byName[set+" "+e.Name]
+			if e.Doc != o.Doc || string(e.Example) != o.Example || e.ExampleText != o.ExampleText {
+				t.Errorf("%s: %s: doc %q example %s %q, want %q %s %q", tag, e.Name, e.Doc, e.Example, e.ExampleText, o.Doc, o.Example, o.ExampleText)
+			}
+			if e.Doc != "" {
+				docs++
+			}
+		}
+		if docs != len(opts) {
+			t.Errorf("%s: %d options have a doc, want all %d (every option file has descriptions)", tag, docs, len(opts))
+		}
 	}
 }

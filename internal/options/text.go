@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"axc.dev/axc/internal/doctext"
 	"axc.dev/axc/internal/termtext"
 )
 
@@ -27,23 +28,41 @@ func WriteText(w io.Writer, entries []Entry, tags []string) error {
 				termtext.Printf(bw, "  %-9s %s", key, value)
 			}
 		}
+		// block writes lines under key, a blank line as an empty one
+		// (no trailing spaces).
+		block := func(key string, lines []string) {
+			for j, l := range lines {
+				switch {
+				case l == "":
+					bw.WriteString("\n")
+				case j == 0:
+					line(key, l)
+				default:
+					line("", l)
+				}
+			}
+		}
 		line("type", e.Type)
 		line("default", DefaultString(&e))
 		line("values", ValuesString(&e))
+		block("example", doctext.Code(ExampleString(&e)))
 		if e.ReadOnly {
 			line("read-only", "axios sets it: a host cannot")
 		}
 		line("from", e.From)
 		line("releases", Ranges(e.Releases, tags))
-		for j, l := range wrap(e.Doc, 68) {
-			if j == 0 {
-				line("doc", l)
-			} else {
-				line("", l)
-			}
-		}
+		block("doc", doctext.Lines(e.Doc, 68))
 	}
 	return bw.Flush()
+}
+
+// ExampleString is an entry's example: JSON when it is a literal, else
+// its Nix text; "" when it has none.
+func ExampleString(e *Entry) string {
+	if e.Example != nil {
+		return string(e.Example)
+	}
+	return e.ExampleText
 }
 
 // DefaultString says what an entry's default is.
@@ -111,24 +130,4 @@ func WriteJSON(w io.Writer, entries []Entry) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(entries)
-}
-
-// wrap breaks s into lines of at most width bytes, at spaces.
-func wrap(s string, width int) []string {
-	var lines []string
-	var cur string
-	for _, word := range strings.Fields(s) {
-		if cur != "" && len(cur)+1+len(word) > width {
-			lines = append(lines, cur)
-			cur = ""
-		}
-		if cur != "" {
-			cur += " "
-		}
-		cur += word
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
 }

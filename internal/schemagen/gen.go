@@ -1,7 +1,15 @@
 // Package schemagen turns nixosOptionsDoc-style options.json files into the
 // CUE definitions of package schema: one field per option, with its type as a
-// CUE constraint, an error message in axios terms, and its NixOS type and
-// default kept in an @option attribute.
+// CUE constraint, an error message in axios terms, its NixOS type, default
+// and example kept in an @option attribute, and its description (its
+// author's markdown) as the field's doc comment.
+//
+// Doc comments rather than an attribute or a file beside the schema: they
+// are where CUE keeps a field's documentation (cue.Value.Doc, cue def, an
+// editor's hover on a vendored schema), they keep the text's lines, and the
+// embedded schema stays the one source every reader uses. Their cost is the
+// parser's: the descriptions add about a fifth to the allocations of parsing
+// the generated file, once per run, not per host.
 package schemagen
 
 import (
@@ -26,10 +34,11 @@ type Option struct {
 	Type         string   `json:"type"`
 	ReadOnly     bool     `json:"readOnly"`
 	Declarations []string `json:"declarations"`
-	Default      *struct {
-		Type string `json:"_type"`
-		Text string `json:"text"`
-	} `json:"default"`
+	Default      *Literal `json:"default"`
+	// Description is the module author's text (markdown); Example their
+	// example value.
+	Description string   `json:"description"`
+	Example     *Literal `json:"example"`
 
 	parsed *Type
 }
@@ -37,6 +46,76 @@ type Option struct {
 // MaxOptionsFileSize is the largest options.json schema gen reads: the
 // axios modules' files are tens of KiB, all of NixOS's a few tens of MiB.
 const MaxOptionsFileSize = 64 << 20
+
+// Literal is a value as nixosOptionsDoc writes it: the Nix text of an
+// expression ({"_type": "literalExpression", "text": …}), or markdown
+// (literalMD).
+type Literal struct {
+	Type string `json:"_type"`
+	Text string `json:"text"`
+}
+
+// JSON is the value as JSON, when it is a Nix expression that is plain
+// data (see ParseNixLiteral).
+func (l *Literal) JSON() (string, bool) {
+	if l.Type != "" && l.Type != "literalExpression" {
+		return "", false // markdown: words, not a value
+	}
+	v, ok := ParseNixLiteral(l.Text)
+	if !ok {
+		return "", false
+	}
+	return marshal(v)
+}
+
+// marshal is v as JSON, map keys sorted (deterministic), without the HTML
+// escapes of json.Marshal (a reader sees "<name>", not "\u003cname\u003e").
+func marshal(v any) (string, bool) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", false
+	}
+	return strings.TrimSuffix(b.String(), "\n"), true
+}
+
+// DocLines are the lines of the doc comment that carries an option's
+// description: its lines as written, without trailing white space, leading
+// and trailing blank lines, or runs of blank lines (CUE's CommentGroup.Text
+// drops them too), and with every character a CUE comment cannot hold
+// (control characters, a byte order mark, other line separators) a space.
+func DocLines(desc string) []string {
+	desc = strings.ToValidUTF8(desc, "\uFFFD")
+	desc = strings.ReplaceAll(desc, "\r\n", "\n")
+	var out []string
+	blank := true // at the start: drop blank lines
+	for l := range strings.SplitSeq(desc, "\n") {
+		l = strings.Map(func(r rune) rune {
+			switch {
+			case r == '\t':
+				return r
+			case r < 0x20, r >= 0x7f && r < 0xa0, r == '\uFEFF', r == '\u2028', r == '\u2029':
+				return ' '
+			}
+			return r
+		}, l)
+		l = strings.TrimRight(l, " \t")
+		if l == "" {
+			if !blank {
+				out = append(out, "")
+			}
+			blank = true
+			continue
+		}
+		blank = false
+		out = append(out, l)
+	}
+	if len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return out
+}
 
 // ReadOptions decodes an options.json document.
 func ReadOptions(name string, data []byte) ([]*Option, error) {
@@ -132,8 +211,36 @@ func Generate(c *schema.Contract, nixos, home []*Option, sources string) ([]byte
 	b.WriteString("#HomeConfig: {\n")
 	writeOpenTree(&b, homeTree, "#HomeOptions")
 	b.WriteString("...\n}\n")
+	writeExamples(&b, nixos)
 
 	return formatCUE(b.Bytes())
+}
+
+// ExampleDef is the definition that holds the NixOS options' examples.
+const ExampleDef = "#OptionExample"
+
+// writeExamples writes ExampleDef: the example of every NixOS option whose
+// example is plain data, as CUE text by option name, so that a check's
+// message can suggest the release's own example ("set it, e.g.
+// \(#OptionExample["cairn.system.timeZone"])") rather than one of its own.
+// It is left out when no option has such an example.
+func writeExamples(b *bytes.Buffer, opts []*Option) {
+	var fields bytes.Buffer
+	for _, o := range opts {
+		if o.Example == nil {
+			continue
+		}
+		if js, ok := o.Example.JSON(); ok {
+			fmt.Fprintf(&fields, "%s: %s\n", literal.String.Quote(o.Name), literal.String.Quote(js))
+		}
+	}
+	if fields.Len() == 0 {
+		return
+	}
+	b.WriteString("\n// " + ExampleDef + " holds the examples the NixOS options' authors give, as\n// CUE text, for the messages that say \"set it, e.g. …\".\n")
+	b.WriteString(ExampleDef + ": {\n")
+	b.Write(fields.Bytes())
+	b.WriteString("}\n")
 }
 
 type node struct {
@@ -319,6 +426,13 @@ func writeOption(b *bytes.Buffer, n *node) {
 	default:
 		value = valueExpr(o.parsed, selfRef(n.name))
 	}
+	for _, l := range DocLines(o.Description) {
+		if l == "" {
+			b.WriteString("//\n")
+		} else {
+			b.WriteString("// " + l + "\n")
+		}
+	}
 	fmt.Fprintf(b, "%s%s: %s %s\n", label(n.name), marker, value, attribute(o))
 }
 
@@ -391,18 +505,28 @@ func escape(s string) string {
 func attribute(o *Option) string {
 	args := []string{"name=" + literal.String.Quote(displayName(o.Loc)), "type=" + literal.String.Quote(o.Type)}
 	if o.Default != nil {
-		if v, ok := ParseNixLiteral(o.Default.Text); ok {
-			js, _ := json.Marshal(v) // map keys sorted: deterministic
-			args = append(args, "default="+literal.String.Quote(string(js)))
+		if js, ok := o.Default.JSON(); ok {
+			args = append(args, "default="+literal.String.Quote(js))
 		} else {
-			args = append(args, "defaultText="+literal.String.Quote(o.Default.Text))
+			args = append(args, "defaultText="+literal.String.Quote(validText(o.Default.Text)))
 		}
 	}
 	if o.ReadOnly {
 		args = append(args, "readOnly")
 	}
+	if o.Example != nil {
+		if js, ok := o.Example.JSON(); ok {
+			args = append(args, "example="+literal.String.Quote(js))
+		} else {
+			args = append(args, "exampleText="+literal.String.Quote(validText(o.Example.Text)))
+		}
+	}
 	return "@option(" + strings.Join(args, ", ") + ")"
 }
+
+// validText is s with each run of bytes that is not UTF-8 a U+FFFD, as a
+// CUE string holds it.
+func validText(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 func label(name string) string {
 	if ast.IsValidIdent(name) && !strings.HasPrefix(name, "#") && !strings.HasPrefix(name, "_") {

@@ -1,195 +1,140 @@
 package schemagen
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
+	"math"
+
+	"axc.dev/axc/internal/nix/syntax"
 )
 
 // ParseNixLiteral parses the text of a Nix expression that is plain data:
-// strings without interpolation, numbers, booleans, null, lists and attribute
-// sets of those. It returns the value as encoding/json would decode it
-// (string, int64, float64, bool, nil, []any, map[string]any); ok is false when
-// the text is anything else (a function call, a reference, an interpolation).
+// strings without interpolation (indented ones too), numbers, booleans,
+// null, lists and attribute sets of those. It returns the value as
+// encoding/json would decode it (string, int64, float64, bool, nil, []any,
+// map[string]any); ok is false when the text is anything else (a function
+// call, a reference, an interpolation, a path) or is not Nix. It reads the
+// text with axc's Nix parser, so that a string means what Nix makes of it
+// (escapes, the indentation of ” strings).
 func ParseNixLiteral(text string) (v any, ok bool) {
-	p := &nixLitParser{s: text}
-	v, err := p.value()
+	f, err := syntax.Parse("", []byte(text))
 	if err != nil {
 		return nil, false
 	}
-	p.skipSpace()
-	if p.i != len(p.s) {
-		return nil, false
-	}
-	return v, true
+	return nixData(f.Expr)
 }
 
-type nixLitParser struct {
-	s string
-	i int
-}
-
-func (p *nixLitParser) skipSpace() {
-	for p.i < len(p.s) {
-		switch {
-		case strings.ContainsRune(" \t\r\n", rune(p.s[p.i])):
-			p.i++
-		case p.s[p.i] == '#':
-			for p.i < len(p.s) && p.s[p.i] != '\n' {
-				p.i++
+// nixData is the value of e when e is plain data.
+func nixData(e syntax.Expr) (any, bool) {
+	switch e := e.(type) {
+	case *syntax.Paren:
+		return nixData(e.X)
+	case *syntax.String:
+		var s []byte
+		for _, p := range e.Parts {
+			t, ok := p.(*syntax.Text)
+			if !ok {
+				return nil, false // an interpolation: code, not data
 			}
-		default:
-			return
+			s = append(s, t.Value...)
 		}
-	}
-}
-
-func (p *nixLitParser) value() (any, error) {
-	p.skipSpace()
-	if p.i >= len(p.s) {
-		return nil, fmt.Errorf("unexpected end")
-	}
-	switch c := p.s[p.i]; {
-	case c == '"':
-		return p.str()
-	case c == '[':
-		p.i++
-		list := []any{}
-		for {
-			p.skipSpace()
-			if p.i < len(p.s) && p.s[p.i] == ']' {
-				p.i++
-				return list, nil
-			}
-			v, err := p.value()
-			if err != nil {
-				return nil, err
+		return string(s), true
+	case *syntax.URI:
+		return e.Value, true // a string in Nix
+	case *syntax.Int:
+		return e.Value, true
+	case *syntax.Float:
+		if math.IsInf(e.Value, 0) || math.IsNaN(e.Value) {
+			return nil, false // no JSON for it
+		}
+		return e.Value, true
+	case *syntax.Unary:
+		if e.Op != "-" {
+			return nil, false
+		}
+		switch x := e.X.(type) {
+		case *syntax.Int:
+			return -x.Value, true // a literal is at most 2^63-1
+		case *syntax.Float:
+			return nixData(&syntax.Float{Value: -x.Value})
+		}
+	case *syntax.Ident:
+		// At the top of an expression these are the builtins.
+		switch e.Name {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		case "null":
+			return nil, true
+		}
+	case *syntax.List:
+		list := make([]any, 0, len(e.Elems))
+		for _, x := range e.Elems {
+			v, ok := nixData(x)
+			if !ok {
+				return nil, false
 			}
 			list = append(list, v)
 		}
-	case c == '{':
-		p.i++
+		return list, true
+	case *syntax.AttrSet:
+		if e.IsRec() {
+			return nil, false
+		}
 		attrs := map[string]any{}
-		for {
-			p.skipSpace()
-			if p.i < len(p.s) && p.s[p.i] == '}' {
-				p.i++
-				return attrs, nil
+		for _, b := range e.Bindings {
+			def, ok := b.(*syntax.AttrDef)
+			if !ok {
+				return nil, false // inherit: a reference
 			}
-			key, err := p.key()
-			if err != nil {
-				return nil, err
-			}
-			p.skipSpace()
-			if !p.eat('=') {
-				return nil, fmt.Errorf("expected =")
-			}
-			v, err := p.value()
-			if err != nil {
-				return nil, err
-			}
-			p.skipSpace()
-			if !p.eat(';') {
-				return nil, fmt.Errorf("expected ;")
-			}
-			if _, dup := attrs[key]; dup {
-				return nil, fmt.Errorf("duplicate key")
-			}
-			attrs[key] = v
-		}
-	case c == '-' || c >= '0' && c <= '9':
-		j := p.i + 1
-		for j < len(p.s) && strings.IndexByte("0123456789.eE+-", p.s[j]) >= 0 {
-			j++
-		}
-		num := p.s[p.i:j]
-		p.i = j
-		if n, err := strconv.ParseInt(num, 10, 64); err == nil {
-			return n, nil
-		}
-		if strings.ContainsAny(num, ".eE") {
-			if f, err := strconv.ParseFloat(num, 64); err == nil {
-				return f, nil
+			v, ok := nixData(def.Value)
+			if !ok || !setPath(attrs, def.Path, v) {
+				return nil, false
 			}
 		}
-		return nil, fmt.Errorf("bad number")
-	default:
-		word := p.ident()
-		switch word {
-		case "true":
-			return true, nil
-		case "false":
-			return false, nil
-		case "null":
-			return nil, nil
-		}
-		return nil, fmt.Errorf("not a literal")
+		return attrs, true
 	}
+	return nil, false
 }
 
-func (p *nixLitParser) eat(c byte) bool {
-	if p.i < len(p.s) && p.s[p.i] == c {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *nixLitParser) ident() string {
-	j := p.i
-	for j < len(p.s) {
-		c := p.s[j]
-		if c == '_' || c == '\'' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' && j > p.i {
-			j++
-			continue
+// setPath puts v at the attribute path of a binding (a.b.c = v), merging
+// sets as Nix does; the parser has already refused what Nix refuses (the
+// same attribute twice).
+func setPath(attrs map[string]any, path []syntax.Key, v any) bool {
+	for i, k := range path {
+		name, ok := syntax.KeyName(k)
+		if !ok {
+			return false // a dynamic name
 		}
-		break
-	}
-	w := p.s[p.i:j]
-	p.i = j
-	return w
-}
-
-func (p *nixLitParser) key() (string, error) {
-	if p.i < len(p.s) && p.s[p.i] == '"' {
-		return p.str()
-	}
-	k := p.ident()
-	if k == "" {
-		return "", fmt.Errorf("expected key")
-	}
-	return k, nil
-}
-
-// str reads a double-quoted Nix string; an interpolation makes it code, not data.
-func (p *nixLitParser) str() (string, error) {
-	p.i++ // opening quote
-	var b strings.Builder
-	for p.i < len(p.s) {
-		c := p.s[p.i]
-		switch {
-		case c == '"':
-			p.i++
-			return b.String(), nil
-		case c == '\\' && p.i+1 < len(p.s):
-			e := p.s[p.i+1]
-			p.i += 2
-			switch e {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'r':
-				b.WriteByte('\r')
-			default:
-				b.WriteByte(e)
+		if i == len(path)-1 {
+			old, exists := attrs[name]
+			if !exists {
+				attrs[name] = v
+				return true
 			}
-		case c == '$' && p.i+1 < len(p.s) && p.s[p.i+1] == '{':
-			return "", fmt.Errorf("interpolation")
-		default:
-			b.WriteByte(c)
-			p.i++
+			// { a.b = 1; a = { c = 2; }; }: both sets are one.
+			om, ok1 := old.(map[string]any)
+			nm, ok2 := v.(map[string]any)
+			if !ok1 || !ok2 {
+				return false
+			}
+			for k, x := range nm {
+				if _, dup := om[k]; dup {
+					return false
+				}
+				om[k] = x
+			}
+			return true
 		}
+		next, exists := attrs[name]
+		if !exists {
+			next = map[string]any{}
+			attrs[name] = next
+		}
+		m, ok := next.(map[string]any)
+		if !ok {
+			return false
+		}
+		attrs = m
 	}
-	return "", fmt.Errorf("unterminated string")
+	return true
 }

@@ -1,7 +1,6 @@
 package schemagen
 
 import (
-	"encoding/json"
 	"testing"
 )
 
@@ -73,6 +72,25 @@ func TestParseNixLiteral(t *testing.T) {
 		{`pkgs.hello`, ``},
 		{`[ 1 2`, ``},
 		{`{ a = 1; a = 2; }`, ``},
+		// Read with the Nix parser: what Nix makes of the text.
+		{"''\n  ## Rules\n  - one\n''", `"## Rules\n- one\n"`},
+		{"''a''${b}''", `"a${b}"`},
+		{"''${x}''", ``},
+		{`{ a.b = 1; a.c = 2; }`, `{"a":{"b":1,"c":2}}`},
+		{`{ a = { b = 1; }; a.c = 2; }`, `{"a":{"b":1,"c":2}}`},
+		{`{ ${"a"} = 1; }`, `{"a":1}`},
+		{`{ ${x} = 1; }`, ``},
+		{`rec { a = 1; }`, ``},
+		{`{ inherit a; }`, ``},
+		{`./secrets`, ``},
+		{`<nixpkgs>`, ``},
+		{`https://nixos.org`, `"https://nixos.org"`},
+		{`let a = 1; in a`, ``},
+		{`1 + 1`, ``},
+		{`-(1)`, ``},
+		{`( [ 1 ] )`, `[1]`},
+		{`"a" # comment`, `"a"`},
+		{`"<b>&"`, `"<b>&"`},
 	} {
 		v, ok := ParseNixLiteral(tc.in)
 		if !ok {
@@ -81,8 +99,8 @@ func TestParseNixLiteral(t *testing.T) {
 			}
 			continue
 		}
-		js, _ := json.Marshal(v)
-		if string(js) != tc.want {
+		js, _ := marshal(v)
+		if js != tc.want {
 			t.Errorf("%q: %s, want %s", tc.in, js, tc.want)
 		}
 	}

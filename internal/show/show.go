@@ -344,14 +344,25 @@ func insert(root *Node, path []string, leaf *Node) {
 }
 
 // CUE prints the view as CUE, each leaf followed by a // set, // mkSystem
-// or // default comment.
-func CUE(name string, n *Node) ([]byte, error) {
-	f := &ast.File{Decls: []ast.Decl{field(name, n)}}
+// or // default comment; with docs, each value that has one below its doc
+// (a host field's doc comment, an option's description) as a comment.
+func CUE(name string, n *Node, docs *Docs) ([]byte, error) {
+	p := cuePrinter{docs: docs}
+	f := &ast.File{Decls: []ast.Decl{p.field(nil, name, n)}}
 	return format.Node(f)
 }
 
-func field(k string, n *Node) *ast.Field {
-	f := &ast.Field{Label: label(k), Value: expr(n)}
+type cuePrinter struct{ docs *Docs }
+
+// field is the field k of the view, whose parent is at path (nil for the
+// host itself).
+func (p cuePrinter) field(path []string, k string, n *Node) *ast.Field {
+	var here []string // below the host: what docs are looked up by
+	if path != nil {
+		here = append(path[:len(path):len(path)], k)
+	}
+	f := &ast.Field{Label: label(k), Value: p.expr(here, n)}
+	addDoc(f, p.docs.Of(here))
 	if !n.isStruct() {
 		ast.AddComment(f, &ast.CommentGroup{Line: true, Position: 4, List: []*ast.Comment{{Slash: token.NoPos, Text: "// " + string(n.Origin)}}})
 	}
@@ -365,11 +376,14 @@ func label(k string) ast.Label {
 	return ast.NewString(k)
 }
 
-func expr(n *Node) ast.Expr {
+func (p cuePrinter) expr(path []string, n *Node) ast.Expr {
 	if n.isStruct() {
+		if path == nil {
+			path = []string{}
+		}
 		st := &ast.StructLit{}
 		for _, k := range n.Keys {
-			st.Elts = append(st.Elts, field(k, n.Fields[k]))
+			st.Elts = append(st.Elts, p.field(path, k, n.Fields[k]))
 		}
 		return st
 	}
@@ -417,11 +431,20 @@ func mapsKeys(m map[string]any) func(func(string) bool) {
 }
 
 // JSON is the view as JSON: the merged value, and the origin of every leaf
-// by its dotted path (keys that are not identifiers quoted).
-func JSON(release, name string, n *Node) ([]byte, error) {
+// by its dotted path (keys that are not identifiers quoted); with docs, the
+// doc of every value that has one (markdown, as its author wrote it) by
+// the same paths.
+func JSON(release, name string, n *Node, docs *Docs) ([]byte, error) {
 	origins := map[string]Origin{}
-	var value func(n *Node, path string) any
-	value = func(n *Node, path string) any {
+	var docOf map[string]string
+	if docs != nil {
+		docOf = map[string]string{}
+	}
+	var value func(n *Node, path string, names []string) any
+	value = func(n *Node, path string, names []string) any {
+		if doc := docs.Of(names); doc != "" {
+			docOf[path] = doc
+		}
 		if !n.isStruct() {
 			origins[path] = n.Origin
 			return n.Value
@@ -436,7 +459,7 @@ func JSON(release, name string, n *Node) ([]byte, error) {
 			if path != "" {
 				p = path + "." + seg
 			}
-			m[k] = value(n.Fields[k], p)
+			m[k] = value(n.Fields[k], p, append(names[:len(names):len(names)], k))
 		}
 		return m
 	}
@@ -445,9 +468,16 @@ func JSON(release, name string, n *Node) ([]byte, error) {
 		Host    string            `json:"host"`
 		Value   any               `json:"value"`
 		Origin  map[string]Origin `json:"origin"`
+		Doc     map[string]string `json:"doc,omitempty"`
 	}{Release: release, Host: name}
-	out.Value = value(n, "")
+	out.Value = value(n, "", nil)
 	out.Origin = origins
-	data, err := json.MarshalIndent(out, "", "  ")
-	return append(data, '\n'), err
+	out.Doc = docOf
+	// Not HTML-escaped: a doc's <name> reads as written.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(out)
+	return b.Bytes(), err
 }

@@ -103,6 +103,23 @@ func TestShippedHosts(t *testing.T) {
 		if bySystem == 0 {
 			t.Errorf("%s: nothing marked as mkSystem's", h.Name)
 		}
+		// Every value an option gives (every option of the release has a
+		// description) says what it is with --doc: below an attribute name
+		// and in a host section too.
+		docs, err := NewDocs(fsys, opts, l.Contract())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for path := range view.leaves() {
+			if lookup(exported, path) == nil && docs.Of(path) == "" {
+				t.Errorf("%s.%s: no doc", h.Name, strings.Join(path, "."))
+			}
+		}
+		for _, p := range [][]string{{"hardware"}, {"modules"}, {"extraConfig", "cairn", "users", "users", "alice", "isAdmin"}, {"virt", "libvirt", "enable"}} {
+			if docs.Of(p) == "" {
+				t.Errorf("%s: no doc", strings.Join(p, "."))
+			}
+		}
 		on, _ := v.LookupPath(cue.ParsePath("modules.desktop")).Bool()
 		if got := lookup(view, []string{l.Contract().ConfigField, "desktop"}) != nil; got != on {
 			t.Errorf("%s: desktop options shown %v, modules.desktop = %v", h.Name, got, on)

@@ -31,12 +31,17 @@ func newSchemaGenCmd() *cobra.Command {
 		Short: "generate the option schema from options.json files",
 		Long: `Gen turns the options.json files that NixOS's nixosOptionsDoc writes for the
 axios NixOS and home-manager modules into CUE: DIR/` + schema.GenFile + `, with
-every option's type as a constraint, its NixOS type string and default in an
-@option attribute, axios-only namespaces closed and options gated by the
-modules flag that imports them. Which flag imports which axios module
-directory, and which namespaces only axios declares, are read from the
-attributes of #Host in DIR/` + schema.HostFile + ` (the built-in one when DIR has
-none): a new module is a CUE edit there, then gen.
+every option's type as a constraint, its NixOS type string, default and
+example in an @option attribute, its description (its author's markdown) as
+the field's doc comment, axios-only namespaces closed and options gated by
+the modules flag that imports them. The examples that are plain data are
+also in #OptionExample, by option name, for the checks' messages that
+suggest a value ("e.g. \(#OptionExample["cairn.system.timeZone"])").
+
+Which flag imports which axios module directory, and which namespaces only
+axios declares, are read from the attributes of #Host in DIR/` + schema.HostFile + `
+(the built-in one when DIR has none): a new module is a CUE edit there,
+then gen.
 
 An option type axc does not know is an error naming the option and the type
 string: it is never widened to "anything".`,

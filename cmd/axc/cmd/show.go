@@ -15,6 +15,7 @@ import (
 
 func newShowCmd() *cobra.Command {
 	var format string
+	var withDoc bool
 	c := &cobra.Command{
 		Use:   "show HOST [PATH...]",
 		Short: "print a host as axios will see it, every default filled in",
@@ -39,8 +40,14 @@ read-only options are left out.
 --format cue (the default) prints CUE with a // set, // mkSystem or
 // default comment after each value; --format json prints {release, host,
 value, origin}, where origin maps each value's dotted path to "set",
-"mkSystem", "user" or "default".`,
+"mkSystem", "user" or "default".
+
+--doc also says what each value is: above it in CUE, as a comment, the doc
+of its host field or the description its option's author gives (as plain
+text); in JSON, doc maps the dotted paths to the same texts (markdown, as
+written).`,
 		Example: `  axc show web
+  axc show web --doc
   axc show web ./hosts --format json | jq '.origin | to_entries[] | select(.value == "set")'`,
 		Args: cobra.MinimumNArgs(1),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -53,17 +60,18 @@ value, origin}, where origin maps each value's dotted path to "set",
 			if format != "cue" && format != "json" {
 				return usageErrorf("--format %q: want cue or json", format)
 			}
-			return showHost(cmd, args[0], args[1:], format)
+			return showHost(cmd, args[0], args[1:], format, withDoc)
 		},
 	}
 	c.Flags().StringVar(&format, "format", "cue", "output format: cue or json")
+	c.Flags().BoolVar(&withDoc, "doc", false, "say what each value is: its host field's doc, its option's description")
 	c.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"cue", "json"}, cobra.ShellCompDirectiveNoFileComp
 	})
 	return c
 }
 
-func showHost(cmd *cobra.Command, name string, paths []string, format string) error {
+func showHost(cmd *cobra.Command, name string, paths []string, format string, withDoc bool) error {
 	if len(paths) == 0 {
 		paths = defaultPaths
 	}
@@ -117,11 +125,17 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string) er
 	if viewErr != nil {
 		return fmt.Errorf("internal error: %v", viewErr)
 	}
+	var docs *show.Docs
+	if withDoc {
+		if docs, err = show.NewDocs(chk0.fsys, opts, l.Contract()); err != nil {
+			return fmt.Errorf("internal error: %v", err) // tested: every release's host.cue parses
+		}
+	}
 	var out []byte
 	if format == "json" {
-		out, err = show.JSON(chk0.name, name, view)
+		out, err = show.JSON(chk0.name, name, view, docs)
 	} else {
-		out, err = show.CUE(name, view)
+		out, err = show.CUE(name, view, docs)
 	}
 	if err != nil {
 		return fmt.Errorf("internal error: %v", err)
