@@ -21,7 +21,7 @@
 //
 // A file axc reads or replaces must be a regular file: ReadRegular and
 // LstatRegular refuse anything else (a named pipe, a device, a socket, a
-// directory, a symbolic link) before opening it, with a *NotRegularError;
+// directory, a symbolic link) before opening it, with a *safeio.Error;
 // the open that follows uses O_NONBLOCK and checks again what it opened,
 // so a file swapped meanwhile cannot block either. Reads are bounded.
 package confine
@@ -38,6 +38,8 @@ import (
 	"syscall"
 
 	"axc.dev/axc/internal/load"
+
+	"axc.dev/axc/internal/safeio"
 )
 
 // Root is a repository opened for confined operations: an os.Root, and the
@@ -146,68 +148,31 @@ func (r *Root) CheckDir(rel string, strict bool) error {
 				return nil // dangling: creating in it fails, and says why
 			}
 			if fi, err = r.Stat(p); err == nil && !fi.IsDir() {
-				return &fs.PathError{Op: "stat", Path: r.Join(p), Err: syscall.ENOTDIR}
+				return &safeio.Error{Path: r.Join(p), Err: safeio.ErrNotDir, Kind: safeio.Kind(fi.Mode())}
 			}
 		case !fi.IsDir():
-			return &fs.PathError{Op: "lstat", Path: r.Join(p), Err: syscall.ENOTDIR}
+			return &safeio.Error{Path: r.Join(p), Err: safeio.ErrNotDir, Kind: safeio.Kind(fi.Mode())}
 		}
 	}
 	return nil
 }
 
-// NotRegularError is a file that axc would read or replace but that is not
-// a regular file: it neither opens nor replaces it.
-type NotRegularError struct {
-	Path string // as Root.Join gives it
-	Mode fs.FileMode
-}
-
-func (e *NotRegularError) Error() string {
-	return e.Path + ": " + Kind(e.Mode) + ", not a regular file: axc neither reads nor replaces it"
-}
-
-// Kind names the type of a file that is not regular, for messages.
-func Kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m.IsDir():
-		return "a directory"
-	}
-	return "a special file"
-}
-
 // LstatRegular is os.Root's Lstat, but a file that exists and is not a
-// regular file is a *NotRegularError.
+// regular file is a *safeio.Error (safeio.ErrNotRegular): axc neither
+// reads nor replaces it.
 func (r *Root) LstatRegular(rel string) (fs.FileInfo, error) {
 	fi, err := r.Lstat(rel)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return fi, &NotRegularError{Path: r.Join(rel), Mode: fi.Mode()}
+		return fi, safeio.NotRegular(r.Join(rel), fi.Mode())
 	}
 	return fi, nil
 }
 
-// TooBigError is a file larger than a read's bound.
-type TooBigError struct {
-	Path string
-	Max  int64
-}
-
-func (e *TooBigError) Error() string {
-	return fmt.Sprintf("%s: larger than %d MiB, more than axc reads of it", e.Path, e.Max>>20)
-}
-
 // ReadRegular reads the regular file rel, of at most max bytes: anything
-// else is refused before it is opened (*NotRegularError, *TooBigError),
+// else is refused before it is opened (*safeio.Error: safeio.ErrNotRegular, safeio.ErrTooLarge),
 // and what is opened is checked again.
 func (r *Root) ReadRegular(rel string, max int64) ([]byte, error) {
 	fi, err := r.LstatRegular(rel)
@@ -215,7 +180,7 @@ func (r *Root) ReadRegular(rel string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if fi.Size() > max {
-		return nil, &TooBigError{Path: r.Join(rel), Max: max}
+		return nil, safeio.TooLarge(r.Join(rel), max)
 	}
 	// O_NONBLOCK: should rel have become a named pipe since, the open
 	// does not wait for a writer.
@@ -227,14 +192,14 @@ func (r *Root) ReadRegular(rel string, max int64) ([]byte, error) {
 	if fi, err := f.Stat(); err != nil {
 		return nil, err
 	} else if !fi.Mode().IsRegular() {
-		return nil, &NotRegularError{Path: r.Join(rel), Mode: fi.Mode()}
+		return nil, safeio.NotRegular(r.Join(rel), fi.Mode())
 	}
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(data)) > max {
-		return nil, &TooBigError{Path: r.Join(rel), Max: max}
+		return nil, safeio.TooLarge(r.Join(rel), max)
 	}
 	return data, nil
 }

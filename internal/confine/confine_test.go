@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"axc.dev/axc/internal/safeio"
 )
 
 // newTree makes repo/ (with a real directory, links inside and leading
@@ -84,7 +86,7 @@ func TestCheckDir(t *testing.T) {
 				got = "out"
 			case errors.As(err, &le):
 				got = "link"
-			case errors.Is(err, syscall.ENOTDIR):
+			case errors.Is(err, syscall.ENOTDIR), errors.Is(err, safeio.ErrNotDir):
 				got = "notdir"
 			default:
 				got = err.Error()
@@ -134,17 +136,16 @@ func TestReadRegular(t *testing.T) {
 	os.Symlink("pipe", filepath.Join(repo, "pipeln"))
 	for name, kind := range map[string]fs.FileMode{"pipe": fs.ModeNamedPipe, "pipeln": fs.ModeSymlink, "fileln": fs.ModeSymlink, "real": fs.ModeDir} {
 		_, err := r.ReadRegular(name, 1<<20)
-		var nr *NotRegularError
-		if !errors.As(err, &nr) || nr.Mode.Type() != kind {
-			t.Errorf("ReadRegular(%s) = %v, want a NotRegularError of %v", name, err, kind)
+		var se *safeio.Error
+		if !errors.As(err, &se) || se.Err != safeio.ErrNotRegular || se.Kind != safeio.Kind(kind) {
+			t.Errorf("ReadRegular(%s) = %v, want not a regular file: %s", name, err, safeio.Kind(kind))
 		}
 	}
 	if err := os.WriteFile(filepath.Join(repo, "big"), make([]byte, 1025), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var tb *TooBigError
-	if _, err := r.ReadRegular("big", 1024); !errors.As(err, &tb) {
-		t.Errorf("ReadRegular(big, 1024) = %v, want TooBigError", err)
+	if _, err := r.ReadRegular("big", 1024); !errors.Is(err, safeio.ErrTooLarge) {
+		t.Errorf("ReadRegular(big, 1024) = %v, want safeio.ErrTooLarge", err)
 	}
 	if data, err := r.ReadRegular("big", 1025); err != nil || len(data) != 1025 {
 		t.Errorf("ReadRegular(big, 1025) = %d bytes, %v", len(data), err)

@@ -47,6 +47,11 @@ func resolveInputs(paths []string) (out []input, err error) {
 			return nil, &IOError{fmt.Errorf("%s: %s", p, load.IOReason(err))}
 		}
 		if !fi.IsDir() {
+			if !fi.Mode().IsRegular() {
+				// Named as given, before any link is followed: a FIFO or
+				// device is refused before it is opened.
+				return nil, &IOError{&safeio.Error{Path: p, Err: safeio.ErrNotRegular, Kind: safeio.Kind(fi.Mode())}}
+			}
 			in := input{abs: abs, flake: filepath.Base(abs) == "flake.nix"}
 			if in.flake {
 				in.in = tree{root: nixpath.SourceRoot(filepath.Dir(abs)), flake: true}
@@ -74,7 +79,13 @@ func resolveInputs(paths []string) (out []input, err error) {
 			}
 			for _, e := range entries {
 				if !e.IsDir() && strings.HasSuffix(e.Name(), ".nix") {
-					files = append(files, filepath.Join(dir, e.Name()))
+					f := filepath.Join(dir, e.Name())
+					// A FIFO or device, or a link to one, is refused
+					// before it is opened, wherever it leads.
+					if fi, err := os.Stat(f); err == nil && !fi.Mode().IsRegular() {
+						return nil, &IOError{&safeio.Error{Path: load.RelPath(f), Err: safeio.ErrNotRegular, Kind: safeio.Kind(fi.Mode())}}
+					}
+					files = append(files, f)
 				}
 			}
 		}

@@ -93,6 +93,7 @@ import (
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/confine"
 	"axc.dev/axc/internal/diff"
+	"axc.dev/axc/internal/safeio"
 )
 
 // HostsDir and UsersDir are the directories of DIR whose generated .nix
@@ -174,7 +175,7 @@ var (
 
 // Error is an I/O error on a file or directory of the output, or a refusal
 // (ErrBusy, ErrNotGenerated, ErrExists, a journal refused). axc exits 2 on
-// any of them, as on the *confine.LinkError and *confine.NotRegularError
+// any of them, as on the *confine.LinkError and *safeio.Error
 // that Open, Plan and Commit return for a link or a special file in the
 // way.
 type Error struct {
@@ -342,14 +343,13 @@ func (d *Dir) Plan(want map[string][]byte) (*Plan, error) {
 		case err != nil:
 			errs = append(errs, &Error{Path: d.join(rel), Op: "cannot read", Err: err})
 		case !fi.Mode().IsRegular():
-			errs = append(errs, &confine.NotRegularError{Path: d.join(rel), Mode: fi.Mode()})
+			errs = append(errs, safeio.NotRegular(d.join(rel), fi.Mode()))
 		case l.Generated == nil:
 			p.Foreign = append(p.Foreign, d.join(rel))
 		default:
 			data, err := d.root.ReadRegular(rel, MaxFileSize)
-			var nr *confine.NotRegularError
 			switch {
-			case errors.As(err, &nr):
+			case errors.Is(err, safeio.ErrNotRegular):
 				errs = append(errs, err) // changed since the Lstat
 			case err != nil:
 				p.Foreign = append(p.Foreign, d.join(rel)) // there, but unreadable or too big

@@ -630,7 +630,7 @@ func TestNothingWrittenOnError(t *testing.T) {
 	writeTree(t, dir, map[string]string{"hosts": "a file\n"})
 	before := tree(t, dir)
 	_, err := Write(dir, Build, wantMap(newFiles), false)
-	if want := filepath.Join(dir, "hosts") + ": not a directory"; err == nil || err.Error() != want {
+	if want := filepath.Join(dir, "hosts") + ": not a directory: a regular file"; err == nil || err.Error() != want {
 		t.Errorf("Write = %v, want %s", err, want)
 	}
 	sameTree(t, "after failure", tree(t, dir), before)
@@ -770,7 +770,7 @@ func TestJournalTooBig(t *testing.T) {
 	writeTree(t, dir, map[string]string{Build.Journal: string(data)})
 	before := tree(t, dir)
 	_, err := Open(dir, Build, ForCheck)
-	if want := filepath.Join(dir, Build.Journal) + ": not rolled back, nothing changed: larger than 16 MiB, more than axc reads of it (remove the journal if no axc build was killed writing here)"; err == nil || err.Error() != want {
+	if want := filepath.Join(dir, Build.Journal) + ": not rolled back, nothing changed: larger than 16 MiB (remove the journal if no axc build was killed writing here)"; err == nil || err.Error() != want {
 		t.Errorf("Open = %v\nwant %s", err, want)
 	}
 	sameTree(t, "after Open", tree(t, dir), before)

@@ -17,7 +17,7 @@ import (
 	"slices"
 	"syscall"
 
-	"axc.dev/axc/internal/confine"
+	"axc.dev/axc/internal/safeio"
 )
 
 // Names of axc's own files in DIR. For a file NAME of the set, its new
@@ -372,14 +372,11 @@ func (d *Dir) refuse(why error) error {
 // confineReason says why without the journal's own path when the error
 // names it already.
 func confineReason(d *Dir, err error) string {
-	var nr *confine.NotRegularError
-	var tb *confine.TooBigError
+	var se *safeio.Error
 	switch {
-	case errors.As(err, &nr) && nr.Path == d.join(d.layout.Journal):
-		return "it is " + confine.Kind(nr.Mode) + ", not a regular file"
-	case errors.As(err, &tb) && tb.Path == d.join(d.layout.Journal):
-		return fmt.Sprintf("larger than %d MiB, more than axc reads of it", tb.Max>>20)
-	case errors.As(err, &nr), errors.As(err, &tb):
+	case errors.As(err, &se) && se.Path == d.join(d.layout.Journal):
+		return se.Reason()
+	case errors.As(err, &se):
 		return err.Error()
 	}
 	return d.root.Reason(err)

@@ -47,6 +47,16 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Path + ": " + e.Reason() }
+
+// NotRegular is the *Error of name, of mode m, which is not a regular file.
+func NotRegular(name string, m fs.FileMode) *Error {
+	return &Error{Path: name, Err: ErrNotRegular, Kind: Kind(m)}
+}
+
+// TooLarge is the *Error of name, larger than limit.
+func TooLarge(name string, limit int64) *Error {
+	return &Error{Path: name, Err: ErrTooLarge, Limit: limit}
+}
 func (e *Error) Unwrap() error { return e.Err }
 
 // Reason says in a few words what is wrong, without the path.
@@ -91,8 +101,8 @@ func Size(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// kind says what a file that is not a regular file is.
-func kind(m fs.FileMode) string {
+// Kind says what a file that is not a regular file is: "a named pipe".
+func Kind(m fs.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a directory"
@@ -152,7 +162,7 @@ func ReadFile(name string, limit int64) ([]byte, error) {
 
 func checkRegular(name string, info fs.FileInfo, limit int64) error {
 	if !info.Mode().IsRegular() {
-		return &Error{Path: name, Err: ErrNotRegular, Kind: kind(info.Mode())}
+		return NotRegular(name, info.Mode())
 	}
 	if info.Size() > limit {
 		return &Error{Path: name, Err: ErrTooLarge, Limit: limit}
@@ -184,7 +194,7 @@ func openDir(name string) (*os.File, error) {
 		return nil, &Error{Path: name, Err: err}
 	}
 	if !info.IsDir() {
-		return nil, &Error{Path: name, Err: ErrNotDir, Kind: kind(info.Mode())}
+		return nil, &Error{Path: name, Err: ErrNotDir, Kind: Kind(info.Mode())}
 	}
 	f, err := os.OpenFile(name, openFlags, 0)
 	if err != nil {
@@ -195,7 +205,7 @@ func openDir(name string) (*os.File, error) {
 		if err != nil {
 			return nil, &Error{Path: name, Err: err}
 		}
-		return nil, &Error{Path: name, Err: ErrNotDir, Kind: kind(info.Mode())}
+		return nil, &Error{Path: name, Err: ErrNotDir, Kind: Kind(info.Mode())}
 	}
 	return f, nil
 }

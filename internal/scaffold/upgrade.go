@@ -13,6 +13,7 @@ import (
 	"axc.dev/axc/internal/confine"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/release"
+	"axc.dev/axc/internal/safeio"
 	"axc.dev/axc/schema"
 )
 
@@ -123,7 +124,7 @@ func Upgrade(dir string, t *release.Table, r release.Release) (*Upgraded, error)
 				break
 			}
 		}
-	case errors.As(err, new(*confine.NotRegularError)):
+	case errors.Is(err, safeio.ErrNotRegular):
 		return nil, err
 	}
 	if !u.Any() {
@@ -201,9 +202,7 @@ func readSchemaDir(root *confine.Root, rel string) (map[string][]byte, error) {
 		p := filepath.Join(rel, e.Name())
 		data, err := root.ReadRegular(p, maxSchemaFile)
 		if err != nil {
-			var nr *confine.NotRegularError
-			var tb *confine.TooBigError
-			if errors.As(err, &nr) || errors.As(err, &tb) {
+			if errors.Is(err, safeio.ErrNotRegular) || errors.Is(err, safeio.ErrTooLarge) {
 				return nil, err
 			}
 			return nil, fmt.Errorf("%s: %s", root.Join(p), root.Reason(err))
