@@ -77,7 +77,7 @@ func UserView(u *load.Host, v cue.Value) (*Node, error) {
 // list (UserView, by name): what mkSystem imports for them is placed where
 // their modules set it.
 func Host(h *load.Host, v cue.Value, opts []schema.Option, c *schema.Contract, users map[string]*Node) (*Node, error) {
-	root, err := fromValue(v, h.Fields, nil)
+	root, err := fromValue(v, h, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -200,12 +200,14 @@ func (n *Node) walk(path []string, yield func([]string, *Node) bool) bool {
 	return true
 }
 
-// fromValue is v as a tree, each leaf marked by whether the author wrote it
-// (idx, their syntax, has it).
-func fromValue(v cue.Value, idx *load.FieldIndex, path []string) (*Node, error) {
-	v, _ = v.Default()
+// fromValue is v as a tree, each leaf marked by whether the author of
+// host h wrote it: their syntax for h has it, or it is not a default and
+// comes from one of their files (a pattern that gives every host a value).
+// h is nil for values no host's author wrote.
+func fromValue(v cue.Value, h *load.Host, path []string) (*Node, error) {
+	v, isDefault := v.Default()
 	origin := Default
-	if idx != nil && idx.Node(path) != nil {
+	if h != nil && (h.Fields.Node(path) != nil || !isDefault && h.IsAuthorFile(v.Pos().Filename())) {
 		origin = Set
 	}
 	if v.Kind() == cue.StructKind {
@@ -219,7 +221,7 @@ func fromValue(v cue.Value, idx *load.FieldIndex, path []string) (*Node, error) 
 		}
 		for it.Next() {
 			k := it.Selector().Unquoted()
-			c, err := fromValue(it.Value(), idx, append(path[:len(path):len(path)], k))
+			c, err := fromValue(it.Value(), h, append(path[:len(path):len(path)], k))
 			if err != nil {
 				return nil, err
 			}

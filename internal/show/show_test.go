@@ -50,7 +50,7 @@ func TestShippedHosts(t *testing.T) {
 			t.Errorf("%s: %v", h.Name, err)
 			return
 		}
-		exported, err := fromValue(v, h.Fields, nil)
+		exported, err := fromValue(v, h, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
