@@ -69,21 +69,35 @@ func (s *suggester) unknownField(path []string) string {
 		msg = fmt.Sprintf("unknown option %s", strings.Join(path[1:], "."))
 	}
 	known := s.known(path[:len(path)-1])
-	for _, k := range known {
-		if k == name {
-			// The schema has it: a closed #definition of the author's, unified
-			// into the host, is what rejects it.
-			return closedDefinitionMsg
-		}
+	if slices.Contains(known, name) {
+		// The schema has it: a closed #definition of the author's,
+		// unified into the host, is what rejects it.
+		return closedDefinitionMsg
 	}
 	if other := s.cross.explain(s.config, path); other != "" {
 		// Another release has it: that says more than a near name.
 		return msg + " (" + other + ")"
 	}
+	if s.allows(path) {
+		// The schema is open there (a pattern, an attrsOf): again a
+		// closed #definition of the author's rejects the name.
+		return closedDefinitionMsg
+	}
 	if best := closest(name, known); best != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", best)
 	}
 	return msg
+}
+
+// allows reports whether the schema allows the last name of path where
+// it is (an open struct, or a pattern).
+func (s *suggester) allows(path []string) bool {
+	sels := make([]cue.Selector, len(path)-1)
+	for i, p := range path[:len(path)-1] {
+		sels[i] = cue.Str(p).Optional()
+	}
+	v := s.shape.LookupPath(cue.MakePath(sels...))
+	return v.Exists() && v.Allows(cue.Str(path[len(path)-1]))
 }
 
 // known lists the field names the schema allows at path.
