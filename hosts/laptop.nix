@@ -61,6 +61,7 @@
         };
       };
     };
+    hardwareConfigPath = ./laptop/hardware.nix;
     users = [
       "alice"
       "bob"

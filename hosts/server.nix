@@ -86,5 +86,6 @@
         };
       };
     };
+    hardwareConfigPath = ./server/hardware.nix;
   };
 }

@@ -323,7 +323,7 @@ func TestReleaseAEChecks(t *testing.T) {
 		},
 		"v2026.05.01": {
 			{"e6", h("v2026.05.01", authkey+`, extraConfig: services: ai: local: enable: true`), []string{"needs services.ai.local.model"}},
-			{"axiosns", `{hardware: {}, extraConfig: axios: system: timeZone: "Europe/Berlin"}`, []string{"rename extraConfig.axios to extraConfig.cairn"}},
+			{"axiosns", `{hardware: {}, extraConfig: {axios: system: timeZone: "Europe/Berlin", fileSystems: "/": device: "/dev/sda1"}}`, []string{"rename extraConfig.axios to extraConfig.cairn"}},
 			{"companion", h("v2026.05.01", `extraConfig: services: companion: enable: true`), []string{"it comes with modules.companion"}},
 			{"a20", h("v2026.05.01", `modules: syncthing: true`), []string{"needs cairn.syncthing.user"}},
 		},

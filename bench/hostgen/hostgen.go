@@ -67,26 +67,30 @@ func WriteJSON(dir string, n int) error {
 }
 
 // writeReferenced writes the files the hosts' relative paths name (disk
-// layouts, secrets directories): axc checks that they exist.
+// layouts, with each host's root file system, and secrets directories):
+// axc checks that they exist.
 func writeReferenced(dir string, n int) error {
 	for i := range n {
-		var p string
-		switch i % 3 {
-		case 0:
-			p = filepath.Join(dir, "disks", fmt.Sprintf("desktop-%04d.nix", i))
-		case 1:
-			p = filepath.Join(dir, "age", fmt.Sprintf("laptop-%04d", i), "README")
-		default:
-			continue
+		name := hostName(i)
+		ps := []string{filepath.Join(dir, "disks", name+".nix")}
+		if i%3 == 1 {
+			ps = append(ps, filepath.Join(dir, "age", name, "README"))
 		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, []byte("{ }\n"), 0o644); err != nil {
-			return err
+		for _, p := range ps {
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, []byte("{ }\n"), 0o644); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// hostName is the name of host i.
+func hostName(i int) string {
+	return fmt.Sprintf("%s-%04d", []string{"desktop", "laptop", "server"}[i%3], i)
 }
 
 var zones = []string{"UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo"}
@@ -102,7 +106,7 @@ func Host(i int) string {
 		if odd {
 			cpu, gpu, vendor, msi = "intel", "nvidia", "", false
 		}
-		name := fmt.Sprintf("desktop-%04d", i)
+		name := hostName(i)
 		return fmt.Sprintf(`%q: {
 	formFactor: "desktop"
 	hardware: {
@@ -133,7 +137,7 @@ func Host(i int) string {
 		if odd {
 			vendor, quirks = "", false
 		}
-		name := fmt.Sprintf("laptop-%04d", i)
+		name := hostName(i)
 		return fmt.Sprintf(`%q: {
 	formFactor: "laptop"
 	hardware: {
@@ -151,6 +155,7 @@ func Host(i int) string {
 	}
 	homeProfile: "laptop"
 	secrets: secretsDir: "./age/%s"
+	diskConfigPath: "./disks/%s.nix"
 	extraConfig: {
 		axios: system: {
 			timeZone: %q
@@ -162,13 +167,13 @@ func Host(i int) string {
 		services: tlp: enable: true
 	}
 }
-`, name, vendor, name, tz, quirks)
+`, name, vendor, name, name, tz, quirks)
 	default:
 		gpu := "intel"
 		if odd {
 			gpu = "nvidia"
 		}
-		name := fmt.Sprintf("server-%04d", i)
+		name := hostName(i)
 		return fmt.Sprintf(`%q: {
 	system: "x86_64-linux"
 	hardware: {
@@ -184,6 +189,7 @@ func Host(i int) string {
 		containers: enable: true
 		libvirt: enable:    true
 	}
+	diskConfigPath: "./disks/%s.nix"
 	selfHosted: {
 		immich: {
 			enable:                true
@@ -214,6 +220,6 @@ func Host(i int) string {
 		networking: firewall: allowedTCPPorts: [22, 443, %d]
 	}
 }
-`, name, gpu, name, 2283+i%1000, i, tz, i, 10+i%20, 8000+i%1000)
+`, name, name, gpu, name, 2283+i%1000, i, tz, i, 10+i%20, 8000+i%1000)
 	}
 }

@@ -33,7 +33,7 @@ func TestFileScopedVetMatchesWhole(t *testing.T) {
 				}
 				files[file].WriteString(text)
 			}
-			add("shared.cue", "_tz: extraConfig: axios: system: timeZone: \"UTC\"\n#Laptop: {formFactor: \"laptop\", hardware: isLaptop: true}\n")
+			add("shared.cue", "_tz: extraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}\n#Laptop: {formFactor: \"laptop\", hardware: isLaptop: true}\n")
 			for i := range n {
 				file := fmt.Sprintf("f%d.cue", i%5)
 				name := fmt.Sprintf("h%03d", i)
@@ -148,7 +148,7 @@ func FuzzFileScopedVet(f *testing.F) {
 		}
 		files := map[string]string{
 			"named.cue":  "h00: _tz & {hardware: cpu: \"arm\"}\nh01: _tz & {formFactor: \"laptop\"}\nh02: {hardware: {}}\nh03: _tz & {hardware: vendor: \"msi\"}\n",
-			"shared.cue": "_tz: extraConfig: axios: system: timeZone: \"UTC\"\n",
+			"shared.cue": "_tz: extraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}\n",
 			"other.cue":  other,
 		}
 		for name, text := range files {

@@ -128,19 +128,19 @@ func hostSource(fileKind, tmpl int, src []byte) []byte {
 	var pre, post string
 	switch fileKind {
 	case 0:
-		pre, post = "package hosts\n\na: {\n\textraConfig: axios: system: timeZone: \"UTC\"\n\textraConfig: x: ", "\n}\n"
+		pre, post = "package hosts\n\na: {\n\textraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}\n\textraConfig: x: ", "\n}\n"
 		if tmpl == tmplPath {
-			pre = "package hosts\n\na: {\n\textraConfig: axios: system: timeZone: \"UTC\"\n\tdiskConfigPath: "
+			pre = "package hosts\n\na: {\n\textraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}\n\tdiskConfigPath: "
 		}
 	case 1:
-		pre, post = `{"hardware": {}, "extraConfig": {"axios": {"system": {"timeZone": "UTC"}}, "x": `, "}}\n"
+		pre, post = `{"hardware": {}, "extraConfig": {"axios": {"system": {"timeZone": "UTC"}}, "fileSystems": {"/": {"device": "/dev/sda1"}}, "x": `, "}}\n"
 		if tmpl == tmplPath {
-			pre, post = `{"hardware": {}, "extraConfig": {"axios": {"system": {"timeZone": "UTC"}}}, "diskConfigPath": `, "}\n"
+			pre, post = `{"hardware": {}, "extraConfig": {"axios": {"system": {"timeZone": "UTC"}}, "fileSystems": {"/": {"device": "/dev/sda1"}}}, "diskConfigPath": `, "}\n"
 		}
 	default:
-		pre, post = "hardware: {}\nextraConfig:\n  axios:\n    system:\n      timeZone: UTC\n  x: ", "\n"
+		pre, post = "hardware: {}\nextraConfig:\n  axios:\n    system:\n      timeZone: UTC\n  fileSystems: {\"/\": {device: /dev/sda1}}\n  x: ", "\n"
 		if tmpl == tmplPath {
-			pre = "hardware: {}\nextraConfig:\n  axios:\n    system:\n      timeZone: UTC\ndiskConfigPath: "
+			pre = "hardware: {}\nextraConfig:\n  axios:\n    system:\n      timeZone: UTC\n  fileSystems: {\"/\": {device: /dev/sda1}}\ndiskConfigPath: "
 		}
 	}
 	return append(append([]byte(pre), src...), post...)
@@ -673,7 +673,7 @@ type hostFileSeed struct {
 	src  string
 }
 
-const validHostCUE = `a: extraConfig: axios: system: timeZone: "UTC"`
+const validHostCUE = `a: extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`
 
 // cueHosts is a CUE package file holding decls.
 func cueHosts(decls ...string) string {
@@ -696,8 +696,8 @@ func hostFileSeeds() []hostFileSeed {
 	yaml := func(name int, src string) hostFileSeed {
 		return hostFileSeed{fuzzKind(2, true, false, tmplFile, name), src}
 	}
-	const validJSON = `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}}}}`
-	const validYAML = "hardware: {}\nextraConfig:\n  axios:\n    system:\n      timeZone: UTC\n"
+	const validJSON = `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"fileSystems":{"/":{"device":"/dev/sda1"}}}}`
+	const validYAML = "hardware: {}\nextraConfig:\n  axios:\n    system:\n      timeZone: UTC\n  fileSystems: {\"/\": {device: /dev/sda1}}\n"
 	tv := func(fileKind int, src string) hostFileSeed {
 		return hostFileSeed{fuzzKind(fileKind, false, false, tmplValue, 0), src}
 	}
@@ -706,7 +706,7 @@ func hostFileSeeds() []hostFileSeed {
 	}
 	// host is a CUE host a whose extraConfig also holds x.
 	host := func(x string) string {
-		return `a: extraConfig: {axios: system: timeZone: "UTC", ` + x + `}`
+		return `a: extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1", ` + x + `}`
 	}
 
 	deep := strings.Repeat("{y: ", 200) + "1" + strings.Repeat("}", 200)
@@ -720,7 +720,7 @@ func hostFileSeeds() []hostFileSeed {
 	// each in a CUE context of its own.
 	var many []string
 	for i := range 51 {
-		many = append(many, fmt.Sprintf(`h%d: extraConfig: {axios: system: timeZone: "UTC", n: %d}`, i, i))
+		many = append(many, fmt.Sprintf(`h%d: extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1", n: %d}`, i, i))
 	}
 	deepJSON := strings.Repeat(`{"y":`, 200) + "1" + strings.Repeat("}", 200)
 	var wideJSON strings.Builder
@@ -798,27 +798,27 @@ func hostFileSeeds() []hostFileSeed {
 		yaml(7, validYAML), // "x y.yaml"
 
 		// Host keys that are no file names.
-		cue(`"../../escaped": extraConfig: axios: system: timeZone: "UTC"`),
-		cue(`"z/../a": extraConfig: axios: system: timeZone: "UTC"`, validHostCUE),
-		cue(`"": extraConfig: axios: system: timeZone: "UTC"`),
-		cue(`".": extraConfig: axios: system: timeZone: "UTC"`),
-		cue(`"a/b": extraConfig: axios: system: timeZone: "UTC"`),
-		cueKind(false, true, `"../flake": extraConfig: axios: system: timeZone: "UTC"`),
-		cue(`"Web": extraConfig: axios: system: timeZone: "UTC"`, `"web": extraConfig: axios: system: timeZone: "UTC"`),
-		cue(`"x\ny": extraConfig: axios: system: timeZone: "UTC"`),
-		cue(`for n in ["a", "b", "../c"] { (n): extraConfig: axios: system: timeZone: "UTC" }`),
+		cue(`"../../escaped": extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`),
+		cue(`"z/../a": extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`, validHostCUE),
+		cue(`"": extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`),
+		cue(`".": extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`),
+		cue(`"a/b": extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`),
+		cueKind(false, true, `"../flake": extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`),
+		cue(`"Web": extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`, `"web": extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`),
+		cue(`"x\ny": extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`),
+		cue(`for n in ["a", "b", "../c"] { (n): extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"} }`),
 		cue(many...),
-		cue(`for n in ["a", "b"] { (n): extraConfig: axios: system: timeZone: "UTC" }`),
-		cue(`a: {hostname: "../../x", extraConfig: axios: system: timeZone: "UTC"}`),
-		cueKind(false, true, `disk: extraConfig: axios: system: timeZone: "UTC"`), // beside hand-written disk.nix
-		cueKind(false, true, `h: extraConfig: axios: system: timeZone: "UTC"`),
+		cue(`for n in ["a", "b"] { (n): extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"} }`),
+		cue(`a: {hostname: "../../x", extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}}`),
+		cueKind(false, true, `disk: extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`), // beside hand-written disk.nix
+		cueKind(false, true, `h: extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`),
 
 		// Raw Nix that is no expression on its own, or is empty.
 		cue(host(`x: {$nix: "/*"}, y: {$nix: "*/ 1"}`)),
 		// Keys with dots where NixOS reads option names: refused.
 		cue(host(`"networking.firewall.enable": false`)),
 		cue(host(`axios: "system.locale": "C"`)),
-		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"services.openssh.enable":true}}`),
+		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"fileSystems":{"/":{"device":"/dev/sda1"}},"services.openssh.enable":true}}`),
 		yaml(0, validYAML+"  networking.firewall.enable: false\n"),
 		cue(host(`x: {$nix: "\""}, y: {$nix: "\""}`)),
 		cue(host(`x: {$nix: ""}`)),
@@ -858,32 +858,32 @@ func hostFileSeeds() []hostFileSeed {
 		// Deep and wide values.
 		cue(host(`x: ` + deep)),
 		cue(host(`x: ` + wide.String())),
-		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"x":`+deepJSON+`}}`),
-		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"x":`+wideJSON.String()+`}}`),
+		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"fileSystems":{"/":{"device":"/dev/sda1"}},"x":`+deepJSON+`}}`),
+		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"fileSystems":{"/":{"device":"/dev/sda1"}},"x":`+wideJSON.String()+`}}`),
 
 		// Unknown fields and typos.
 		cue(`a: extraConfg: axios: system: timeZone: "UTC"`),
-		cue(`a: {hardware: cpux: "amd", extraConfig: axios: system: timeZone: "UTC"}`),
+		cue(`a: {hardware: cpux: "amd", extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}}`),
 		cue(`a: extraConfig: axios: system: timezone: "UTC"`),
-		js(0, `{"hardwre":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}}}}`),
+		js(0, `{"hardwre":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"fileSystems":{"/":{"device":"/dev/sda1"}}}}`),
 
 		// Paths.
-		cue(`a: {diskConfigPath: "./missing.nix", extraConfig: axios: system: timeZone: "UTC"}`),
-		cue(`a: {diskConfigPath: "../../etc/passwd", extraConfig: axios: system: timeZone: "UTC"}`),
-		cueKind(false, true, `a: {diskConfigPath: "./disk.nix", extraConfig: axios: system: timeZone: "UTC"}`),
-		cue(`a: {diskConfigPath: "/etc/passwd", extraConfig: axios: system: timeZone: "UTC"}`),
-		cue(`a: {diskConfigPath: "./", extraConfig: axios: system: timeZone: "UTC"}`),
-		js(0, `{"hardware":{},"diskConfigPath":"../../etc/passwd","extraConfig":{"axios":{"system":{"timeZone":"UTC"}}}}`),
+		cue(`a: {diskConfigPath: "./missing.nix", extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}}`),
+		cue(`a: {diskConfigPath: "../../etc/passwd", extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}}`),
+		cueKind(false, true, `a: {diskConfigPath: "./disk.nix", extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}}`),
+		cue(`a: {diskConfigPath: "/etc/passwd", extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}}`),
+		cue(`a: {diskConfigPath: "./", extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}}`),
+		js(0, `{"hardware":{},"diskConfigPath":"../../etc/passwd","extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"fileSystems":{"/":{"device":"/dev/sda1"}}}}`),
 
 		// JSON oddities.
-		js(0, `{"hardware":{},"hardware":{"cpu":"amd"},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}}}}`),
-		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"x":1e400,"y":18446744073709551616,"z":"\u0000","w":"${x}''"}}`),
+		js(0, `{"hardware":{},"hardware":{"cpu":"amd"},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"fileSystems":{"/":{"device":"/dev/sda1"}}}}`),
+		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"fileSystems":{"/":{"device":"/dev/sda1"}},"x":1e400,"y":18446744073709551616,"z":"\u0000","w":"${x}''"}}`),
 		js(0, `[]`),
 		js(0, ``),
-		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"x":{"$nix":"lib.mkForce true"}}}`),
+		js(0, `{"hardware":{},"extraConfig":{"axios":{"system":{"timeZone":"UTC"}},"fileSystems":{"/":{"device":"/dev/sda1"}},"x":{"$nix":"lib.mkForce true"}}}`),
 
 		// YAML oddities.
-		yaml(0, "hardware: {}\nextraConfig:\n  axios:\n    system:\n      timeZone: UTC\n  a: &a [1, 2]\n  b: *a\n  c: &c {x: 1}\n  d:\n    <<: *c\n    y: 2\n"),
+		yaml(0, "hardware: {}\nextraConfig:\n  axios:\n    system:\n      timeZone: UTC\n  fileSystems: {\"/\": {device: /dev/sda1}}\n  a: &a [1, 2]\n  b: *a\n  c: &c {x: 1}\n  d:\n    <<: *c\n    y: 2\n"),
 		yaml(0, validYAML+"  x: 1e400\n"),
 		yaml(0, validYAML+"  x: !!binary aGVsbG8=\n"),
 		yaml(0, validYAML+"  x: 0x10\n  y: 0o17\n  z: .inf\n  w: ~\n  v: 1_000\n  u: 010\n  t: yes\n"),
@@ -897,7 +897,7 @@ func hostFileSeeds() []hostFileSeed {
 var fixedBugSeeds = []hostFileSeed{
 	// A key with a NUL byte: "internal error" (the printer refuses it)
 	// instead of a finding.
-	{0, cueHosts(`a: extraConfig: {axios: system: timeZone: "UTC", "a\u0000b": 1}`)},
+	{0, cueHosts(`a: extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1", "a\u0000b": 1}`)},
 	// A YAML mapping key that is a number (here in extraConfig: x: {2}):
 	// load's keepYAMLNumbers turns the unquoted key into an INT label, and
 	// vet and build panic with "Selector.Unquoted invoked on non-string

@@ -23,7 +23,7 @@ func TestHeaderHoldsHostileNames(t *testing.T) {
 			t.Fatal(err)
 		}
 		host := filepath.Join(dir, name+".cue")
-		if err := os.WriteFile(host, []byte("package hosts\n\nh: extraConfig: axios: system: timeZone: \"UTC\"\n"), 0o644); err != nil {
+		if err := os.WriteFile(host, []byte("package hosts\n\nh: extraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		out := t.TempDir()

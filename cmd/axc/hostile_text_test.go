@@ -38,13 +38,13 @@ func TestHostileTextIsEscaped(t *testing.T) {
 	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 	// Findings naming an option, a file and a host from input.
-	write("fleet/hosts/h.cue", "package hosts\n\na: extraConfig: axios: system: timeZone: \"UTC\"\na: extraConfig: axios: "+q("opt"+evil)+": true\n")
+	write("fleet/hosts/h.cue", "package hosts\n\na: extraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}\na: extraConfig: axios: "+q("opt"+evil)+": true\n")
 	write("fleet/hosts/b"+evil+".json", `{"extraConfig": {"axios": {"system": {"timeZone": 5}}}}`)
 	// Users: an unknown user whose name is evil.
-	write("users/hosts/h.cue", "package hosts\n\nweb: {hardware: {}, extraConfig: cairn: system: timeZone: \"UTC\", users: ["+q("u"+evil)+"]}\n")
+	write("users/hosts/h.cue", "package hosts\n\nweb: {hardware: {}, extraConfig: {cairn: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}, users: ["+q("u"+evil)+"]}\n")
 	write("users/users/users.cue", "package users\n\nalice: {fullName: \"Alice\"}\n")
 	// A flake.lock whose input name is evil, at a rev no release has.
-	write("locked/hosts/h.cue", "package hosts\n\na: extraConfig: axios: system: timeZone: \"UTC\"\n")
+	write("locked/hosts/h.cue", "package hosts\n\na: extraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}\n")
 	write("locked/flake.lock", `{"nodes": {"x": {"locked": {"type": "github", "owner": "kcalvelli", "repo": "axios",
 		"rev": "1111111111111111111111111111111111111111", "lastModified": 1764181877}},
 		"root": {"inputs": {`+q("in"+evil)+`: "x"}}}, "root": "root", "version": 7}`)

@@ -75,7 +75,7 @@ func TestNewModuleIsData(t *testing.T) {
 	}
 	write(`printer: {
 	modules: printing: true
-	extraConfig: axios: system: timeZone: "UTC"
+	extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}
 	extraConfig: printing: enable: true
 }
 `)
@@ -92,7 +92,7 @@ func TestNewModuleIsData(t *testing.T) {
 	}
 
 	write(`printer: {
-	extraConfig: axios: system: timeZone: "UTC"
+	extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}
 	extraConfig: printing: enable: true
 	extraConfig: printing: enabel: true
 }

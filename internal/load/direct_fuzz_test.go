@@ -18,7 +18,7 @@ import (
 //	go test ./internal/load -run '^$' -fuzz FuzzDirectInstance
 func FuzzDirectInstance(f *testing.F) {
 	for _, src := range []string{
-		"web: {formFactor: \"desktop\", hardware: cpu: \"amd\", extraConfig: axios: system: timeZone: \"UTC\"}\n",
+		"web: {formFactor: \"desktop\", hardware: cpu: \"amd\", extraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}}\n",
 		"web: {hardware: cpu: \"arm\", modules: gaming: true}\ndb: {hardwre: {}}\n",
 		"web: {formFactor: \"laptop\", hardware: isLaptop: true, homeProfile: \"laptop\"}\nweb: system: 1\n",
 		"import \"strings\"\n\nweb: {extraConfig: axios: system: timeZone: strings.ToUpper(\"utc\")}\n",

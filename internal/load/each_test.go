@@ -24,7 +24,7 @@ import (
 func TestChunkedEvaluationMatchesWhole(t *testing.T) {
 	dir := t.TempDir()
 	var b strings.Builder
-	b.WriteString("package hosts\n\n_tz: extraConfig: axios: system: timeZone: \"UTC\"\n#Laptop: {formFactor: \"laptop\", hardware: isLaptop: true}\n")
+	b.WriteString("package hosts\n\n_tz: extraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}\n#Laptop: {formFactor: \"laptop\", hardware: isLaptop: true}\n")
 	for i := range 130 {
 		switch i % 5 {
 		case 0:

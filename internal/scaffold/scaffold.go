@@ -237,11 +237,21 @@ func Files(r Repo) (map[string][]byte, error) {
 	if gpu == NoGPU {
 		gpu = ""
 	}
+	hwField, err := hardwareField(r.Release.Tag)
+	if err != nil {
+		return nil, err
+	}
+	hwFile := HardwareFile(r.Host.Name)
 	data := struct {
 		Repo
 		Language, GPU string
 		IsLaptop      bool
-	}{r, Language, gpu, r.Host.FormFactor == "laptop"}
+		// HardwareField is the host field that imports the machine's
+		// hardware configuration (a NixOS module), HardwareFile that
+		// module's file, and HardwarePath the field's value (relative to
+		// the host's file).
+		HardwareField, HardwareFile, HardwarePath string
+	}{r, Language, gpu, r.Host.FormFactor == "laptop", hwField, hwFile, "./" + strings.TrimPrefix(hwFile, "hosts/")}
 	render := func(name, file string) error {
 		var b bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
@@ -262,6 +272,7 @@ func Files(r Repo) (map[string][]byte, error) {
 		{"hosts.cue.tmpl", HostsPattern},
 		{"users.cue.tmpl", UsersPattern},
 		{"host.cue.tmpl", HostFile(r.Host.Name)},
+		{"hardware.nix.tmpl", hwFile},
 		{"pre-commit-config.yaml.tmpl", PreCommit},
 		{"axc.yml.tmpl", Workflow},
 	} {
@@ -275,6 +286,31 @@ func Files(r Repo) (map[string][]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// HardwareFile is the path of the placeholder of a host's hardware
+// configuration: hosts/NAME/hardware.nix, where upstream's template puts
+// the machine's hardware-configuration.nix.
+func HardwareFile(name string) string { return path.Join("hosts", name, "hardware.nix") }
+
+// hardwareField is the host field of release tag that imports the
+// machine's hardware configuration: hardwareConfigPath, or in releases
+// before it diskConfigPath (which imports any NixOS module).
+func hardwareField(tag string) (string, error) {
+	fsys, err := schema.Release(tag)
+	if err != nil {
+		return "", err
+	}
+	c, err := schema.ReadContract(fsys)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range []string{"hardwareConfigPath", "diskConfigPath"} {
+		if c.IsPathField(f) {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("internal error: release %s has no host field for a hardware configuration", tag)
 }
 
 // SchemaFiles are the schema files of release tag, by file name, as a

@@ -34,13 +34,13 @@ func vetRelease(t *testing.T, src string) []Diagnostic {
 // A clean run builds no index of the other releases; an unknown name does.
 func TestCrossReleaseLazy(t *testing.T) {
 	before := indexBuilds.Load()
-	if ds := vetRelease(t, "package hosts\n\na: extraConfig: axios: system: timeZone: \"UTC\"\n"); len(ds) != 0 {
+	if ds := vetRelease(t, "package hosts\n\na: extraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}\n"); len(ds) != 0 {
 		t.Fatalf("clean host: %v", ds)
 	}
 	if n := indexBuilds.Load() - before; n != 0 {
 		t.Errorf("clean run built %d indexes, want 0", n)
 	}
-	ds := vetRelease(t, "package hosts\n\na: {configDir: \"/etc/nixos\", extraConfig: axios: system: timeZone: \"UTC\"}\n")
+	ds := vetRelease(t, "package hosts\n\na: {configDir: \"/etc/nixos\", extraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}}\n")
 	if len(ds) != 1 || !strings.Contains(ds[0].Message, "unknown field configDir (not in 96990f9, from v2026.03.07)") {
 		t.Errorf("configDir: %v", ds)
 	}

@@ -102,8 +102,12 @@ func (c *Checker) Host(i int, h *load.Host, v cue.Value) (ok bool) {
 	}
 	if c.badName[h] {
 		// Its hostname defaulted to the bad name and was rejected with
-		// it: said once, by NewChecker.
-		fs = slices.DeleteFunc(fs, func(f finding) bool { return len(f.path) == 1 && f.path[0] == "hostname" })
+		// it: said once, by NewChecker. Checks of the whole host give
+		// advice in terms of its name (hosts/NAME/…), which is no name:
+		// they wait for one.
+		fs = slices.DeleteFunc(fs, func(f finding) bool {
+			return len(f.path) == 1 && f.path[0] == "hostname" || len(f.path) == 0 && !f.unknown
+		})
 	}
 	c.perHost[i] = fs
 	return !hasError(fs) && !c.badName[h]
@@ -445,10 +449,14 @@ func translate(e errors.Error, depth int) (finding, bool) {
 	format, args := e.Msg()
 	msg := fmt.Sprintf(format, args...)
 
-	// A failed axios check: _check."a.b" reports at a.b.
+	// A failed axios check: _check."a.b" reports at a.b, _check."" at
+	// the struct holding the check (the host).
 	for i, p := range path {
 		if p == "_check" && i+1 < len(path) {
-			target := append(append([]string{}, path[:i]...), strings.Split(path[i+1], ".")...)
+			target := append([]string{}, path[:i]...)
+			if path[i+1] != "" {
+				target = append(target, strings.Split(path[i+1], ".")...)
+			}
 			return finding{path: target, msg: msg, sev: Error}, true
 		}
 	}

@@ -32,7 +32,7 @@ var checkHosts = []struct {
 	{"c11", `modules: {ai: true, networking: false}`, "modules.ai", "needs modules.networking"},
 	{"c12", `modules: gaming: true`, "modules.gaming", "needs modules.graphics"},
 	{"c13", `modules: {desktop: true, networking: false}`, "modules.desktop", "needs modules.networking"},
-	{"c14", `extraConfig: axios: system: timeZone: "Europe Berlin"`, "extraConfig.axios.system.timeZone", "must not contain spaces"},
+	{"c14", `extraConfig: {axios: system: timeZone: "Europe Berlin", fileSystems: "/": device: "/dev/sda1"}`, "extraConfig.axios.system.timeZone", "must not contain spaces"},
 	{"c15", `modules: services: true`, "modules.services", "needs extraConfig.networking.tailscale.domain"},
 	{"c16", `modules: services: true, extraConfig: networking: tailscale: domain: "t.ts.net", selfHosted: {enable: false, immich: enable: true}`, "selfHosted.immich.enable", "needs selfHosted.enable"},
 	{"c17", `modules: services: true, extraConfig: networking: tailscale: domain: "t.ts.net", selfHosted: immich: enableGpuAcceleration: true`, "selfHosted.immich.enableGpuAcceleration", "needs selfHosted.immich.gpuType"},
@@ -45,7 +45,7 @@ func TestNoMasking(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("package hosts\n\n")
 	for _, c := range checkHosts {
-		tz := `extraConfig: axios: system: timeZone: "UTC"`
+		tz := `extraConfig: {axios: system: timeZone: "UTC", fileSystems: "/": device: "/dev/sda1"}`
 		if c.name == "c14" {
 			tz = ""
 		}
@@ -142,7 +142,7 @@ func TestAdviceLeadsToPassingHost(t *testing.T) {
 func vetHost(t *testing.T, h map[string]string) []Diagnostic {
 	t.Helper()
 	var b strings.Builder
-	b.WriteString("package hosts\n\nh: extraConfig: axios: system: timeZone: \"UTC\"\n")
+	b.WriteString("package hosts\n\nh: extraConfig: {axios: system: timeZone: \"UTC\", fileSystems: \"/\": device: \"/dev/sda1\"}\n")
 	for _, k := range slices.Sorted(maps.Keys(h)) {
 		if h[k] != "null" {
 			fmt.Fprintf(&b, "h: %s: %s\n", strings.ReplaceAll(k, ".", ": "), h[k])

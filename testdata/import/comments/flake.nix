@@ -9,6 +9,7 @@
          Shared by the whole team. */
       office = {
         hostname = "office"; # must match DNS
+        diskConfigPath = ./hosts/office/hardware.nix;
         # hardware is required by mkSystem
         hardware = {
           /* nothing special */

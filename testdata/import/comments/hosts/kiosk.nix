@@ -5,6 +5,7 @@
 {
   hostConfig = {
     hostname = "kiosk";
+    diskConfigPath = ./kiosk/hardware.nix;
 
     formFactor = "desktop"; /* no battery */
 

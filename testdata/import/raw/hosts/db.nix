@@ -1,5 +1,6 @@
 {
   hostname = "db";
+  hardwareConfigPath = ./db/hardware.nix;
   hardware = { cpu = "amd"; hasSSD = true; };
   modules = { virt = true; };
   virt.containers.enable = true;

@@ -3,6 +3,7 @@
 {
   hostConfig = {
     hostname = "desktop";
+    hardwareConfigPath = ./desktop/hardware.nix;
     system = "x86_64-linux";
     formFactor = "desktop"; # desktop or laptop
 

@@ -3,6 +3,7 @@
 {
   hostConfig = {
     hostname = "server";
+    hardwareConfigPath = ./server/hardware.nix;
     users = [ "alice" ];
     hardware = { cpu = "intel"; };
     modules = { ai = false; virt = true; };

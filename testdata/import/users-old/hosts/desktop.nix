@@ -3,6 +3,7 @@
 {
   hostConfig = {
     hostname = "desktop";
+    hardwareConfigPath = ./desktop/hardware.nix;
     formFactor = "desktop";
     hardware = { cpu = "amd"; gpu = "amd"; hasSSD = true; };
     modules = { desktop = true; graphics = true; development = true; };

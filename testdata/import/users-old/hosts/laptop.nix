@@ -3,6 +3,7 @@
 {
   hostConfig = {
     hostname = "laptop";
+    hardwareConfigPath = ./laptop/hardware.nix;
     formFactor = "laptop";
     hardware = { cpu = "intel"; gpu = "intel"; isLaptop = true; };
     modules = { desktop = true; graphics = true; };
