@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
@@ -29,6 +30,7 @@ import (
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
 
+	"axc.dev/axc/internal/reporoot"
 	"axc.dev/axc/internal/safeio"
 	"axc.dev/axc/schema"
 )
@@ -383,17 +385,50 @@ func readInputFile(p string, k *Kind) ([]byte, error) {
 	return data, nil
 }
 
-// RelPath shows a file relative to the working directory when it is below
-// it.
+// RelPath shows a file as the user standing in the working directory
+// names it: relative to that directory when the file is below it or in
+// the same repository (reporoot: ../users/alice.cue from hosts/), else
+// absolute (also from /, where a path is written absolute).
 func RelPath(name string) string {
 	wd, err := os.Getwd()
-	if err != nil || !filepath.IsAbs(name) {
+	if err != nil || !filepath.IsAbs(name) || filepath.Dir(wd) == wd {
 		return name
 	}
-	if r, err := filepath.Rel(wd, name); err == nil && !strings.HasPrefix(r, "..") {
+	r, err := filepath.Rel(wd, name)
+	if err != nil {
+		return name
+	}
+	if !climbs(r) {
 		return r
 	}
+	if root := wdRoot(wd); root != "" {
+		if in, err := filepath.Rel(root, name); err == nil && !climbs(in) {
+			return r
+		}
+	}
 	return name
+}
+
+// climbs reports whether the relative path r leaves its base.
+func climbs(r string) bool {
+	return r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator))
+}
+
+// wdRoot is the repository of the working directory wd, looked up once
+// for as long as wd stays the working directory.
+func wdRoot(wd string) string {
+	wdRootCache.Lock()
+	defer wdRootCache.Unlock()
+	if wdRootCache.wd != wd {
+		wdRootCache.root, _ = reporoot.Find(wd)
+		wdRootCache.wd = wd
+	}
+	return wdRootCache.root
+}
+
+var wdRootCache struct {
+	sync.Mutex
+	wd, root string
 }
 
 // IOReason says in a few words why a file could not be read.

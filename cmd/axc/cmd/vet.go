@@ -20,20 +20,23 @@ and line.
 
 A PATH is a directory (a CUE package whose top-level fields are hosts), a .cue
 file, or a .json/.yaml file holding one host (the mkSystem argument as plain
-data; its host name is the file name). The default is ./hosts. A directory
-named users, or a file in one, holds users the same way: people and their
-home-manager settings (home:), which hosts list by name (users: ["alice"]).
-When no users are named, the users directory beside the hosts is read if
-there is one. A host naming an unknown user is an error; a user no host
-names is a warning.
+data; its host name is the file name). The default is the hosts directory
+of the repository axc runs in, from wherever in it: the nearest directory
+at or above the working directory holding flake.nix, flake.lock, cue.mod or
+.git (./hosts when there is none). A directory named users, or a file in
+one, holds users the same way: people and their home-manager settings
+(home:), which hosts list by name (users: ["alice"]). When no users are
+named, the users directory beside the hosts is read if there is one. A host
+naming an unknown user is an error; a user no host names is a warning.
 
 Each host and user is checked on its own, so one broken entry never hides
 another's problems. Warnings (a virt, secrets or selfHosted section whose
 module is off, an unused user, a path the built flake would read outside its
 repository) do not fail the run unless --strict is given. The repository is
 what Nix copies to the store for the flake axc build writes (vet assumes
-build -o .): the git work tree holding the output directory, else that
-directory; its pure evaluation reads nothing else.
+build's default output directory, the top of the hosts' repository): the
+git work tree holding it, else that directory; its pure evaluation reads
+nothing else.
 
 Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 		Example: `  axc vet
