@@ -907,7 +907,13 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 		if ours, _ := releaseOfData(l.files[schema.HostFile]); theirs != ours {
 			// The author's CUE (cue eval) sees one release, the lock says
 			// another: which one the hosts are meant for is not ours to guess.
-			return nil, nil, &InputError{Path: RelPath(vendored), Err: fmt.Sprintf("the hosts' CUE imports the schema of release %s, but axc is checking against %s (from --axios or flake.lock): vendor %s's schema there, or pin %s", theirs, ours, ours, theirs)}
+			// axc init --upgrade vendors a release's schema: name the
+			// command that does it, for the module it is in.
+			upgrade := "axc init --upgrade --axios " + ours
+			if dir := RelPath(root); dir != "." {
+				upgrade += " " + shellWord(dir)
+			}
+			return nil, nil, &InputError{Path: RelPath(vendored), Err: fmt.Sprintf("the hosts' CUE imports the schema of release %s, but axc is checking against %s (from --axios or flake.lock): vendor %s's schema there (%s), or pin %s", theirs, ours, ours, upgrade, theirs)}
 		}
 	}
 	var warn *Warning
@@ -1059,4 +1065,13 @@ func releaseOfData(data []byte) (string, bool) {
 		return "", false
 	}
 	return string(m[1]), true
+}
+
+// shellWord is s as one word of a shell command line: as it is when it
+// holds only characters no shell treats specially, else single-quoted.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+,:@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
