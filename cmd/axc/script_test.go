@@ -77,13 +77,16 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 				return nixtest.Available()
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "precommit":
+				return preCommitAvailable()
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"vendorschema": vendorSchema,
-			"nixeq":        nixEqual,
-			"copyrepo":     copyRepo,
+			"vendorschema":  vendorSchema,
+			"nixeq":         nixEqual,
+			"copyrepo":      copyRepo,
+			"precommithook": preCommitConfig,
 		},
 	}
 }

@@ -140,6 +140,8 @@ type Loader struct {
 	contract *schema.Contract
 	// kind is what the entries loaded are (Hosts unless SetKind).
 	kind *Kind
+	// reach is what a change reaches beyond the paths (SetReach).
+	reach []Reach
 }
 
 // NewWithSchema returns a loader for the schema whose .cue files are in
@@ -261,6 +263,9 @@ func (l *Loader) Load(paths []string) (*Result, error) {
 		if err := record(l.loadPath(p, res)); err != nil {
 			return nil, err
 		}
+	}
+	if err := record(l.loadReach(res)); err != nil {
+		return nil, err
 	}
 	// Packages are loaded once all paths are known: a directory and files
 	// of it may all be named, and only the hosts of the named files are
@@ -606,8 +611,15 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	cfg.Overlay[patternFile] = cueload.FromBytes(pattern)
 	args := []string{"."}
 	if !req.all {
-		// A few files of the package named: load only the files their
+		// A few files of the package named: vet the hosts the change of
+		// them reaches (their own, and those of the files that refer to
+		// what they declare or declared), and load only the files those
 		// hosts need (the rest are scanned, not parsed).
+		gone, strs := l.reachFor(absDir)
+		req.files = reachedFiles(req.files, sources, gone, strs)
+		if len(req.files) == 0 {
+			return nil, nil // nothing of the package is reached
+		}
 		if files := fileSubset(req.files, sources); len(files) < len(sources) {
 			args = append(files, patternFile)
 		}

@@ -91,7 +91,7 @@ unified diff when it is not.`,
 }
 
 func build(cmd *cobra.Command, paths []string, outDir string, check, force bool) error {
-	out, ds, err := vetAndCompile(cmd, paths, outDir)
+	out, ds, err := vetAndCompile(cmd, paths, outDir, nil)
 	if err != nil {
 		return err
 	}

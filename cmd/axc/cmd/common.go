@@ -19,14 +19,15 @@ import (
 	"axc.dev/axc/schema"
 )
 
-// loadEntries reads the hosts or users at paths against the schema fsys;
-// unreadable input is a usage error.
-func loadEntries(paths []string, fsys fs.FS, k *load.Kind) (*load.Loader, *load.Result, error) {
+// loadEntries reads the hosts or users at paths, and those r reaches,
+// against the schema fsys; unreadable input is a usage error.
+func loadEntries(paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		return nil, nil, &exitError{code: exitUsage, records: prefixed("schema: ", err)}
 	}
 	l.SetKind(k)
+	l.SetReach(r)
 	res, err := l.Load(paths)
 	if err != nil {
 		// Unreadable input (load.InputErrors) and anything else that stops
@@ -109,8 +110,23 @@ type compiled struct {
 // them for outDir, in one pass each: vet and build check exactly the same
 // things. The files are complete only when the diagnostics hold no error.
 // With outDir empty, hosts are only checked: nothing is printed.
-func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled, []vet.Diagnostic, error) {
-	in := splitInputs(paths)
+//
+// vet passes rc, what its files reach beyond themselves (the staged change
+// adds to it); build, which writes what it is given, passes nil.
+func vetAndCompile(cmd *cobra.Command, paths []string, outDir string, rc *reach) (*compiled, []vet.Diagnostic, error) {
+	var in inputs
+	var hostReach, userReach []load.Reach
+	if rc != nil && len(paths) == 0 && !rc.empty() {
+		// Only what the staged change removed: its packages' entries
+		// that it reaches, with every user (to know them).
+		in = reachInputs(rc)
+	} else {
+		in = splitInputs(paths)
+	}
+	if rc != nil {
+		hostReach = append(append(hostReach, rc.hosts...), namedUsersReach(in.users)...)
+		userReach = rc.users
+	}
 	if len(in.hosts) == 0 && outDir != "" {
 		// The flake is the hosts': built from users alone it would drop
 		// every host.
@@ -119,6 +135,9 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 	first := in.hosts
 	if len(first) == 0 {
 		first = in.users
+	}
+	if len(first) == 0 && len(hostReach) > 0 {
+		first = []string{hostReach[0].Dir}
 	}
 	chk0, err := chooseSchema(cmd, first)
 	if err != nil {
@@ -134,15 +153,15 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 	}
 	var l *load.Loader
 	var res *load.Result
-	if len(in.hosts) > 0 {
-		if l, res, err = loadEntries(in.hosts, chk0.fsys, load.Hosts); err != nil {
+	if len(in.hosts) > 0 || len(hostReach) > 0 {
+		if l, res, err = loadEntries(in.hosts, chk0.fsys, load.Hosts, hostReach); err != nil {
 			return nil, nil, err
 		}
 	}
 	var ul *load.Loader
 	var ures *load.Result
 	if len(in.users) > 0 {
-		if ul, ures, err = loadEntries(in.users, chk0.fsys, load.Users); err != nil {
+		if ul, ures, err = loadEntries(in.users, chk0.fsys, load.Users, userReach); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -81,7 +81,7 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string, wi
 	if err != nil {
 		return err
 	}
-	l, res, err := loadEntries(paths, chk0.fsys, load.Hosts)
+	l, res, err := loadEntries(paths, chk0.fsys, load.Hosts, nil)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func showUsers(chk *checked, paths []string) (map[string]*show.Node, error) {
 	if len(in.users) == 0 {
 		return nil, nil
 	}
-	ul, ures, err := loadEntries(in.users, chk.fsys, load.Users)
+	ul, ures, err := loadEntries(in.users, chk.fsys, load.Users, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func hostNames(cmd *cobra.Command) []string {
 	if err != nil {
 		return nil
 	}
-	_, res, err := loadEntries(defaultHostPaths(), chk0.fsys, load.Hosts)
+	_, res, err := loadEntries(defaultHostPaths(), chk0.fsys, load.Hosts, nil)
 	if err != nil {
 		return nil
 	}
