@@ -68,19 +68,25 @@ func TestStagedVetCatchesWholeVet(t *testing.T) {
 		// host: a warning); deleting anything else breaks something.
 		changes = append(changes, change{name: "delete " + f, write: map[string]string{f: ""}, failOK: strings.HasPrefix(f, "hosts/") && f != "hosts/shared.cue" && f != "hosts/db.cue"})
 	}
+	// The clean repository, committed, once; each change is made to a copy.
+	cleanDir := t.TempDir()
+	for f, text := range clean {
+		writeEntryFile(t, cleanDir, f, text)
+	}
+	gitRun(t, cleanDir, "init", "-q")
+	gitRun(t, cleanDir, "add", "-A")
+	gitRun(t, cleanDir, "-c", "user.name=a", "-c", "user.email=a@example.org", "commit", "-q", "-m", "clean")
+	t.Chdir(cleanDir)
+	if ds, code := vetIn(t, "vet"); code != 0 {
+		t.Fatalf("the clean repository does not vet clean (exit %d): %v", code, ds)
+	}
 	for _, c := range changes {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for f, text := range clean {
-				writeEntryFile(t, dir, f, text)
+			dir := filepath.Join(t.TempDir(), "repo")
+			if err := os.CopyFS(dir, os.DirFS(cleanDir)); err != nil {
+				t.Fatal(err)
 			}
-			gitRun(t, dir, "init", "-q")
-			gitRun(t, dir, "add", "-A")
-			gitRun(t, dir, "-c", "user.name=a", "-c", "user.email=a@example.org", "commit", "-q", "-m", "clean")
 			t.Chdir(dir)
-			if ds, code := vetIn(t, "vet"); code != 0 {
-				t.Fatalf("the clean repository does not vet clean (exit %d): %v", code, ds)
-			}
 			for f, text := range c.write {
 				if text == "" {
 					gitRun(t, dir, "rm", "-q", f)

@@ -157,7 +157,10 @@ func reachedFiles(named map[string]bool, sources map[string][]byte, gone, strs [
 	parse := func(name string) *ast.File {
 		f, ok := parsed[name]
 		if !ok {
-			f, _ = parser.ParseFile(name, sources[name])
+			var err error
+			if f, err = parser.ParseFile(name, sources[name]); err != nil {
+				f = nil // not read as a whole: reached, for its errors
+			}
 			parsed[name] = f
 		}
 		return f
