@@ -34,6 +34,11 @@ func TestMain(m *testing.M) {
 			if dir := os.Getenv("AXC_TEST_SCHEMA"); dir != "" {
 				args = append([]string{"--schema", dir}, args...)
 			}
+			// AXC_TEST_VERSION and AXC_TEST_REVISION stand for what the
+			// linker sets (-X …cmd.Version, …cmd.Revision): the test
+			// binary records neither a module version nor a commit.
+			cmd.Version = os.Getenv("AXC_TEST_VERSION")
+			cmd.Revision = os.Getenv("AXC_TEST_REVISION")
 			tuneGC() // as main does: the heap's cap too
 			os.Exit(cmd.Run(args, os.Stdout, os.Stderr))
 		},
@@ -77,13 +82,16 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 				return nixtest.Available()
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "precommit":
+				return preCommitAvailable()
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"vendorschema": vendorSchema,
-			"nixeq":        nixEqual,
-			"copyrepo":     copyRepo,
+			"vendorschema":  vendorSchema,
+			"nixeq":         nixEqual,
+			"copyrepo":      copyRepo,
+			"precommithook": preCommitConfig,
 		},
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
@@ -29,6 +30,7 @@ import (
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
 
+	"axc.dev/axc/internal/reporoot"
 	"axc.dev/axc/internal/safeio"
 	"axc.dev/axc/schema"
 )
@@ -138,6 +140,8 @@ type Loader struct {
 	contract *schema.Contract
 	// kind is what the entries loaded are (Hosts unless SetKind).
 	kind *Kind
+	// reach is what a change reaches beyond the paths (SetReach).
+	reach []Reach
 }
 
 // NewWithSchema returns a loader for the schema whose .cue files are in
@@ -259,6 +263,9 @@ func (l *Loader) Load(paths []string) (*Result, error) {
 		if err := record(l.loadPath(p, res)); err != nil {
 			return nil, err
 		}
+	}
+	if err := record(l.loadReach(res)); err != nil {
+		return nil, err
 	}
 	// Packages are loaded once all paths are known: a directory and files
 	// of it may all be named, and only the hosts of the named files are
@@ -383,17 +390,50 @@ func readInputFile(p string, k *Kind) ([]byte, error) {
 	return data, nil
 }
 
-// RelPath shows a file relative to the working directory when it is below
-// it.
+// RelPath shows a file as the user standing in the working directory
+// names it: relative to that directory when the file is below it or in
+// the same repository (reporoot: ../users/alice.cue from hosts/), else
+// absolute (also from /, where a path is written absolute).
 func RelPath(name string) string {
 	wd, err := os.Getwd()
-	if err != nil || !filepath.IsAbs(name) {
+	if err != nil || !filepath.IsAbs(name) || filepath.Dir(wd) == wd {
 		return name
 	}
-	if r, err := filepath.Rel(wd, name); err == nil && !strings.HasPrefix(r, "..") {
+	r, err := filepath.Rel(wd, name)
+	if err != nil {
+		return name
+	}
+	if !climbs(r) {
 		return r
 	}
+	if root := wdRoot(wd); root != "" {
+		if in, err := filepath.Rel(root, name); err == nil && !climbs(in) {
+			return r
+		}
+	}
 	return name
+}
+
+// climbs reports whether the relative path r leaves its base.
+func climbs(r string) bool {
+	return r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator))
+}
+
+// wdRoot is the repository of the working directory wd, looked up once
+// for as long as wd stays the working directory.
+func wdRoot(wd string) string {
+	wdRootCache.Lock()
+	defer wdRootCache.Unlock()
+	if wdRootCache.wd != wd {
+		wdRootCache.root, _ = reporoot.Find(wd)
+		wdRootCache.wd = wd
+	}
+	return wdRootCache.root
+}
+
+var wdRootCache struct {
+	sync.Mutex
+	wd, root string
 }
 
 // IOReason says in a few words why a file could not be read.
@@ -571,8 +611,15 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	cfg.Overlay[patternFile] = cueload.FromBytes(pattern)
 	args := []string{"."}
 	if !req.all {
-		// A few files of the package named: load only the files their
+		// A few files of the package named: vet the hosts the change of
+		// them reaches (their own, and those of the files that refer to
+		// what they declare or declared), and load only the files those
 		// hosts need (the rest are scanned, not parsed).
+		gone, strs := l.reachFor(absDir)
+		req.files = reachedFiles(req.files, sources, gone, strs)
+		if len(req.files) == 0 {
+			return nil, nil // nothing of the package is reached
+		}
 		if files := fileSubset(req.files, sources); len(files) < len(sources) {
 			args = append(files, patternFile)
 		}
@@ -872,7 +919,13 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 		if ours, _ := releaseOfData(l.files[schema.HostFile]); theirs != ours {
 			// The author's CUE (cue eval) sees one release, the lock says
 			// another: which one the hosts are meant for is not ours to guess.
-			return nil, nil, &InputError{Path: RelPath(vendored), Err: fmt.Sprintf("the hosts' CUE imports the schema of release %s, but axc is checking against %s (from --axios or flake.lock): vendor %s's schema there, or pin %s", theirs, ours, ours, theirs)}
+			// axc init --upgrade vendors a release's schema: name the
+			// command that does it, for the module it is in.
+			upgrade := "axc init --upgrade --axios " + ours
+			if dir := RelPath(root); dir != "." {
+				upgrade += " " + shellWord(dir)
+			}
+			return nil, nil, &InputError{Path: RelPath(vendored), Err: fmt.Sprintf("the hosts' CUE imports the schema of release %s, but axc is checking against %s (from --axios or flake.lock): vendor %s's schema there (%s), or pin %s", theirs, ours, ours, upgrade, theirs)}
 		}
 	}
 	var warn *Warning
@@ -1024,4 +1077,13 @@ func releaseOfData(data []byte) (string, bool) {
 		return "", false
 	}
 	return string(m[1]), true
+}
+
+// shellWord is s as one word of a shell command line: as it is when it
+// holds only characters no shell treats specially, else single-quoted.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+,:@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -296,3 +296,38 @@ func DeclaredNames(dir string) (names []string, complete bool, err error) {
 	}
 	return names, complete, nil
 }
+
+// FileNames are the top-level names the file name (holding src) declares,
+// from its syntax alone: for a CUE file every top-level label (all:
+// entries, hidden fields, definitions) and the regular ones among them
+// (entries); for a JSON or YAML file the one entry it is, named by the
+// file. complete is false when a CUE file's top level could declare or
+// constrain names its syntax does not show (a comprehension, an embedding,
+// a pattern). vet uses it to follow a change to the files it reaches.
+func FileNames(name string, src []byte) (all, entries []string, complete bool) {
+	base := filepath.Base(name)
+	ext := strings.ToLower(filepath.Ext(base))
+	if ext != ".cue" {
+		entry := strings.TrimSuffix(base, filepath.Ext(base))
+		return []string{entry}, []string{entry}, true
+	}
+	labels, quoted, patterns, complex := scanTopLevel(name, src)
+	for _, l := range labels {
+		all = append(all, l)
+		if quoted[l] || !strings.HasPrefix(l, "_") && !strings.HasPrefix(l, "#") {
+			entries = append(entries, l)
+		}
+	}
+	return all, entries, !patterns && !complex
+}
+
+// ReadFileNames is FileNames of the file at p, read as an entry file of
+// kind k is (a regular file, bounded, text).
+func ReadFileNames(p string, k *Kind) (all, entries []string, complete bool, err error) {
+	src, err := readInputFile(p, k)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	all, entries, complete = FileNames(p, src)
+	return all, entries, complete, nil
+}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"axc.dev/axc/internal/reporoot"
 )
 
 // Options say where Choose looks.
@@ -144,42 +146,19 @@ func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {
 // the first directory that holds a flake.lock (its path is returned), a
 // flake.nix without a flake.lock (an unlocked flake: ""), or a .git entry
 // (the top of a repository, as Nix stops there looking for flake.nix: ""),
-// or at the filesystem root (""). Whatever the type of the flake.lock found,
-// it is returned; reading it is Choose's business.
+// or at the filesystem root (""): reporoot's walk, with Nix's markers.
+// Whatever the type of the flake.lock found, it is returned; reading it is
+// Choose's business.
 func FindLock(dir string) (string, error) {
-	dir, err := filepath.Abs(dir)
-	if err != nil {
+	root, err := reporoot.FindWith(dir, reporoot.FlakeMarkers)
+	if err != nil || root == "" {
 		return "", err
 	}
-	fi, err := os.Stat(dir)
-	if err != nil {
+	lock := filepath.Join(root, "flake.lock")
+	if ok, err := exists(lock); err != nil || !ok {
 		return "", err
 	}
-	if !fi.IsDir() {
-		return "", fmt.Errorf("%s: not a directory", dir)
-	}
-	for {
-		lock := filepath.Join(dir, "flake.lock")
-		switch ok, err := exists(lock); {
-		case err != nil:
-			return "", err
-		case ok:
-			return lock, nil
-		}
-		for _, stop := range []string{"flake.nix", ".git"} {
-			switch ok, err := exists(filepath.Join(dir, stop)); {
-			case err != nil:
-				return "", err
-			case ok:
-				return "", nil
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", nil
-		}
-		dir = parent
-	}
+	return lock, nil
 }
 
 func exists(path string) (bool, error) {

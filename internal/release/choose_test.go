@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"axc.dev/axc/internal/reporoot"
 )
 
 func TestChoose(t *testing.T) {
@@ -197,6 +199,7 @@ func TestFindLock(t *testing.T) {
 		"gitfile/flake.lock", "gitfile/wt/.git", "gitfile/wt/hosts/",
 		"unlocked/flake.lock", "unlocked/sub/flake.nix", "unlocked/sub/hosts/",
 		"lockonly/flake.lock", "lockonly/a/b/",
+		"cuemod/flake.lock", "cuemod/sub/cue.mod/", "cuemod/sub/hosts/",
 		"nothing/a/b/")
 	for _, tc := range []struct{ dir, want string }{
 		{"beside", "beside/flake.lock"},
@@ -206,6 +209,7 @@ func TestFindLock(t *testing.T) {
 		{"gitfile/wt/hosts", ""},   // .git file: a worktree
 		{"unlocked/sub/hosts", ""}, // flake.nix without flake.lock
 		{"lockonly/a/b", "lockonly/flake.lock"},
+		{"cuemod/sub/hosts", "cuemod/flake.lock"}, // a CUE module is nothing to Nix
 		{"nothing/a/b", ""},
 	} {
 		got, err := FindLock(filepath.Join(root, tc.dir))
@@ -215,6 +219,13 @@ func TestFindLock(t *testing.T) {
 		}
 		if err != nil || got != want {
 			t.Errorf("FindLock(%s) = %q, %v; want %q", tc.dir, got, err, want)
+		}
+		// One stop rule: the lock is the one at the top of the flake the
+		// directory belongs to, or none.
+		repo, err := reporoot.FindWith(filepath.Join(root, tc.dir), reporoot.FlakeMarkers)
+		_, statErr := os.Stat(filepath.Join(repo, "flake.lock"))
+		if err != nil || (got != "" && got != filepath.Join(repo, "flake.lock")) || (got == "" && repo != "" && statErr == nil) {
+			t.Errorf("FindLock(%s) = %q, but the repository is %q (%v)", tc.dir, got, repo, err)
 		}
 	}
 	if _, err := FindLock(filepath.Join(root, "missing")); err == nil {

@@ -90,9 +90,9 @@ type Repo struct {
 	Module  string // CUE module path, with its major version (@v0)
 	Host    Host
 	User    *User // nil: no user
-	// HookRev is the axc release the pre-commit hook runs; "" writes a
-	// placeholder that pre-commit autoupdate replaces.
-	HookRev string
+	// Pin is the axc the pre-commit hook and CI run: the one that writes
+	// the files (PinFor).
+	Pin Pin
 }
 
 // Problem is what is wrong with one field of a Repo.
@@ -172,16 +172,50 @@ func ModulePath(given, dirName string) string {
 	return "example.com/fleet@v0"
 }
 
-// HookRev is the pre-commit rev for an axc of version v: the version
-// itself when it is a release (vX.Y.Z), else "" (a development build).
-func HookRev(v string) string {
-	if releaseVersion.MatchString(v) {
-		return v
-	}
-	return ""
+// Pin is an axc for the generated pre-commit configuration and CI
+// workflow to run, as each names it.
+type Pin struct {
+	// Rev is the pre-commit rev: a release tag, or a commit (which
+	// pre-commit takes as it is, without warning of a mutable reference).
+	// "" when the axc is not known.
+	Rev string
+	// Version is what go install takes after @: the release, the
+	// pseudo-version, or the commit.
+	Version string
+	// Commit: Rev is a commit, not a release (a development build, or one
+	// installed at a commit). Dirty: the build had changes on top of it.
+	Commit, Dirty bool
 }
 
-var releaseVersion = regexp.MustCompile(`^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`)
+// PinFor is the pin of the axc of module version v (a release vX.Y.Z, a
+// pseudo-version of a commit, or anything else: "devel"), built from VCS
+// revision rev (a commit hash, or "") with changes not committed (dirty):
+// the release when v is one; the commit of a pseudo-version; else the
+// revision. An axc that knows neither (built without VCS information) has
+// no pin: the zero Pin.
+func PinFor(v, rev string, dirty bool) Pin {
+	if m := pseudoVersion.FindStringSubmatch(v); m != nil {
+		return Pin{Rev: m[1], Version: v, Commit: true}
+	}
+	if semver.MatchString(v) {
+		return Pin{Rev: v, Version: v}
+	}
+	if commitHash.MatchString(rev) {
+		return Pin{Rev: rev, Version: rev, Commit: true, Dirty: dirty}
+	}
+	return Pin{}
+}
+
+var (
+	// semver is a module version (a tag): vMAJOR.MINOR.PATCH, maybe
+	// -prerelease; no +build, which go install does not take.
+	semver = regexp.MustCompile(`^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
+	// pseudoVersion is a pseudo-version (the forms of go help
+	// module-versions); the submatch is its commit.
+	pseudoVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-(?:[0-9A-Za-z-]+\.)*(?:0\.)?[0-9]{14}-([0-9a-f]{12})(?:\+incompatible)?$`)
+	// commitHash is a git commit, SHA-1 or SHA-256, whole.
+	commitHash = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+)
 
 //go:embed templates/*.tmpl
 var templates embed.FS

@@ -145,17 +145,33 @@ func TestModulePath(t *testing.T) {
 	}
 }
 
-func TestHookRev(t *testing.T) {
-	for v, want := range map[string]string{
-		"v1.2.3":                             "v1.2.3",
-		"v0.10.0":                            "v0.10.0",
-		"devel":                              "",
-		"devel-0123456789ab-dirty":           "",
-		"v0.0.0-20260101120000-0123456789ab": "",
-		"v1.2.3-rc.1":                        "",
+// The pin of an axc: its release, the commit of its pseudo-version, or the
+// commit it was built from; nothing for a version or revision that is
+// neither (it would be written into YAML and a shell command).
+func TestPinFor(t *testing.T) {
+	const rev = "0123456789abcdef0123456789abcdef01234567"
+	for _, tc := range []struct {
+		v, rev string
+		dirty  bool
+		want   Pin
+	}{
+		{"v1.2.3", rev, false, Pin{Rev: "v1.2.3", Version: "v1.2.3"}},
+		{"v0.10.0", "", false, Pin{Rev: "v0.10.0", Version: "v0.10.0"}},
+		{"v1.2.3-rc.1", "", false, Pin{Rev: "v1.2.3-rc.1", Version: "v1.2.3-rc.1"}},
+		{"v0.0.0-20260101120000-0123456789ab", "", false, Pin{Rev: "0123456789ab", Version: "v0.0.0-20260101120000-0123456789ab", Commit: true}},
+		{"v1.2.4-0.20260101120000-0123456789ab", "", false, Pin{Rev: "0123456789ab", Version: "v1.2.4-0.20260101120000-0123456789ab", Commit: true}},
+		{"v1.2.3-pre.0.20260101120000-0123456789ab", "", false, Pin{Rev: "0123456789ab", Version: "v1.2.3-pre.0.20260101120000-0123456789ab", Commit: true}},
+		{"devel-0123456789ab", rev, false, Pin{Rev: rev, Version: rev, Commit: true}},
+		{"devel-0123456789ab-dirty", rev, true, Pin{Rev: rev, Version: rev, Commit: true, Dirty: true}},
+		{"devel", "", false, Pin{}},
+		{"devel", "0123456789ab", false, Pin{}}, // not a whole commit
+		{"devel", rev + "\nrev: x", false, Pin{}},
+		{"v1.2.3\nrev: x", "", false, Pin{}},
+		{"v1.2.3+build", "", false, Pin{}},
+		{"1.2.3", "", false, Pin{}},
 	} {
-		if got := HookRev(v); got != want {
-			t.Errorf("HookRev(%q) = %q, want %q", v, got, want)
+		if got := PinFor(tc.v, tc.rev, tc.dirty); got != tc.want {
+			t.Errorf("PinFor(%q, %q, %v) = %+v, want %+v", tc.v, tc.rev, tc.dirty, got, tc.want)
 		}
 	}
 }
@@ -367,3 +383,40 @@ func mustSchema(t *testing.T, tag string) map[string][]byte {
 }
 
 func keys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
+
+// The pre-commit configuration and the workflow name the pinned axc, and
+// say in their comments which kind of pin it is.
+func TestPinnedFiles(t *testing.T) {
+	tab, err := release.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rev = "0123456789abcdef0123456789abcdef01234567"
+	for _, tc := range []struct {
+		pin                 Pin
+		hookRev, goVersion  string
+		comment, notComment string
+	}{
+		{Pin{Rev: "v1.2.3", Version: "v1.2.3"}, "v1.2.3", "v1.2.3", "The axc release that wrote this file", "development"},
+		{Pin{Rev: rev, Version: rev, Commit: true}, rev, rev, "(a development build).", "changes on top"},
+		{Pin{Rev: rev, Version: rev, Commit: true, Dirty: true}, rev, rev, "That build had changes on top of it, which this commit lacks.", "release that wrote"},
+		{Pin{}, "HEAD", "latest", "knew neither its release nor its commit", "development"},
+	} {
+		files, err := Files(Repo{Release: tab.Newest(), Module: "example.com/x@v0", Host: Host{Name: "web", FormFactor: "desktop", CPU: "amd", GPU: "amd", TimeZone: "UTC"}, Pin: tc.pin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hook, wf := string(files[PreCommit]), string(files[Workflow])
+		if !strings.Contains(hook, "\n    rev: "+tc.hookRev+"\n") {
+			t.Errorf("%+v: pre-commit config:\n%s", tc.pin, hook)
+		}
+		if !strings.Contains(wf, "\n        run: go install github.com/axc-dev/axc/cmd/axc@"+tc.goVersion+"\n") {
+			t.Errorf("%+v: workflow:\n%s", tc.pin, wf)
+		}
+		for _, text := range []string{hook, wf} {
+			if !strings.Contains(text, tc.comment) && !(tc.pin == Pin{} && text == wf) || strings.Contains(text, tc.notComment) {
+				t.Errorf("%+v: comments:\n%s", tc.pin, text)
+			}
+		}
+	}
+}

@@ -17,10 +17,13 @@ func newBuildCmd() *cobra.Command {
 	var outDir string
 	var check, force bool
 	c := &cobra.Command{
-		Use:   "build [PATH...] -o DIR",
+		Use:   "build [PATH...] [-o DIR]",
 		Short: "compile hosts to the Nix files axios.lib.mkSystem takes",
-		Long: `Build vets the hosts and users (inputs as for axc vet, default ./hosts and
-the ./users beside it) and, when no error is found, writes in DIR:
+		Long: `Build vets the hosts and users (inputs as for axc vet, default the hosts
+and users of the repository axc runs in) and, when no error is found, writes
+in DIR, by default the top of the repository the hosts belong to (the
+nearest directory at or above them holding flake.nix, flake.lock, cue.mod
+or .git):
 
   hosts/NAME.nix   { lib, ... }: { hostConfig = { ... }; }
   users/NAME.nix   a NixOS module setting the release's user options for NAME
@@ -69,12 +72,18 @@ unified diff when it is not.`,
   axc build --check -o .    # in CI`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if outDir == "" {
-				return usageErrorf("build needs -o DIR")
+				// The top of the repository the hosts belong to: where
+				// flake.nix goes, wherever in the repository axc runs.
+				root := splitInputs(args).root
+				if root == "" {
+					return usageErrorf("build needs -o DIR: no repository (a directory holding flake.nix, flake.lock, cue.mod or .git) at or above the hosts")
+				}
+				outDir = displayPath(root)
 			}
 			return build(cmd, args, outDir, check, force)
 		},
 	}
-	c.Flags().StringVarP(&outDir, "out", "o", "", "output directory (the flake's root)")
+	c.Flags().StringVarP(&outDir, "out", "o", "", "output directory (the flake's root; default the top of the hosts' repository)")
 	c.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 with a diff when DIR is not up to date")
 	c.Flags().BoolVar(&force, "force", false, "overwrite files that axc did not generate")
 	c.MarkFlagDirname("out")
@@ -82,7 +91,7 @@ unified diff when it is not.`,
 }
 
 func build(cmd *cobra.Command, paths []string, outDir string, check, force bool) error {
-	out, ds, err := vetAndCompile(cmd, paths, outDir)
+	out, ds, err := vetAndCompile(cmd, paths, outDir, nil)
 	if err != nil {
 		return err
 	}
@@ -151,7 +160,7 @@ func sourceName(outDir, f string) string {
 // sourceList names the inputs relative to the output directory.
 func sourceList(outDir string, paths []string) string {
 	if len(paths) == 0 {
-		paths = defaultPaths
+		paths = defaultHostPaths()
 	}
 	names := make([]string, len(paths))
 	for i, p := range paths {

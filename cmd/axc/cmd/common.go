@@ -12,7 +12,6 @@ import (
 
 	"axc.dev/axc/internal/compile"
 	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/output"
 	"axc.dev/axc/internal/release"
 	"axc.dev/axc/internal/safeio"
 	"axc.dev/axc/internal/termtext"
@@ -20,17 +19,15 @@ import (
 	"axc.dev/axc/schema"
 )
 
-// defaultPaths is what vet and build read when given no PATH.
-var defaultPaths = []string{"./hosts"}
-
-// loadEntries reads the hosts or users at paths against the schema fsys;
-// unreadable input is a usage error.
-func loadEntries(paths []string, fsys fs.FS, k *load.Kind) (*load.Loader, *load.Result, error) {
+// loadEntries reads the hosts or users at paths, and those r reaches,
+// against the schema fsys; unreadable input is a usage error.
+func loadEntries(paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		return nil, nil, &exitError{code: exitUsage, records: prefixed("schema: ", err)}
 	}
 	l.SetKind(k)
+	l.SetReach(r)
 	res, err := l.Load(paths)
 	if err != nil {
 		// Unreadable input (load.InputErrors) and anything else that stops
@@ -73,7 +70,7 @@ func chooseSchema(cmd *cobra.Command, paths []string) (*checked, error) {
 	opts.Flag, _ = cmd.Flags().GetString("axios")
 	if opts.Flag == "" {
 		if len(paths) == 0 {
-			paths = defaultPaths
+			paths = defaultHostPaths()
 		}
 		dir := paths[0]
 		if info, err := os.Stat(dir); err == nil && !info.IsDir() {
@@ -109,72 +106,27 @@ type compiled struct {
 	sources []string // the paths read: hosts, then users
 }
 
-// inputs are the paths of one run, split into hosts and users.
-type inputs struct {
-	hosts, users []string
-	// defaultUsers: users were not named; they come from the users
-	// directory beside the hosts, when there is one.
-	defaultUsers bool
-	// allHosts: the hosts were named by directory (or by default), so
-	// every host of the fleet is read.
-	allHosts bool
-}
-
-// splitInputs sorts paths into hosts and users: a directory named users,
-// or a file in one, holds users. Without user paths, the users directory
-// beside the (first) hosts directory is read when it exists.
-func splitInputs(paths []string) inputs {
-	var in inputs
-	for _, p := range paths {
-		if isUsersPath(p) {
-			in.users = append(in.users, p)
-		} else {
-			in.hosts = append(in.hosts, p)
-		}
-	}
-	if len(in.hosts) == 0 && len(in.users) == 0 {
-		in.hosts = defaultPaths
-	}
-	in.allHosts = len(in.hosts) > 0
-	for _, p := range in.hosts {
-		if info, err := os.Stat(p); err == nil && !info.IsDir() {
-			in.allHosts = false
-		}
-	}
-	if len(in.users) == 0 && len(in.hosts) > 0 {
-		dir := in.hosts[0]
-		if info, err := os.Stat(dir); err == nil && !info.IsDir() {
-			dir = filepath.Dir(dir)
-		}
-		users := filepath.Join(filepath.Dir(filepath.Clean(dir)), output.UsersDir)
-		// A users directory that declares no user (holding only the
-		// generated .nix files, say) is no input; one that cannot be read
-		// is, so that loading says why.
-		if info, err := os.Stat(users); err == nil && info.IsDir() {
-			if names, complete, err := load.DeclaredNames(users); err != nil || len(names) > 0 || !complete {
-				in.users, in.defaultUsers = []string{users}, true
-			}
-		}
-	}
-	return in
-}
-
-// isUsersPath reports whether p names users: a directory called users, or
-// a file in one.
-func isUsersPath(p string) bool {
-	clean := filepath.Clean(p)
-	if info, err := os.Stat(clean); err == nil && info.IsDir() {
-		return filepath.Base(clean) == output.UsersDir
-	}
-	return filepath.Base(filepath.Dir(clean)) == output.UsersDir
-}
-
 // vetAndCompile loads the hosts and users at paths, vets them and compiles
 // them for outDir, in one pass each: vet and build check exactly the same
 // things. The files are complete only when the diagnostics hold no error.
 // With outDir empty, hosts are only checked: nothing is printed.
-func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled, []vet.Diagnostic, error) {
-	in := splitInputs(paths)
+//
+// vet passes rc, what its files reach beyond themselves (the staged change
+// adds to it); build, which writes what it is given, passes nil.
+func vetAndCompile(cmd *cobra.Command, paths []string, outDir string, rc *reach) (*compiled, []vet.Diagnostic, error) {
+	var in inputs
+	var hostReach, userReach []load.Reach
+	if rc != nil && len(paths) == 0 && !rc.empty() {
+		// Only what the staged change removed: its packages' entries
+		// that it reaches, with every user (to know them).
+		in = reachInputs(rc)
+	} else {
+		in = splitInputs(paths)
+	}
+	if rc != nil {
+		hostReach = append(append(hostReach, rc.hosts...), namedUsersReach(in.users)...)
+		userReach = rc.users
+	}
 	if len(in.hosts) == 0 && outDir != "" {
 		// The flake is the hosts': built from users alone it would drop
 		// every host.
@@ -183,6 +135,9 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 	first := in.hosts
 	if len(first) == 0 {
 		first = in.users
+	}
+	if len(first) == 0 && len(hostReach) > 0 {
+		first = []string{hostReach[0].Dir}
 	}
 	chk0, err := chooseSchema(cmd, first)
 	if err != nil {
@@ -198,19 +153,21 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string) (*compiled
 	}
 	var l *load.Loader
 	var res *load.Result
-	if len(in.hosts) > 0 {
-		if l, res, err = loadEntries(in.hosts, chk0.fsys, load.Hosts); err != nil {
+	if len(in.hosts) > 0 || len(hostReach) > 0 {
+		if l, res, err = loadEntries(in.hosts, chk0.fsys, load.Hosts, hostReach); err != nil {
 			return nil, nil, err
 		}
 	}
 	var ul *load.Loader
 	var ures *load.Result
 	if len(in.users) > 0 {
-		if ul, ures, err = loadEntries(in.users, chk0.fsys, load.Users); err != nil {
+		if ul, ures, err = loadEntries(in.users, chk0.fsys, load.Users, userReach); err != nil {
 			return nil, nil, err
 		}
 	}
-	comp, err := compile.New(cmp.Or(outDir, "."), chk0.fsys)
+	// vet checks for the directory build writes by default: the top of
+	// the hosts' repository.
+	comp, err := compile.New(cmp.Or(outDir, in.root, "."), chk0.fsys)
 	if err != nil {
 		return nil, nil, ioError(err)
 	}

@@ -50,9 +50,11 @@ release's namespace (axios.system.timeZone; cairn.system.timeZone from
 v2026.05.01). With --user it carries that user (fullName --full-name,
 default the user name).
 
-The pre-commit hook runs this axc's version when that is a release (vX.Y.Z);
-a development build writes rev HEAD, which pre-commit autoupdate replaces
-with the newest release. CI installs axc with go install …@latest.
+The pre-commit hook and CI run the axc that writes them: pre-commit's rev
+and go install's version are this axc's release (vX.Y.Z), or for a
+development build the commit it was built from. An axc built without
+version control information knows neither: the files then follow the
+newest axc (rev HEAD, @latest), and init warns.
 
 Nothing is ever overwritten: when DIR holds anything else, or a file init
 would write exists, init names them and writes nothing (exit 2). The files
@@ -103,7 +105,8 @@ Exit codes: 0 done, 2 usage or I/O error (nothing written).`,
 				}
 				return initUpgrade(cmd, table, axios, dir)
 			}
-			repo := scaffold.Repo{Host: host, HookRev: scaffold.HookRev(version())}
+			rev, dirty := revision()
+			repo := scaffold.Repo{Host: host, Pin: scaffold.PinFor(version(), rev, dirty)}
 			if userName != "" {
 				repo.User = &scaffold.User{Name: userName, FullName: fullName}
 				if fullName == "" {
@@ -129,6 +132,9 @@ Exit codes: 0 done, 2 usage or I/O error (nothing written).`,
 			}
 			if err := scaffold.Create(dir, files); err != nil {
 				return ioError(err)
+			}
+			if repo.Pin.Rev == "" {
+				termtext.Printf(cmd.ErrOrStderr(), "axc: warning: this axc knows neither its release nor its commit (built without version control information): %s and %s follow the newest axc (rev HEAD, go install …@latest); pin them", scaffold.PreCommit, scaffold.Workflow)
 			}
 			what := "host " + host.Name
 			if repo.User != nil {

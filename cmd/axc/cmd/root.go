@@ -159,28 +159,23 @@ Exit codes: 0 ok, 1 findings, 2 usage or I/O error.`,
 // is the version axc reports.
 var Version string
 
+// Revision, when set at link time (-X axc.dev/axc/cmd/axc/cmd.Revision=COMMIT),
+// is the VCS revision axc was built from, for a build that does not record
+// it (go build -buildvcs=false).
+var Revision string
+
 // version is the module version axc was built at (go install …@v1.2.3),
 // else the VCS revision the binary was built from, else "devel".
 func version() string {
 	if Version != "" {
 		return Version
 	}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	rev, dirty := "", false
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v := bi.Main.Version; v != "" && v != "(devel)" {
+			return v
 		}
 	}
+	rev, dirty := revision()
 	if rev == "" {
 		return "devel"
 	}
@@ -189,6 +184,27 @@ func version() string {
 		v += "-dirty"
 	}
 	return v
+}
+
+// revision is the whole VCS revision axc was built from ("" when not
+// known), and whether the work tree had changes.
+func revision() (rev string, dirty bool) {
+	if Revision != "" {
+		return Revision, false
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "", false
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	return rev, dirty
 }
 
 // summary prints a command's one-line report of success on stderr, unless

@@ -2,12 +2,14 @@ package cmd
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
 
 	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/nearest"
 	"axc.dev/axc/internal/show"
 	"axc.dev/axc/internal/vet"
 	"axc.dev/axc/schema"
@@ -73,13 +75,13 @@ written).`,
 
 func showHost(cmd *cobra.Command, name string, paths []string, format string, withDoc bool) error {
 	if len(paths) == 0 {
-		paths = defaultPaths
+		paths = defaultHostPaths()
 	}
 	chk0, err := chooseSchema(cmd, paths)
 	if err != nil {
 		return err
 	}
-	l, res, err := loadEntries(paths, chk0.fsys, load.Hosts)
+	l, res, err := loadEntries(paths, chk0.fsys, load.Hosts, nil)
 	if err != nil {
 		return err
 	}
@@ -94,7 +96,7 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string, wi
 		}
 	}
 	if index < 0 {
-		return usageErrorf("no host %s in %s", name, sourceList(".", paths))
+		return noSuchHost(name, paths, res.Hosts)
 	}
 	users, err := showUsers(chk0, paths)
 	if err != nil {
@@ -152,7 +154,7 @@ func showUsers(chk *checked, paths []string) (map[string]*show.Node, error) {
 	if len(in.users) == 0 {
 		return nil, nil
 	}
-	ul, ures, err := loadEntries(in.users, chk.fsys, load.Users)
+	ul, ures, err := loadEntries(in.users, chk.fsys, load.Users, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +184,7 @@ func hostNames(cmd *cobra.Command) []string {
 	if err != nil {
 		return nil
 	}
-	_, res, err := loadEntries(defaultPaths, chk0.fsys, load.Hosts)
+	_, res, err := loadEntries(defaultHostPaths(), chk0.fsys, load.Hosts, nil)
 	if err != nil {
 		return nil
 	}
@@ -191,4 +193,22 @@ func hostNames(cmd *cobra.Command) []string {
 		names = append(names, h.Name)
 	}
 	return names
+}
+
+// noSuchHost says that no host at paths is called name, and which hosts
+// there are (the nearest first, when one is close).
+func noSuchHost(name string, paths []string, hosts []*load.Host) error {
+	where := sourceList(".", paths)
+	if len(hosts) == 0 {
+		return usageErrorf("no host %s in %s: it has no hosts", name, where)
+	}
+	names := make([]string, len(hosts))
+	for i, h := range hosts {
+		names[i] = h.Name
+	}
+	msg := fmt.Sprintf("no host %s in %s", name, where)
+	if best := nearest.Word(name, names); best != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return usageErrorf("%s; its hosts: %s", msg, strings.Join(names, ", "))
 }

@@ -10,7 +10,7 @@ import (
 
 func newVetCmd() *cobra.Command {
 	var format string
-	var strict bool
+	var strict, stagedOnly bool
 	c := &cobra.Command{
 		Use:   "vet [PATH...]",
 		Short: "check hosts and users against the axios schema",
@@ -20,34 +20,60 @@ and line.
 
 A PATH is a directory (a CUE package whose top-level fields are hosts), a .cue
 file, or a .json/.yaml file holding one host (the mkSystem argument as plain
-data; its host name is the file name). The default is ./hosts. A directory
-named users, or a file in one, holds users the same way: people and their
-home-manager settings (home:), which hosts list by name (users: ["alice"]).
-When no users are named, the users directory beside the hosts is read if
-there is one. A host naming an unknown user is an error; a user no host
-names is a warning.
+data; its host name is the file name). The default is the hosts directory
+of the repository axc runs in, from wherever in it: the nearest directory
+at or above the working directory holding flake.nix, flake.lock, cue.mod or
+.git (./hosts when there is none). A directory named users, or a file in
+one, holds users the same way: people and their home-manager settings
+(home:), which hosts list by name (users: ["alice"]). When no users are
+named, the users directory beside the hosts is read if there is one. A host
+naming an unknown user is an error; a user no host names is a warning.
+
+A .cue file is read with its package and vets the entries its change can
+reach: those it declares, and those of the files that refer to what it
+declares (a shared value changed reaches every host using it). A user file
+also reaches the hosts that list its users. --staged (for pre-commit, which
+passes only the files that still exist) adds what the commit being made
+changes, as git's index holds it against HEAD: its host and user files,
+and what its changed and deleted files declared in HEAD, so that deleting
+or renaming a user, or a value other files use, is checked at the hosts it
+breaks. With nothing of the kind staged it vets nothing (exit 0).
 
 Each host and user is checked on its own, so one broken entry never hides
 another's problems. Warnings (a virt, secrets or selfHosted section whose
 module is off, an unused user, a path the built flake would read outside its
 repository) do not fail the run unless --strict is given. The repository is
 what Nix copies to the store for the flake axc build writes (vet assumes
-build -o .): the git work tree holding the output directory, else that
-directory; its pure evaluation reads nothing else.
+build's default output directory, the top of the hosts' repository): the
+git work tree holding it, else that directory; its pure evaluation reads
+nothing else.
 
 Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 		Example: `  axc vet
   axc vet ./hosts web-01.json
-  axc vet hosts/web.cue users/alice.cue   # pre-commit: the files that changed
+  axc vet hosts/web.cue users/alice.cue   # the files that changed
+  axc vet --staged                        # pre-commit: what the commit changes
   axc vet --format github ./hosts   # annotations in GitHub Actions
   axc vet --format json | jq .`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validFormat(format) {
 				return usageErrorf("--format %q: want one of %s", format, strings.Join(vet.Formats, ", "))
 			}
+			rc := &reach{}
+			if stagedOnly {
+				var err error
+				if rc, err = stagedReach(); err != nil {
+					return exitErrorf(exitUsage, "--staged: %v", err)
+				}
+				args = append(args, rc.paths...)
+				if len(args) == 0 && rc.empty() {
+					summary(cmd, "nothing to vet: the staged changes hold no host or user file")
+					return nil
+				}
+			}
 			// Vet compiles too, for the default output directory, so that
 			// it finds whatever build would refuse.
-			out, ds, err := vetAndCompile(cmd, args, "")
+			out, ds, err := vetAndCompile(cmd, args, "", rc)
 			if err != nil {
 				return err
 			}
@@ -67,6 +93,7 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text, json or github")
 	c.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors")
+	c.Flags().BoolVar(&stagedOnly, "staged", false, "vet what the staged change (git's index against HEAD) reaches, beside any PATH: for pre-commit")
 	c.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return vet.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
