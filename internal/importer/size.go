@@ -1,0 +1,188 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	"axc.dev/axc/internal/load"
+	"axc.dev/axc/internal/nix/syntax"
+)
+
+// What import writes is bounded as vet bounds what it reads. The
+// evaluator shares what a binding names (a thunk is evaluated once, and
+// every use of it is that one value), so a few lines of Nix (l1 = [l0 l0];
+// … l30 = [l29 l29];) are a value of 2^31 strings, which is cheap until it
+// is written out as CUE: each use then becomes a copy. So before a set, a
+// list or kept Nix is written, what it expands to is measured (once per
+// value, however often it is used), and a value past what a host file may
+// hold is a problem where it is used; the files written together may not
+// pass maxImportTotal; a set or list may not be wider than vet allows, nor
+// a dotted path deeper.
+const (
+	// maxImportValue is the most one value may expand to, written out.
+	maxImportValue = load.MaxExpanded
+	// maxImportTotal is the most import writes in all.
+	maxImportTotal = load.MaxExpandedTotal
+	// maxString is the longest string the evaluator makes (by + or
+	// "${…}"); longer ones are tooBigVal.
+	maxString = maxImportValue
+	// maxList is the longest list the evaluator makes by ++.
+	maxList = load.MaxWidth
+	// maxRawWork bounds the Nix written for values kept as Nix, their
+	// variables' values included, in all.
+	maxRawWork = 4 * maxImportTotal
+	// hugeSize stands for a size beyond every bound.
+	hugeSize = int64(1) << 50
+)
+
+// tooBigVal is a string or list that the evaluator would not make, being
+// larger than import writes: where it is written, that is the problem.
+type tooBigVal struct{ what string }
+
+func tooLongString() tooBigVal {
+	return tooBigVal{fmt.Sprintf("a string longer than %d MiB", maxString>>20)}
+}
+
+func tooLongList(n int) tooBigVal {
+	return tooBigVal{fmt.Sprintf("a list of %d items, more than the %d axc vet allows in one list", n, maxList)}
+}
+
+func addSize(a, b int64) int64 { return min(a+b, hugeSize) }
+
+// size is at most what v becomes written out as CUE, or as Nix kept as
+// Nix with the values its variables name: measured once per set, list and
+// kept expression, so that measuring what is written costs what is
+// evaluated, not what is written. Measuring stops past maxImportValue, and
+// a value nested deeper than maxNest (a function that makes lists of its
+// own results without end) measures hugeSize.
+func (ev *evaluator) size(v value) int64 { return ev.sizeAt(v, 0) }
+
+func (ev *evaluator) sizeAt(v value, depth int) int64 {
+	switch v := v.(type) {
+	case strVal:
+		// Escaped, each line indented.
+		return 2*int64(len(v)) + 16*int64(strings.Count(string(v), "\n")) + 2
+	case pathVal:
+		return 2*int64(len(v.abs)) + 64
+	case storeVal:
+		return 2*int64(len(v.abs)) + 64
+	case tooBigVal:
+		return hugeSize
+	case *attrSet, *listVal, *rawVal, *closure:
+	default:
+		return 24
+	}
+	if n, ok := ev.sizes[v]; ok {
+		return n
+	}
+	if ev.sizing[v] {
+		return 0 // it contains itself: emission says so
+	}
+	if depth > maxNest+maxRawDepth {
+		return hugeSize
+	}
+	if ev.sizing == nil {
+		ev.sizing, ev.sizes = map[value]bool{}, map[value]int64{}
+	}
+	ev.sizing[v] = true
+	var n int64
+	add := func(m int64) bool {
+		n = addSize(n, m)
+		return n <= maxImportValue
+	}
+	switch v := v.(type) {
+	case *attrSet:
+		for _, emb := range v.embeds {
+			if !add(ev.sizeAt(emb.base, depth+1)) {
+				break
+			}
+		}
+		for _, e := range v.entries {
+			labels := int64(0)
+			for _, p := range e.path {
+				labels += 2*int64(len(p)) + 4
+			}
+			if n > maxImportValue || !add(labels+ev.sizeAt(ev.force(e.val), depth+len(e.path))) {
+				break
+			}
+		}
+	case *listVal:
+		for _, t := range v.elems {
+			if !add(ev.sizeAt(ev.force(t), depth+1) + 2) {
+				break
+			}
+		}
+	case *rawVal:
+		if v.expr != nil {
+			n = ev.rawSize(v.expr, v.env, depth)
+		}
+	case *closure:
+		n = ev.rawSize(v.lam, v.env, depth)
+	}
+	delete(ev.sizing, v)
+	ev.sizes[v] = n
+	return n
+}
+
+// rawSize is at most the text of e kept as Nix: its source (paths
+// rebased, lines indented anew) and the values of the variables it takes
+// from en, bound in a let around it.
+func (ev *evaluator) rawSize(e syntax.Expr, en *env, depth int) int64 {
+	span := int64(e.End().Offset - e.Pos().Offset)
+	n := 3*span + 64
+	for _, fv := range syntax.FreeVars(e) {
+		if n > maxImportValue {
+			break
+		}
+		if t, ok := en.lookup(fv.Name); ok {
+			n = addSize(n, ev.sizeAt(ev.force(t), depth+1)+int64(len(fv.Name))+8)
+		}
+	}
+	return n
+}
+
+// tooLarge reports v, where c is, when it expands past maxImportValue.
+func (em *emitter) tooLarge(v value, c ctx, t *thunk) bool {
+	if em.ev.size(v) <= maxImportValue {
+		return false
+	}
+	em.problemAt(t, fmt.Sprintf("cannot import %s: it expands to more than %d MiB written out, more than a host file may hold (axc vet reads no more): no axios host needs that", shownPath(c.pos), maxImportValue>>20))
+	return true
+}
+
+// tooWide reports a set or list of n attributes or items, where c is,
+// when n is more than vet allows.
+func (em *emitter) tooWide(n int, what string, c ctx, t *thunk) bool {
+	if n <= load.MaxWidth {
+		return false
+	}
+	em.problemAt(t, fmt.Sprintf("cannot import %s: %d %s in one %s, more than the %d axc vet allows", shownPath(c.pos), n, map[string]string{"set": "attributes", "list": "items"}[what], what, load.MaxWidth))
+	return true
+}
+
+// spend counts n bytes written where c is; past maxImportTotal it
+// reports that once and every later value is left out (nothing is
+// written when there are problems).
+func (em *emitter) spend(n int64, c ctx, t *thunk) bool {
+	if em.full {
+		return false
+	}
+	em.written = addSize(em.written, n)
+	if em.written <= maxImportTotal {
+		return true
+	}
+	em.full = true
+	em.problemAt(t, fmt.Sprintf("cannot import %s: with it, what import writes passes %d MiB: no axios fleet needs that", shownPath(c.pos), maxImportTotal>>20))
+	return false
+}
+
+// shownPath is a field path for messages, shortened when long.
+func shownPath(pos []string) string {
+	if len(pos) == 0 {
+		return "it"
+	}
+	if len(pos) > 12 {
+		return strings.Join(pos[:8], ".") + ".….(" + fmt.Sprint(len(pos)-10) + " more)." + strings.Join(pos[len(pos)-2:], ".")
+	}
+	return strings.Join(pos, ".")
+}
