@@ -34,6 +34,8 @@ type emitter struct {
 	// once they pass maxImportTotal.
 	written int64
 	full    bool
+	top     *entry
+	topCtx  ctx
 	// rootField rewrites an entry at the top of a host (the user fields of
 	// the release); handled reports whether it did.
 	rootField func(e *entry, c ctx) (f *cueField, handled bool)
@@ -212,11 +214,17 @@ func (em *emitter) entryField(e *entry, c ctx) *cueField {
 		}
 	}
 	sub := c.with(e.path...)
+	if em.top == nil {
+		// The outermost field being written: where passing what import
+		// writes in all is reported.
+		em.top, em.topCtx = e, sub
+		defer func() { em.top = nil }()
+	}
 	if len(sub.pos) > maxNest {
 		em.report.problemf(e.file, e.def, "cannot import %s: it nests deeper than %d levels", shownPath(sub.pos), maxNest)
 		return nil
 	}
-	labels := int64(0)
+	labels := int64(c.depth())
 	for _, name := range e.path {
 		labels += int64(len(name)) + 4
 	}
@@ -291,6 +299,9 @@ func (em *emitter) expr(v value, c ctx, t *thunk) cueExpr {
 		if em.tooWide(len(v.elems), "list", c, t) {
 			return nil
 		}
+		if !em.spend(int64(c.depth())+4, c, t) {
+			return nil
+		}
 		l := &cueList{}
 		for i, et := range v.elems {
 			x := em.expr(em.ev.force(et), c.with(strconv.Itoa(i)), et)
@@ -307,10 +318,16 @@ func (em *emitter) expr(v value, c ctx, t *thunk) cueExpr {
 			em.problemAt(t, fmt.Sprintf("cannot import %s: the string is not UTF-8, which CUE strings are", strings.Join(c.pos, ".")))
 			return nil
 		}
-		if !em.spend(em.ev.size(v), c, t) {
+		if !em.spend(em.ev.size(v).at(c.depth()), c, t) {
 			return nil
 		}
 		return cueString(string(v), c.depth())
+	case intVal, floatVal, boolVal, nullVal:
+		if !em.spend(em.ev.size(v).at(c.depth()), c, t) {
+			return nil
+		}
+	}
+	switch v := v.(type) {
 	case intVal:
 		return cueLit(strconv.FormatInt(int64(v), 10))
 	case floatVal:

@@ -32,7 +32,7 @@ type evaluator struct {
 	depth, steps int
 	// sizes are the sizes of the sets, lists and kept expressions
 	// measured (see size); sizing those being measured.
-	sizes  map[value]int64
+	sizes  map[value]written
 	sizing map[value]bool
 	// rawWork counts the bytes of Nix kept as Nix written so far (see
 	// rawText), to stop one that would grow without end.

@@ -134,7 +134,7 @@ func (em *emitter) findShared(roots []*attrSet, ctxs []ctx, taken map[string]boo
 		case *attrSet, *listVal:
 			// Lists are walked at each use: what is walked is at most
 			// what emission writes, which it bounds.
-			n := em.ev.size(v)
+			n := em.ev.size(v).at(c.depth())
 			if n > maxImportValue {
 				return // emission says so
 			}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -21,8 +22,6 @@ import (
 const (
 	// maxImportValue is the most one value may expand to, written out.
 	maxImportValue = load.MaxExpanded
-	// maxImportTotal is the most import writes in all.
-	maxImportTotal = load.MaxExpandedTotal
 	// maxString is the longest string the evaluator makes (by + or
 	// "${…}"); longer ones are tooBigVal.
 	maxString = maxImportValue
@@ -30,10 +29,14 @@ const (
 	maxList = load.MaxWidth
 	// maxRawWork bounds the Nix written for values kept as Nix, their
 	// variables' values included, in all.
-	maxRawWork = 4 * maxImportTotal
+	maxRawWork = 4 * load.MaxExpandedTotal
 	// hugeSize stands for a size beyond every bound.
 	hugeSize = int64(1) << 50
 )
+
+// maxImportTotal is the most import writes in all (a variable for tests:
+// writing it costs seconds).
+var maxImportTotal int64 = load.MaxExpandedTotal
 
 // tooBigVal is a string or list that the evaluator would not make, being
 // larger than import writes: where it is written, that is the problem.
@@ -49,46 +52,62 @@ func tooLongList(n int) tooBigVal {
 
 func addSize(a, b int64) int64 { return min(a+b, hugeSize) }
 
-// size is at most what v becomes written out as CUE, or as Nix kept as
-// Nix with the values its variables name: measured once per set, list and
-// kept expression, so that measuring what is written costs what is
-// evaluated, not what is written. Measuring stops past maxImportValue, and
-// a value nested deeper than maxNest (a function that makes lists of its
-// own results without end) measures hugeSize.
-func (ev *evaluator) size(v value) int64 { return ev.sizeAt(v, 0) }
+// written is the text of a value: its bytes, the indentation of its
+// lines below the first included, and its lines. Placed d levels deep,
+// each of its lines is indented d more: bytes + lines·d.
+type written struct{ bytes, lines int64 }
 
-func (ev *evaluator) sizeAt(v value, depth int) int64 {
+func (w written) at(depth int) int64 { return addSize(w.bytes, w.lines*int64(depth)) }
+
+// nested is w as a part of a struct or list, one level deeper, with what
+// the part adds around it (a label, a comma).
+func (w written) nested(extra int64) written {
+	return written{addSize(addSize(w.bytes, w.lines), extra), w.lines}
+}
+
+func (w written) plus(o written) written {
+	return written{addSize(w.bytes, o.bytes), addSize(w.lines, o.lines)}
+}
+
+// size is at most what v becomes written out as CUE at the top of a file,
+// or as Nix kept as Nix with the values its variables name: measured once
+// per set, list and kept expression, so that measuring what is written
+// costs what is evaluated, not what is written. Measuring stops past
+// maxImportValue, and a value nested deeper than maxNest (a function that
+// makes lists of its own results without end) measures hugeSize.
+func (ev *evaluator) size(v value) written { return ev.sizeAt(v, 0) }
+
+func (ev *evaluator) sizeAt(v value, depth int) written {
 	switch v := v.(type) {
 	case strVal:
-		// Escaped, each line indented.
-		return 2*int64(len(v)) + 16*int64(strings.Count(string(v), "\n")) + 2
+		return stringSize(string(v))
 	case pathVal:
-		return 2*int64(len(v.abs)) + 64
+		return written{2*int64(len(v.abs)) + 64, 1}
 	case storeVal:
-		return 2*int64(len(v.abs)) + 64
+		return written{2*int64(len(v.abs)) + 64, 1}
 	case tooBigVal:
-		return hugeSize
+		return written{hugeSize, hugeSize}
 	case *attrSet, *listVal, *rawVal, *closure:
 	default:
-		return 24
+		return written{24, 1}
 	}
 	if n, ok := ev.sizes[v]; ok {
 		return n
 	}
 	if ev.sizing[v] {
-		return 0 // it contains itself: emission says so
+		return written{} // it contains itself: emission says so
 	}
 	if depth > maxNest+maxRawDepth {
-		return hugeSize
+		return written{hugeSize, hugeSize}
 	}
 	if ev.sizing == nil {
-		ev.sizing, ev.sizes = map[value]bool{}, map[value]int64{}
+		ev.sizing, ev.sizes = map[value]bool{}, map[value]written{}
 	}
 	ev.sizing[v] = true
-	var n int64
-	add := func(m int64) bool {
-		n = addSize(n, m)
-		return n <= maxImportValue
+	n := written{4, 2} // brackets, on lines of their own
+	add := func(m written) bool {
+		n = n.plus(m)
+		return n.bytes <= maxImportValue
 	}
 	switch v := v.(type) {
 	case *attrSet:
@@ -102,40 +121,80 @@ func (ev *evaluator) sizeAt(v value, depth int) int64 {
 			for _, p := range e.path {
 				labels += 2*int64(len(p)) + 4
 			}
-			if n > maxImportValue || !add(labels+ev.sizeAt(ev.force(e.val), depth+len(e.path))) {
+			if n.bytes > maxImportValue || !add(ev.sizeAt(ev.force(e.val), depth+len(e.path)).nested(labels)) {
 				break
 			}
 		}
 	case *listVal:
+		// A list of a few scalars is written on one line.
+		flat := written{2, 1}
 		for _, t := range v.elems {
-			if !add(ev.sizeAt(ev.force(t), depth+1) + 2) {
+			e := ev.force(t)
+			w := ev.sizeAt(e, depth+1)
+			if w.lines == 1 && !isComposite(e) {
+				flat.bytes = addSize(flat.bytes, w.bytes+2)
+			} else {
+				flat.bytes = hugeSize
+			}
+			if !add(w.nested(2)) {
 				break
 			}
 		}
+		if flat.bytes <= 60 {
+			n = flat
+		}
 	case *rawVal:
 		if v.expr != nil {
-			n = ev.rawSize(v.expr, v.env, depth)
+			n = ev.rawSize(v.expr, v.env, v.file, depth)
 		}
 	case *closure:
-		n = ev.rawSize(v.lam, v.env, depth)
+		n = ev.rawSize(v.lam, v.env, v.file, depth)
 	}
 	delete(ev.sizing, v)
 	ev.sizes[v] = n
 	return n
 }
 
+// stringSize is at most s as a CUE string: quoted and escaped, or in
+// """ with each line indented.
+func stringSize(s string) written {
+	n := written{int64(len(s)) + 8, 1}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n':
+			n.lines++
+		case c == '"' || c == '\\':
+			n.bytes++
+		case c < 0x20 || c == 0x7f:
+			n.bytes += 5
+		}
+	}
+	return n
+}
+
+func isComposite(v value) bool {
+	switch v.(type) {
+	case *attrSet, *listVal, *rawVal, *closure:
+		return true
+	}
+	return false
+}
+
 // rawSize is at most the text of e kept as Nix: its source (paths
-// rebased, lines indented anew) and the values of the variables it takes
-// from en, bound in a let around it.
-func (ev *evaluator) rawSize(e syntax.Expr, en *env, depth int) int64 {
-	span := int64(e.End().Offset - e.Pos().Offset)
-	n := 3*span + 64
+// rebased, lines indented anew, in a CUE string) and the values of the
+// variables it takes from en, bound in a let around it.
+func (ev *evaluator) rawSize(e syntax.Expr, en *env, f *source, depth int) written {
+	start, end := e.Pos().Offset, e.End().Offset
+	n := written{3*int64(end-start) + 64, 3}
+	if f != nil && start >= 0 && end <= len(f.file.Src) && start <= end {
+		n.lines += int64(bytes.Count(f.file.Src[start:end], []byte("\n")))
+	}
 	for _, fv := range syntax.FreeVars(e) {
-		if n > maxImportValue {
+		if n.bytes > maxImportValue {
 			break
 		}
 		if t, ok := en.lookup(fv.Name); ok {
-			n = addSize(n, ev.sizeAt(ev.force(t), depth+1)+int64(len(fv.Name))+8)
+			n = n.plus(ev.sizeAt(ev.force(t), depth+1).nested(int64(len(fv.Name)) + 8))
 		}
 	}
 	return n
@@ -143,7 +202,7 @@ func (ev *evaluator) rawSize(e syntax.Expr, en *env, depth int) int64 {
 
 // tooLarge reports v, where c is, when it expands past maxImportValue.
 func (em *emitter) tooLarge(v value, c ctx, t *thunk) bool {
-	if em.ev.size(v) <= maxImportValue {
+	if em.ev.size(v).at(c.depth()) <= maxImportValue {
 		return false
 	}
 	em.problemAt(t, fmt.Sprintf("cannot import %s: it expands to more than %d MiB written out, more than a host file may hold (axc vet reads no more): no axios host needs that", shownPath(c.pos), maxImportValue>>20))
@@ -172,7 +231,12 @@ func (em *emitter) spend(n int64, c ctx, t *thunk) bool {
 		return true
 	}
 	em.full = true
-	em.problemAt(t, fmt.Sprintf("cannot import %s: with it, what import writes passes %d MiB: no axios fleet needs that", shownPath(c.pos), maxImportTotal>>20))
+	msg := "cannot import %s: with it, what import writes passes %d MiB: no axios fleet needs that"
+	if e := em.top; e != nil {
+		em.report.problemf(e.file, e.def, msg, shownPath(em.topCtx.pos), maxImportTotal>>20)
+	} else {
+		em.problemAt(t, fmt.Sprintf(msg, shownPath(c.pos), maxImportTotal>>20))
+	}
 	return false
 }
 
