@@ -148,21 +148,7 @@ type expander struct {
 // an error at the place where each bound is passed (the reference or
 // repetition that passes it), or nil. noun is what an entry is (host).
 func expansion(files []*ast.File, noun string) errors.Error {
-	x := &expander{
-		noun:      noun,
-		decls:     map[declKey][]ast.Expr{},
-		owner:     map[ast.Node]declKey{},
-		forOf:     map[*ast.Ident]*ast.ForClause{},
-		patternOf: map[ast.Node]*ast.StructLit{},
-		imports:   map[*ast.ImportSpec]string{},
-		shared:    map[ast.Node]bool{},
-		memo:      map[ast.Node]extent{},
-		declMemo:  map[declKey]extent{},
-		labels:    map[*ast.StructLit]int64{},
-		selected:  map[selectKey]selection{},
-		busy:      map[any]bool{},
-		failed:    map[token.Pos]bool{},
-	}
+	x := newExpander(noun)
 	for _, f := range files {
 		x.index(f)
 	}
@@ -179,20 +165,35 @@ func expansion(files []*ast.File, noun string) errors.Error {
 			if fd, ok := d.(*ast.Field); ok && isPattern(fd.Label) {
 				patterns = add(patterns, e.pattern)
 			}
-			if !isEntryDecl(d) || e.over {
-				continue
+			if !isEntryDecl(d) || e.over || total > MaxExpandedTotal {
+				continue // last is where the total passed its bound
 			}
 			entries++
 			total, last = add(total, e.size), d
-			if total > MaxExpandedTotal {
-				break
-			}
 		}
 	}
 	if total = add(total, mul(entries, patterns)); total > MaxExpandedTotal {
 		x.fail(last.Pos(), fmt.Sprintf("with this, the %ss of the package expand to more than %s written out: no axios fleet needs that", noun, mib(MaxExpandedTotal)))
 	}
 	return x.errs
+}
+
+func newExpander(noun string) *expander {
+	return &expander{
+		noun:      noun,
+		decls:     map[declKey][]ast.Expr{},
+		owner:     map[ast.Node]declKey{},
+		forOf:     map[*ast.Ident]*ast.ForClause{},
+		patternOf: map[ast.Node]*ast.StructLit{},
+		imports:   map[*ast.ImportSpec]string{},
+		shared:    map[ast.Node]bool{},
+		memo:      map[ast.Node]extent{},
+		declMemo:  map[declKey]extent{},
+		labels:    map[*ast.StructLit]int64{},
+		selected:  map[selectKey]selection{},
+		busy:      map[any]bool{},
+		failed:    map[token.Pos]bool{},
+	}
 }
 
 // isEntryDecl reports whether d declares entries: a regular field, or a
