@@ -117,10 +117,12 @@ type declKey struct {
 
 // expander measures the values of one package.
 type expander struct {
-	noun  string                        // what the package's entries are: host, user
-	decls map[declKey][]ast.Expr        // the values of each field, by where it is declared
-	owner map[ast.Node]declKey          // the field a value expression is the value of
-	forOf map[*ast.Ident]*ast.ForClause // the clause that declares a key or value variable
+	noun  string                 // what the package's entries are: host, user
+	decls map[declKey][]ast.Expr // the values of each field, by where it is declared
+	// indexed are the structs whose fields decls holds: those that
+	// references name, indexed when first named.
+	indexed map[*ast.StructLit]bool
+	forOf   map[*ast.Ident]*ast.ForClause // the clause that declares a key or value variable
 	// patternOf is the struct of a pattern constraint, by the
 	// expression of its label ([X=string]): X stands for the labels of
 	// that struct's fields.
@@ -182,7 +184,7 @@ func newExpander(noun string) *expander {
 	return &expander{
 		noun:      noun,
 		decls:     map[declKey][]ast.Expr{},
-		owner:     map[ast.Node]declKey{},
+		indexed:   map[*ast.StructLit]bool{},
 		forOf:     map[*ast.Ident]*ast.ForClause{},
 		patternOf: map[ast.Node]*ast.StructLit{},
 		imports:   map[*ast.ImportSpec]string{},
@@ -235,14 +237,15 @@ func (x *expander) fail(pos token.Pos, msg string) {
 	x.errs = errors.Append(x.errs, errors.Newf(pos, "%s", msg))
 }
 
-// index records the declarations of f: the fields of each struct and of
-// the top level, the variables of comprehensions, the imports.
+// index records the declarations of f: the fields of its top level (the
+// package's), the patterns of its structs, the variables of
+// comprehensions, the imports, and its references.
 func (x *expander) index(f *ast.File) {
 	x.indexDecls(nil, f.Decls)
 	ast.Walk(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.StructLit:
-			x.indexDecls(n, n.Elts)
+			x.indexPatterns(n)
 		case *ast.ForClause:
 			if n.Key != nil {
 				x.forOf[n.Key] = n
@@ -286,12 +289,33 @@ func (x *expander) markShared() {
 	}
 }
 
+// indexDecls records the fields of a struct (nil: of the package's top
+// level) in decls, by name.
 func (x *expander) indexDecls(scope *ast.StructLit, decls []ast.Decl) {
 	var sc ast.Node // nil: the package's top level
 	if scope != nil {
 		sc = scope
+		x.indexed[scope] = true
 	}
 	for _, d := range decls {
+		f, ok := d.(*ast.Field)
+		if !ok || isPattern(f.Label) {
+			continue
+		}
+		// A quoted label too: it can be selected (x."a-b").
+		name, _, err := ast.LabelName(f.Label)
+		if err != nil {
+			continue // a dynamic label
+		}
+		k := declKey{sc, name}
+		x.decls[k] = append(x.decls[k], fieldValue(f))
+	}
+}
+
+// indexPatterns records the patterns of st: an alias in one's label
+// ([X=string]) stands for the labels of st's fields.
+func (x *expander) indexPatterns(st *ast.StructLit) {
+	for _, d := range st.Elts {
 		f, ok := d.(*ast.Field)
 		if !ok {
 			continue
@@ -302,26 +326,34 @@ func (x *expander) indexDecls(scope *ast.StructLit, decls []ast.Decl) {
 				label = l
 			}
 		}
-		if l, ok := label.(*ast.ListLit); ok {
-			if scope != nil && len(l.Elts) == 1 {
-				e := l.Elts[0]
-				if a, ok := e.(*ast.Alias); ok {
-					e = a.Expr
-				}
-				x.patternOf[e] = scope
+		if l, ok := label.(*ast.ListLit); ok && len(l.Elts) == 1 {
+			e := l.Elts[0]
+			if a, ok := e.(*ast.Alias); ok {
+				e = a.Expr
 			}
-			continue
+			x.patternOf[e] = st
 		}
-		name, isIdent, err := ast.LabelName(label)
-		if err != nil {
-			continue // a dynamic label
-		}
-		_ = isIdent // a quoted label can be selected (x."a-b")
-		k := declKey{sc, name}
-		v := fieldValue(f)
-		x.decls[k] = append(x.decls[k], v)
-		x.owner[v] = k
 	}
+}
+
+// declsOf are the values of the fields k names.
+func (x *expander) declsOf(k declKey) []ast.Expr {
+	if st, ok := k.scope.(*ast.StructLit); ok && !x.indexed[st] {
+		x.indexDecls(st, st.Elts)
+	}
+	return x.decls[k]
+}
+
+// keyOf is the field a reference to one names: its name, in the struct
+// (or the top level) the reference resolves to.
+func keyOf(id *ast.Ident) (declKey, bool) {
+	switch sc := id.Scope.(type) {
+	case *ast.File:
+		return declKey{nil, id.Name}, true
+	case *ast.StructLit:
+		return declKey{sc, id.Name}, true
+	}
+	return declKey{}, false
 }
 
 // fieldValue is the value of f, without a value alias (a: X=v).
@@ -770,8 +802,8 @@ func (x *expander) targets(id *ast.Ident) []ast.Expr {
 	case *ast.Field:
 		return []ast.Expr{fieldValue(n)}
 	case ast.Expr:
-		if k, ok := x.owner[n]; ok {
-			return x.decls[k]
+		if k, ok := keyOf(id); ok {
+			return x.declsOf(k)
 		}
 	}
 	return nil
@@ -799,7 +831,7 @@ func (x *expander) ident(id *ast.Ident) extent {
 			// The label of a field the pattern matches.
 			return scalar(x.structLabels(st), true, false)
 		}
-		if k, ok := x.owner[n]; ok {
+		if k, ok := keyOf(id); ok {
 			return x.declared(k)
 		}
 	}
@@ -827,7 +859,7 @@ func (x *expander) declared(k declKey) extent {
 	}
 	x.busy[k] = true
 	var s extent
-	for _, v := range x.decls[k] {
+	for _, v := range x.declsOf(k) {
 		s = both(s, x.expr(v))
 	}
 	delete(x.busy, k)

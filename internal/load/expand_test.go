@@ -13,6 +13,8 @@ import (
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/parser"
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"axc.dev/axc/bench/hostgen"
 )
 
 // chain is n+1 declarations: first is the first's value, and each next one
@@ -269,6 +271,36 @@ func TestExpansionAcceptsScripts(t *testing.T) {
 		}
 		if err := expansion(files, "host"); err != nil {
 			t.Errorf("%s: %v", name, errors.Details(err, nil))
+		}
+	}
+}
+
+// BenchmarkExpansion is load's measure of what values expand to, on the
+// files of a package of 1000 hosts like bench/genhosts's (parsed once):
+// its share of vetting them.
+//
+//	go test -run XXX -bench Expansion ./internal/load
+func BenchmarkExpansion(b *testing.B) {
+	dir := b.TempDir()
+	if err := hostgen.Write(dir, 1000); err != nil {
+		b.Fatal(err)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*.cue"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var files []*ast.File
+	for _, n := range names {
+		f, err := parser.ParseFile(n, nil, parser.ParseComments)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := expansion(files, "host"); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
