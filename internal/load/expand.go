@@ -36,8 +36,9 @@ const (
 	// a host file may hold.
 	MaxExpanded = MaxFileSize
 	// MaxExpandedTotal is the most the entries of a package may expand to
-	// together, written out: some 50 000 hosts like bench/genhosts's. CUE
-	// evaluates about 4 MiB of such data a second.
+	// together, written out: some 50 000 hosts like bench/genhosts's
+	// (whose vet takes minutes; data that references copy into a few
+	// hosts takes some seconds).
 	MaxExpandedTotal = 4 * MaxFileSize
 	// maxRepeat is the largest count CUE repeats a string or list by
 	// (adt.MaxRepeatCount): a count the syntax does not give is taken to
@@ -136,7 +137,14 @@ type expander struct {
 	declMemo map[declKey]extent
 	labels   map[*ast.StructLit]int64
 	selected map[selectKey]selection
-	busy     map[any]bool
+	consts   map[ast.Expr]constant
+	// fixedStruct says of the structs selected from whether their
+	// syntax shows all their fields.
+	fixedStruct map[*ast.StructLit]bool
+	busy        map[any]bool
+	// steps counts the measures taken, for the test that the pass is
+	// linear in its input.
+	steps int
 	// idents and selectors are the references of the package.
 	idents    []*ast.Ident
 	selectors []*ast.SelectorExpr
@@ -150,7 +158,11 @@ type expander struct {
 // an error at the place where each bound is passed (the reference or
 // repetition that passes it), or nil. noun is what an entry is (host).
 func expansion(files []*ast.File, noun string) errors.Error {
-	x := newExpander(noun)
+	return newExpander(noun).run(files)
+}
+
+func (x *expander) run(files []*ast.File) errors.Error {
+	noun := x.noun
 	for _, f := range files {
 		x.index(f)
 	}
@@ -182,19 +194,21 @@ func expansion(files []*ast.File, noun string) errors.Error {
 
 func newExpander(noun string) *expander {
 	return &expander{
-		noun:      noun,
-		decls:     map[declKey][]ast.Expr{},
-		indexed:   map[*ast.StructLit]bool{},
-		forOf:     map[*ast.Ident]*ast.ForClause{},
-		patternOf: map[ast.Node]*ast.StructLit{},
-		imports:   map[*ast.ImportSpec]string{},
-		shared:    map[ast.Node]bool{},
-		memo:      map[ast.Node]extent{},
-		declMemo:  map[declKey]extent{},
-		labels:    map[*ast.StructLit]int64{},
-		selected:  map[selectKey]selection{},
-		busy:      map[any]bool{},
-		failed:    map[token.Pos]bool{},
+		noun:        noun,
+		decls:       map[declKey][]ast.Expr{},
+		indexed:     map[*ast.StructLit]bool{},
+		forOf:       map[*ast.Ident]*ast.ForClause{},
+		patternOf:   map[ast.Node]*ast.StructLit{},
+		imports:     map[*ast.ImportSpec]string{},
+		shared:      map[ast.Node]bool{},
+		memo:        map[ast.Node]extent{},
+		declMemo:    map[declKey]extent{},
+		labels:      map[*ast.StructLit]int64{},
+		selected:    map[selectKey]selection{},
+		consts:      map[ast.Expr]constant{},
+		fixedStruct: map[*ast.StructLit]bool{},
+		busy:        map[any]bool{},
+		failed:      map[token.Pos]bool{},
 	}
 }
 
@@ -313,7 +327,8 @@ func (x *expander) indexDecls(scope *ast.StructLit, decls []ast.Decl) {
 }
 
 // indexPatterns records the patterns of st: an alias in one's label
-// ([X=string]) stands for the labels of st's fields.
+// ([X=string]) stands for the labels of st's fields. Computed labels are
+// measured for the struct and for a pattern's alias: they are shared.
 func (x *expander) indexPatterns(st *ast.StructLit) {
 	for _, d := range st.Elts {
 		f, ok := d.(*ast.Field)
@@ -325,6 +340,10 @@ func (x *expander) indexPatterns(st *ast.StructLit) {
 			if l, ok := a.Expr.(ast.Label); ok {
 				label = l
 			}
+		}
+		switch l := label.(type) {
+		case *ast.ParenExpr, *ast.Interpolation:
+			x.shared[l.(ast.Expr)] = true
 		}
 		if l, ok := label.(*ast.ListLit); ok && len(l.Elts) == 1 {
 			e := l.Elts[0]
@@ -386,6 +405,7 @@ func (x *expander) expr(e ast.Expr) extent {
 }
 
 func (x *expander) measure(e ast.Expr) extent {
+	x.steps++
 	switch e := e.(type) {
 	case *ast.BasicLit:
 		switch e.Kind {
@@ -436,7 +456,7 @@ func (x *expander) measure(e ast.Expr) extent {
 	case *ast.CallExpr:
 		return x.call(e)
 	case *ast.Comprehension:
-		// Only as an element of a list or struct, where addElem and
+		// Only as an element of a list or struct, where listLit and
 		// addDecl measure it.
 		var s extent
 		x.addDecl(&s, e)
@@ -710,12 +730,17 @@ func (x *expander) binary(b *ast.BinaryExpr) extent {
 		// A decimal quotient has up to 34 digits.
 		s = scalar(add(add(l.size, r.size), 34), false, true)
 		s.over = l.over || r.over
-	case token.ADD:
-		s = both(l, r)
-		s.width, s.pattern = 0, 0
+	case token.ADD, token.SUB:
+		// Strings (and bytes) concatenate; numbers have a digit more at
+		// most.
+		s = scalar(add(max(l.size, r.size), 1), false, true)
+		if b.Op == token.ADD && (l.text || r.text) {
+			s.size, s.text = add(l.size, r.size), true
+		}
+		s.over = l.over || r.over
 	default:
-		// Comparisons, -, &&, ||, =~: no larger than both.
-		s = scalar(add(l.size, r.size), b.Op == token.SUB, b.Op == token.SUB)
+		// Comparisons, &&, ||, =~: a boolean.
+		s = scalar(5, false, false)
 		s.over = l.over || r.over
 	}
 	return x.check(b, s, &c)
@@ -732,11 +757,30 @@ func (x *expander) count(e ast.Expr, unknown int64) int64 {
 
 // constInt is the value of e when it is an integer the syntax fixes: a
 // literal, or +, - and * of such, or a reference to a field or let whose
-// one value is one.
+// one value is one. Each expression is folded once: _n1: _n0 + _n0 …
+// _n40 would otherwise be folded 2^40 times.
 func (x *expander) constInt(e ast.Expr, depth int) (int64, bool) {
 	if depth > 100 {
 		return 0, false
 	}
+	if c, ok := x.consts[e]; ok {
+		return c.n, c.ok
+	}
+	// While e is folded, it is no constant: a: a * a refers to itself.
+	x.consts[e] = constant{}
+	n, ok := x.foldInt(e, depth)
+	x.consts[e] = constant{n, ok}
+	return n, ok
+}
+
+// constant is a folded integer, or none (ok false).
+type constant struct {
+	n  int64
+	ok bool
+}
+
+func (x *expander) foldInt(e ast.Expr, depth int) (int64, bool) {
+	x.steps++
 	switch e := e.(type) {
 	case *ast.BasicLit:
 		if e.Kind != token.INT {
@@ -954,36 +998,43 @@ func (x *expander) selectField(o ast.Expr, name string, depth int) ([]ast.Expr, 
 	return vals, ok
 }
 
+// fixed reports whether the syntax of st shows all its fields: no
+// pattern, dynamic label, embedding or comprehension. Judged once.
+func (x *expander) fixed(st *ast.StructLit) bool {
+	if f, ok := x.fixedStruct[st]; ok {
+		return f
+	}
+	f := true
+	for _, d := range st.Elts {
+		switch d := d.(type) {
+		case *ast.Field:
+			if _, _, err := ast.LabelName(d.Label); err != nil || isPattern(d.Label) {
+				f = false
+			}
+		case *ast.LetClause, *ast.Attribute, *ast.CommentGroup:
+		default:
+			f = false // an embedding, a comprehension: anything could be there
+		}
+	}
+	x.fixedStruct[st] = f
+	return f
+}
+
 type selection struct {
 	vals []ast.Expr
 	ok   bool
 }
 
 func (x *expander) selectFieldOnce(o ast.Expr, name string, depth int) ([]ast.Expr, bool) {
+	x.steps++
 	switch o := o.(type) {
 	case *ast.ParenExpr:
 		return x.selectField(o.X, name, depth+1)
 	case *ast.StructLit:
-		var out []ast.Expr
-		for _, d := range o.Elts {
-			switch d := d.(type) {
-			case *ast.Field:
-				if isPattern(d.Label) {
-					return nil, false
-				}
-				n, _, err := ast.LabelName(d.Label)
-				if err != nil {
-					return nil, false // a dynamic label
-				}
-				if n == name {
-					out = append(out, fieldValue(d))
-				}
-			case *ast.LetClause, *ast.Attribute, *ast.CommentGroup:
-			default:
-				return nil, false // an embedding, a comprehension: anything could be there
-			}
+		if !x.fixed(o) {
+			return nil, false
 		}
-		return out, true
+		return x.declsOf(declKey{o, name}), true
 	case *ast.Ident:
 		if _, ok := o.Node.(*ast.ImportSpec); ok {
 			return nil, false

@@ -91,6 +91,8 @@ func expansionCases() []expansionCase {
 			after: "_n22: _n21 * ", mark: "_n21", msg: sizeMsg},
 		{name: "string times count", files: one(`_r: "abcd" * 1000000` + "\n" + host + "[_r, _r]\n"),
 			after: "_r: ", mark: `"abcd"`, msg: sizeMsg},
+		{name: "counts", files: one(chain("_n", "1", 40, func(p string) string { return p + " + " + p }) + "_r: \"abcd\" * _n40\n"),
+			after: "_r: ", mark: `"abcd"`, msg: sizeMsg},
 		{name: "strings.Repeat", files: one("import \"strings\"\n\n" + chain("_s", `strings.Repeat("abcd", 1000)`, 30, func(p string) string { return "strings.Repeat(" + p + ", 1000)" })),
 			after: "_s1: ", mark: "strings.Repeat", msg: sizeMsg},
 		{name: "strings.Repeat, count unknown", files: one("import \"strings\"\n\n_n: int\n_s: strings.Repeat(\"abcdefgh\", _n)\n"),
