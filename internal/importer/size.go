@@ -186,6 +186,9 @@ func isComposite(v value) bool {
 func (ev *evaluator) rawSize(e syntax.Expr, en *env, f *source, depth int) written {
 	start, end := e.Pos().Offset, e.End().Offset
 	n := written{3*int64(end-start) + 64, 3}
+	if n.bytes > maxImportValue {
+		return n // too large already: its variables are not looked for
+	}
 	if f != nil && start >= 0 && end <= len(f.file.Src) && start <= end {
 		n.lines += int64(bytes.Count(f.file.Src[start:end], []byte("\n")))
 	}
