@@ -6,6 +6,7 @@ package compile
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math"
@@ -97,6 +98,52 @@ type hostState struct {
 	// home is the field of a user holding home-manager settings ("" for
 	// hosts).
 	home string
+	// size is what the Nix of the values converted so far will take,
+	// printed, at most (see MaxNixSize).
+	size int64
+}
+
+// MaxNixSize is the most Nix one host's (or user's) file may hold: four
+// times the largest host file axc reads (load.MaxFileSize), for Nix's
+// indentation and quoting. load refuses values that references make larger
+// than a host file could hold; what is left to expand is the indentation
+// of deep values, which this bounds: build's output is at most this per
+// host, and vet and build stop converting a host that passes it.
+const MaxNixSize = 4 * load.MaxFileSize
+
+// tooLarge stops converting a host whose Nix passes MaxNixSize, at path.
+type tooLarge struct{ path []string }
+
+func (tooLarge) Error() string {
+	return fmt.Sprintf("its Nix would be larger than %d MiB: no axios host needs that", MaxNixSize>>20)
+}
+
+// grow adds to st.size what a value printed at path takes: text, and the
+// indentation of each of its lines (lines beyond the first come from
+// indented strings). It stops the conversion past MaxNixSize.
+func (st *hostState) grow(path []string, text, lines int) error {
+	const indent = 2 // nix.indentUnit
+	st.size += int64(text) + int64(lines)*int64(indent*(len(path)+2)+8)
+	if st.size > MaxNixSize {
+		return tooLarge{append([]string{}, path...)}
+	}
+	return nil
+}
+
+// converted turns a conversion stopped by tooLarge into a problem.
+func (st *hostState) converted(err error) error {
+	var tl tooLarge
+	if errors.As(err, &tl) {
+		// Where the author wrote what made it: the deepest field along
+		// the path that the host's files show.
+		path := tl.path
+		for len(path) > 0 && (st.h.Fields == nil || st.h.Fields.Node(path) == nil) {
+			path = path[:len(path)-1]
+		}
+		st.problems = append(st.problems, Problem{Path: path, Msg: tl.Error()})
+		return nil
+	}
+	return err
 }
 
 // Problem is something in a host that the Nix files could not say as the
@@ -179,7 +226,7 @@ func (c *Compiler) Host(h *load.Host, v cue.Value, source string) (data []byte, 
 	}
 	st := &hostState{h: h}
 	body, err := c.value(st, v, nil)
-	if err != nil {
+	if err = st.converted(err); err != nil {
 		return nil, nil, fmt.Errorf("host %s: %v", h.Name, err)
 	}
 	if st.failed() || c.CheckOnly {
@@ -225,6 +272,16 @@ func render(header string, e nix.Expr) ([]byte, error) {
 // as verbatim Nix. A value Nix cannot hold is a problem at its path.
 func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, error) {
 	v, _ = v.Default()
+	// Every value takes two lines at most (a struct or list, its
+	// brackets); a name and its quotes, a string (escaped, up to twice
+	// its length) and its lines are added below.
+	name := 0
+	if len(path) > 0 {
+		name = 2*len(path[len(path)-1]) + 2
+	}
+	if err := st.grow(path, name+8, 2); err != nil {
+		return nil, err
+	}
 	switch v.Kind() {
 	case cue.StructKind:
 		var attrs nix.Attrs
@@ -253,6 +310,9 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 						return st.problem(path, "%v", err)
 					}
 					c.rawPaths(st, path, raw)
+					if err := st.grow(path, len(raw), strings.Count(raw, "\n")+2); err != nil {
+						return nil, err
+					}
 					return nix.Raw(raw), nil
 				}
 				it = must(v.Fields()) // not alone: plain data after all
@@ -286,6 +346,9 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 		}
 		if strings.IndexByte(s, 0) >= 0 {
 			return st.problem(path, "a string with a NUL byte cannot be written in Nix")
+		}
+		if err := st.grow(path, 2*len(s), strings.Count(s, "\n")+2); err != nil {
+			return nil, err
 		}
 		if c.isPath(st, path) && (strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../")) {
 			return c.rebase(st, s, path)

@@ -42,7 +42,7 @@ func (c *Compiler) User(u *load.Host, v cue.Value, source string) (data []byte, 
 	}
 	st := &hostState{h: u, home: uc.HomeField}
 	body, err := c.value(st, v, nil)
-	if err != nil {
+	if err = st.converted(err); err != nil {
 		return nil, nil, fmt.Errorf("user %s: %v", u.Name, err)
 	}
 	if st.failed() || c.CheckOnly {

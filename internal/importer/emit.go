@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/syntax"
 )
 
@@ -21,13 +22,20 @@ type emitter struct {
 	shared map[*attrSet]*sharedVal
 	// placed maps the Nix nodes that fields and elements were made from to
 	// them, for comments.
-	placed map[syntax.Node][]target
+	placed    map[syntax.Node][]target
+	placedSet map[placement]bool
 	// rawSpans are the parts of each file kept as Nix text, whose comments
 	// are in that text.
 	rawSpans map[*source][][2]int
 	// open are the sets and lists being written, to stop at one that
 	// contains itself.
 	open map[any]bool
+	// written counts the bytes written so far (see spend); full is set
+	// once they pass maxImportTotal.
+	written int64
+	full    bool
+	top     *entry
+	topCtx  ctx
 	// rootField rewrites an entry at the top of a host (the user fields of
 	// the release); handled reports whether it did.
 	rootField func(e *entry, c ctx) (f *cueField, handled bool)
@@ -84,12 +92,23 @@ func (em *emitter) place(n syntax.Node, t target) {
 	if n == nil {
 		return
 	}
-	for _, o := range em.placed[n] {
-		if o == t {
-			return
-		}
+	// A node written many times (a binding used by many hosts) has as
+	// many targets: a set, not a scan of them, keeps each once.
+	p := placement{n, t}
+	if em.placedSet[p] {
+		return
 	}
+	if em.placedSet == nil {
+		em.placedSet = map[placement]bool{}
+	}
+	em.placedSet[p] = true
 	em.placed[n] = append(em.placed[n], t)
+}
+
+// placement is a node and one thing it became.
+type placement struct {
+	n syntax.Node
+	t target
 }
 
 // structOf is the CUE struct of a set.
@@ -114,11 +133,21 @@ func (em *emitter) partsInto(out *cueStruct, s *attrSet, exclude map[string]bool
 		}
 	}
 	out.fields = append(out.fields, em.fields(kept, c)...)
+	if len(out.fields) > load.MaxWidth && len(kept) <= load.MaxWidth {
+		// What the sets it updates keep, with its own.
+		em.report.problemf(s.file, s.node, "cannot import %s: %d fields in one struct, more than the %d axc vet allows", shownPath(c.pos), len(out.fields), load.MaxWidth)
+		out.fields = nil
+	}
 }
 
 // fields are the fields of entries, with the blank lines between them
 // that the author left.
 func (em *emitter) fields(entries []*entry, c ctx) []*cueField {
+	if len(entries) > load.MaxWidth {
+		e := entries[load.MaxWidth]
+		em.report.problemf(e.file, e.def, "cannot import %s: %d fields in one struct, more than the %d axc vet allows", shownPath(c.pos), len(entries), load.MaxWidth)
+		return nil
+	}
 	var out []*cueField
 	var prev *entry
 	for _, e := range entries {
@@ -185,6 +214,23 @@ func (em *emitter) entryField(e *entry, c ctx) *cueField {
 		}
 	}
 	sub := c.with(e.path...)
+	if em.top == nil {
+		// The outermost field being written: where passing what import
+		// writes in all is reported.
+		em.top, em.topCtx = e, sub
+		defer func() { em.top = nil }()
+	}
+	if len(sub.pos) > maxNest {
+		em.report.problemf(e.file, e.def, "cannot import %s: it nests deeper than %d levels", shownPath(sub.pos), maxNest)
+		return nil
+	}
+	labels := int64(c.depth())
+	for _, name := range e.path {
+		labels += int64(len(name)) + 4
+	}
+	if !em.spend(labels, sub, e.val) {
+		return nil
+	}
 	for _, name := range e.path {
 		if !utf8.ValidString(name) {
 			em.report.problemf(e.file, e.def, "cannot import the attribute name %q: CUE labels are UTF-8", name)
@@ -203,6 +249,18 @@ func (em *emitter) entryField(e *entry, c ctx) *cueField {
 // expr is the CUE of v; t is the thunk v came from (for positions), if
 // any. A value that cannot be written is reported, and nil.
 func (em *emitter) expr(v value, c ctx, t *thunk) cueExpr {
+	if em.full {
+		return nil
+	}
+	switch v.(type) {
+	case *attrSet, *listVal, *rawVal, *closure:
+		// Measured where it is used below a host or user (t), so that the
+		// problem is where it is used; a host as a whole is bounded by
+		// what import writes in all (spend).
+		if t != nil && em.tooLarge(v, c, t) {
+			return nil
+		}
+	}
 	switch v.(type) {
 	case *attrSet, *listVal:
 		if len(c.pos) > maxNest {
@@ -221,6 +279,9 @@ func (em *emitter) expr(v value, c ctx, t *thunk) cueExpr {
 	}
 	switch v := v.(type) {
 	case *attrSet:
+		if em.tooWide(len(v.names()), "set", c, t) {
+			return nil
+		}
 		if sh := em.sharedIn(v, c); sh != nil && sh.embeds(nil) {
 			out := &cueStruct{}
 			em.embedInto(out, &embed{base: v}, c)
@@ -235,6 +296,12 @@ func (em *emitter) expr(v value, c ctx, t *thunk) cueExpr {
 		}
 		return em.structOf(v, c)
 	case *listVal:
+		if em.tooWide(len(v.elems), "list", c, t) {
+			return nil
+		}
+		if !em.spend(int64(c.depth())+4, c, t) {
+			return nil
+		}
 		l := &cueList{}
 		for i, et := range v.elems {
 			x := em.expr(em.ev.force(et), c.with(strconv.Itoa(i)), et)
@@ -251,7 +318,16 @@ func (em *emitter) expr(v value, c ctx, t *thunk) cueExpr {
 			em.problemAt(t, fmt.Sprintf("cannot import %s: the string is not UTF-8, which CUE strings are", strings.Join(c.pos, ".")))
 			return nil
 		}
+		if !em.spend(em.ev.size(v).at(c.depth()), c, t) {
+			return nil
+		}
 		return cueString(string(v), c.depth())
+	case intVal, floatVal, boolVal, nullVal:
+		if !em.spend(em.ev.size(v).at(c.depth()), c, t) {
+			return nil
+		}
+	}
+	switch v := v.(type) {
 	case intVal:
 		return cueLit(strconv.FormatInt(int64(v), 10))
 	case floatVal:
@@ -350,6 +426,9 @@ func (ev *evaluator) rawLookalike(s *attrSet, pos []string) []string {
 			continue
 		}
 		p := append(append([]string{}, pos...), n)
+		if len(p) > maxNest {
+			return nil // too deep: emission says so
+		}
 		if sn := sub.names(); len(sn) == 1 && sn[0] == rawField {
 			return p
 		}
@@ -377,6 +456,9 @@ func (em *emitter) modulePos(c ctx) bool {
 // raw is Nix kept as Nix.
 func (em *emitter) raw(r *rawVal, c ctx) cueExpr {
 	text, u := em.ev.rawText(r, c.dir)
+	if u == nil && !em.spend(int64(len(text)), c, &thunk{expr: r.expr, file: r.file}) {
+		return nil
+	}
 	if u == nil && !utf8.ValidString(text) {
 		u = &unportable{r.file, r.expr, "cannot be kept as Nix: the text is not UTF-8, which CUE strings are"}
 	}

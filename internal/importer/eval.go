@@ -29,6 +29,13 @@ type evaluator struct {
 	// calls itself forever; steps counts all evaluations, to stop data
 	// that grows forever.
 	depth, steps int
+	// sizes are the sizes of the sets, lists and kept expressions
+	// measured (see size); sizing those being measured.
+	sizes  map[value]written
+	sizing map[value]bool
+	// rawWork counts the bytes of Nix kept as Nix written so far (see
+	// rawText), to stop one that would grow without end.
+	rawWork int64
 }
 
 // Past these bounds on nested and on all evaluations, an expression is
@@ -196,6 +203,9 @@ func (ev *evaluator) str(parts []syntax.StringPart, en *env, f *source, raw valu
 		case *syntax.Interp:
 			switch v := ev.eval(p.X, en, f).(type) {
 			case strVal:
+				if b.Len()+len(v) > maxString {
+					return tooLongString()
+				}
 				b.WriteString(string(v))
 			case storeVal:
 				if i != 0 {
@@ -220,6 +230,17 @@ func (ev *evaluator) str(parts []syntax.StringPart, en *env, f *source, raw valu
 	return strVal(b.String())
 }
 
+// fileName is the file name of a path or store value.
+func fileName(v value) string {
+	switch v := v.(type) {
+	case pathVal:
+		return v.abs
+	case storeVal:
+		return v.abs
+	}
+	return ""
+}
+
 // path resolves a path literal against the directory of its file (the
 // file Nix read: paths.go); home paths (~/…) depend on who evaluates them
 // and stay Nix.
@@ -233,6 +254,9 @@ func (ev *evaluator) path(p *syntax.Path, en *env, f *source, raw value) value {
 			s, ok := ev.eval(part.X, en, f).(strVal)
 			if !ok {
 				return raw
+			}
+			if b.Len()+len(s) > maxString {
+				return tooLongString()
 			}
 			b.WriteString(string(s))
 		}
@@ -380,6 +404,9 @@ func (ev *evaluator) binary(e *syntax.Binary, en *env, f *source) value {
 		if !ok1 || !ok2 {
 			return nil
 		}
+		if n := len(l.elems) + len(r.elems); n > maxList {
+			return tooLongList(n)
+		}
 		return &listVal{elems: append(append([]*thunk{}, l.elems...), r.elems...), file: f}
 	case "+":
 		l := ev.eval(e.X, en, f)
@@ -389,7 +416,18 @@ func (ev *evaluator) binary(e *syntax.Binary, en *env, f *source) value {
 		}
 		switch l := l.(type) {
 		case strVal:
+			if len(l)+len(r) > maxString {
+				return tooLongString()
+			}
 			return l + r
+		}
+		switch l := l.(type) {
+		case storeVal, pathVal:
+			if len(fileName(l))+len(r) > maxString {
+				return tooLongString()
+			}
+		}
+		switch l := l.(type) {
 		case storeVal:
 			return storeVal{abs: l.abs + string(r), in: l.in}
 		case pathVal:

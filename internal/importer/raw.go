@@ -162,6 +162,11 @@ func (ev *evaluator) wrap(text string, free []syntax.FreeVar, en *env, f *source
 			}
 			return "", &unportable{msg: chain + ", which " + u.msg}
 		}
+		// Values bound again in lets of their own (shadowing) are written
+		// once per let: what all of it writes is bounded.
+		if ev.rawWork += int64(len(val)); ev.rawWork > maxRawWork {
+			return "", &unportable{msg: fmt.Sprintf("more than %d MiB of Nix through its variables: no axios host needs that", maxRawWork>>20)}
+		}
 		fmt.Fprintf(&b, "  %s = %s;\n", nix.QuoteKey(name), val)
 	}
 	b.WriteString("in\n")
@@ -294,6 +299,8 @@ func describe(v value) string {
 		return "is the framework's mkSystem"
 	case importVal:
 		return "is import"
+	case tooBigVal:
+		return "is " + v.what + ": no axios host needs that"
 	}
 	return "is a value import cannot write"
 }
@@ -348,13 +355,23 @@ func (ev *evaluator) rawSource(f *source, start, end int, n syntax.Node, outDir,
 		return "", bad
 	}
 	// The lines after the first, outside strings: their shared indentation.
-	inString := func(off int) bool {
-		for _, sp := range strs {
-			if off > sp[0] && off < sp[1] {
-				return true
-			}
+	// The strings, outermost only (a string in an interpolation is inside
+	// another), in order: one pass over them and the lines.
+	sort.Slice(strs, func(i, j int) bool { return strs[i][0] < strs[j][0] })
+	outer := strs[:0]
+	for _, sp := range strs {
+		if n := len(outer); n > 0 && sp[0] < outer[n-1][1] {
+			outer[n-1][1] = max(outer[n-1][1], sp[1])
+			continue
 		}
-		return false
+		outer = append(outer, sp)
+	}
+	next := 0
+	inString := func(off int) bool { // off only grows from call to call
+		for next < len(outer) && outer[next][1] <= off {
+			next++
+		}
+		return next < len(outer) && off > outer[next][0] && off < outer[next][1]
 	}
 	var starts []int
 	for i := start; i < end; i++ {

@@ -97,16 +97,11 @@ func (ev *evaluator) bind(inner *env, bs []syntax.Binding, outer *env, f *source
 	}
 	for _, name := range set.names() {
 		var single *thunk
-		n := 0
-		for _, e := range set.entries {
-			if e.path[0] == name {
-				n++
-				if len(e.path) == 1 {
-					single = e.val
-				}
-			}
+		named := set.named(name)
+		if len(named) == 1 && len(named[0].path) == 1 {
+			single = named[0].val
 		}
-		if n == 1 && single != nil {
+		if single != nil {
 			inner.vars[name] = single
 			continue
 		}
@@ -149,21 +144,52 @@ func (ev *evaluator) defs(s *attrSet, name string) (whole, below []*entry) {
 			whole, below = append(whole, w...), append(below, b...)
 		}
 	}
-	for _, e := range s.entries {
-		switch {
-		case e.path[0] != name:
-		case len(e.path) == 1:
+	for _, e := range s.named(name) {
+		if len(e.path) == 1 {
 			whole = append(whole, e)
-		default:
+		} else {
 			below = append(below, &entry{path: e.path[1:], val: e.val, def: e.def, file: e.file})
 		}
 	}
 	return whole, below
 }
 
+// named are the entries of s (its embeds left out) whose path starts
+// with name, in order. Sets are complete when first looked into, but the
+// index is made again should entries have been added since: a lookup
+// costs the entries of that name, not all of them, so that reading a set
+// of n attributes costs n.
+func (s *attrSet) named(name string) []*entry {
+	if len(s.entries) <= 8 {
+		var out []*entry
+		for _, e := range s.entries {
+			if e.path[0] == name {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	if s.byName == nil || s.indexed != len(s.entries) {
+		s.byName = make(map[string][]*entry, len(s.entries))
+		for _, e := range s.entries {
+			s.byName[e.path[0]] = append(s.byName[e.path[0]], e)
+		}
+		s.indexed = len(s.entries)
+	}
+	return s.byName[name]
+}
+
 // names are the attribute names of s, in the order they first appear.
 func (s *attrSet) names() []string {
-	var out []string
+	if s.nameList != nil && s.namesOf == len(s.entries) {
+		return s.nameList
+	}
+	s.nameList, s.namesOf = s.computeNames(), len(s.entries)
+	return s.nameList
+}
+
+func (s *attrSet) computeNames() []string {
+	out := []string{}
 	seen := map[string]bool{}
 	add := func(n string) {
 		if !seen[n] {

@@ -125,9 +125,20 @@ func (em *emitter) findShared(roots []*attrSet, ctxs []ctx, taken map[string]boo
 			walkValue(em.ev.force(e.val), c.with(e.path...))
 		}
 	}
+	walked := int64(0)
 	walkValue = func(v value, c ctx) {
-		if len(c.pos) > maxNest {
-			return // too deep: emission says so
+		if len(c.pos) > maxNest || walked > maxImportTotal {
+			return // too deep, too much: emission says so
+		}
+		switch v.(type) {
+		case *attrSet, *listVal:
+			// Lists are walked at each use: what is walked is at most
+			// what emission writes, which it bounds.
+			n := em.ev.size(v).at(c.depth())
+			if n > maxImportValue {
+				return // emission says so
+			}
+			walked += n
 		}
 		switch v := v.(type) {
 		case *attrSet:

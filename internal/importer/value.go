@@ -46,6 +46,13 @@ type attrSet struct {
 	origin *origin
 	node   *syntax.AttrSet // the literal, for its inner comments; nil if merged
 	file   *source
+	// byName indexes entries by their first name (see named), made when
+	// the set had indexed entries; nameList is names, made when it had
+	// namesOf.
+	byName   map[string][]*entry
+	indexed  int
+	nameList []string
+	namesOf  int
 }
 
 // entry is one binding of a set literal: path = value.

@@ -657,6 +657,10 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		}
 		idx.addStruct(&ast.StructLit{Elts: f.Decls})
 	}
+	if err := expansion(authorFiles(inst.Files, patternFile), l.kind.Noun); err != nil {
+		res.Errors = errors.Append(res.Errors, err)
+		return nil, nil
+	}
 	if pos, name, found := builtFromEntry(inst.Files); found {
 		res.Errors = errors.Append(res.Errors, errors.Newf(pos, "the top level of a %ss package is built here from %s %s: its fields would become %ss too, which CUE does not finish evaluating; declare each %s as a field (NAME: {…})", l.kind.Noun, l.kind.Noun, name, l.kind.Noun, l.kind.Noun))
 		return nil, nil
@@ -735,6 +739,17 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		hosts = append(hosts, h)
 	}
 	return hosts, nil
+}
+
+// authorFiles are files without the pattern file axc adds.
+func authorFiles(files []*ast.File, patternFile string) []*ast.File {
+	out := make([]*ast.File, 0, len(files))
+	for _, f := range files {
+		if f.Filename != patternFile {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // selectedHosts is the set of hosts declared in the files req names, or

@@ -103,27 +103,19 @@ func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {
 	}
 	for _, in := range same {
 		if in.Rev != best.Rev {
-			var list []string
-			for _, in := range same {
-				list = append(list, fmt.Sprintf("%s (%s %.7s)", in.Name, in.Repo, in.Rev))
-			}
 			return Choice{}, fmt.Errorf("%s: inputs pin different framework revs: %s; pass --axios TAG to choose",
-				name, strings.Join(list, ", "))
+				name, listInputs(same))
 		}
 	}
-	c := Choice{Source: sourceLock + best.Name}
+	c := Choice{Source: sourceLock + best.Name()}
 	if len(others) > 0 {
-		var list []string
-		for _, in := range others {
-			list = append(list, fmt.Sprintf("%s (%s %.7s)", in.Name, in.Repo, in.Rev))
-		}
-		c.Note = fmt.Sprintf("%s: also pinned by %s; axc follows input %s", name, strings.Join(list, ", "), best.Name)
+		c.Note = fmt.Sprintf("%s: also pinned by %s; axc follows input %s", name, listInputs(others), best.Name())
 	}
 	if r, ok := t.ByRev(best.Rev); ok {
 		c.Release = r
 		return c, nil
 	}
-	pinned := fmt.Sprintf("input %s pins %s at rev %s", best.Name, best.Repo, best.Rev)
+	pinned := fmt.Sprintf("input %s pins %s at rev %s", best.Name(), best.Repo, best.Rev)
 	if best.LastModified == nil {
 		return Choice{}, fmt.Errorf("%s: %s, which is not a release axc knows, and has no locked.lastModified to place it among them; pass --axios TAG (one of %s)",
 			name, pinned, strings.Join(t.Tags(), ", "))
@@ -139,6 +131,23 @@ func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {
 	c.Warning = fmt.Sprintf("%s: %s (committed %s), which is not a release axc knows; checking against %s (%s), the newest release not newer than it",
 		name, pinned, when, r.Tag, r.Date)
 	return c, nil
+}
+
+// maxListed is how many inputs a message lists; a lock of thousands
+// (a generated one, a hostile one) gets a count of the rest.
+const maxListed = 10
+
+// listInputs lists inputs for a message: input path, repository, rev.
+func listInputs(ins []input) string {
+	var list []string
+	for i, in := range ins {
+		if i == maxListed {
+			list = append(list, fmt.Sprintf("and %d more", len(ins)-maxListed))
+			break
+		}
+		list = append(list, fmt.Sprintf("%s (%s %.7s)", in.Name(), in.Repo, in.Rev))
+	}
+	return strings.Join(list, ", ")
 }
 
 // FindLock returns the flake.lock of the flake that dir belongs to, or ""

@@ -24,7 +24,10 @@ const maxFollows = 1000
 
 // input is a node of a flake.lock that locks a release's repository.
 type input struct {
-	Name         string // input path from the root, "axios" or "foo/axios"
+	// Name is its input path from the root, "axios" or "foo/axios":
+	// made from the walk on demand (a chain of n inputs has paths of
+	// every length up to n, which together would cost n² bytes).
+	Name         func() string
 	Node         string // key in nodes
 	Depth        int    // 1 for the root node's own inputs, 2 for theirs, …
 	Repo         string // owner/name as the lock spells it
@@ -86,10 +89,13 @@ func parseLock(name string, data []byte, repos []string) (found []input, lookali
 	}
 
 	// Walk the graph from the root, breadth first, so that each node gets
-	// its shortest input path (ties broken by input name).
+	// its shortest input path (ties broken by input name): the order nodes
+	// are reached in is that of their input paths, compared name by name.
+	// Each node keeps the node and input it was reached by, not its path.
 	type reached struct {
-		path  string
-		depth int
+		from, input string
+		depth       int
+		order       int
 	}
 	paths := map[string]reached{root: {}}
 	queue := []string{root}
@@ -109,30 +115,37 @@ func parseLock(name string, data []byte, repos []string) (found []input, lookali
 			if _, seen := paths[to]; seen {
 				continue
 			}
-			r := reached{path: in, depth: paths[n].depth + 1}
-			if n != root {
-				r.path = paths[n].path + "/" + in
-			}
-			paths[to] = r
+			paths[to] = reached{from: n, input: in, depth: paths[n].depth + 1, order: len(paths)}
 			queue = append(queue, to)
 		}
 	}
+	pathOf := func(key string) string {
+		var names []string
+		for key != root {
+			at := paths[key]
+			names = append(names, at.input)
+			key = at.from
+		}
+		slices.Reverse(names)
+		return strings.Join(names, "/")
+	}
 
+	order := map[string]int{}
 	for _, key := range slices.Sorted(maps.Keys(paths)) {
 		at := paths[key]
-		node, path := lf.Nodes[key], at.path
+		node := lf.Nodes[key]
 		if key == root || node.Locked == nil {
 			continue
 		}
 		repo, ok, lookalike := lockedRepo(node.Locked, repos)
 		if lookalike {
-			lookalikes = append(lookalikes, fmt.Sprintf("input %s locks %s", path, strconv.QuoteToASCII(repo)))
+			lookalikes = append(lookalikes, fmt.Sprintf("input %s locks %s", pathOf(key), strconv.QuoteToASCII(repo)))
 		}
 		if !ok {
 			continue
 		}
 		in := input{
-			Name:         path,
+			Name:         func() string { return pathOf(key) },
 			Node:         key,
 			Depth:        at.depth,
 			Repo:         repo,
@@ -140,15 +153,16 @@ func parseLock(name string, data []byte, repos []string) (found []input, lookali
 			LastModified: node.Locked.LastModified,
 		}
 		if !isHex(in.Rev) || (len(in.Rev) != 40 && len(in.Rev) != 64) {
-			return nil, nil, fmt.Errorf("%s: input %s (node %q) locks %s at rev %q, not a commit id", name, path, key, repo, node.Locked.Rev)
+			return nil, nil, fmt.Errorf("%s: input %s (node %q) locks %s at rev %q, not a commit id", name, pathOf(key), key, repo, node.Locked.Rev)
 		}
+		order[key] = at.order
 		found = append(found, in)
 	}
 	slices.SortFunc(found, func(a, b input) int {
 		if a.Depth != b.Depth {
 			return a.Depth - b.Depth
 		}
-		return strings.Compare(a.Name, b.Name)
+		return order[a.Node] - order[b.Node]
 	})
 	return found, lookalikes, nil
 }

@@ -1,8 +1,10 @@
 package release
 
 import (
+	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -308,5 +310,88 @@ func TestAtTime(t *testing.T) {
 		if ok != (tc.want != "") || r.Tag != tc.want {
 			t.Errorf("AtTime(%d) = %q, %v; want %q", tc.sec, r.Tag, ok, tc.want)
 		}
+	}
+}
+
+// chainLock is a flake.lock whose root's input starts a chain of n inputs,
+// the last of which locks axios 96990f9 (each of them too, with all).
+func chainLock(n int, all bool) []byte {
+	var b strings.Builder
+	b.WriteString(`{"version": 7, "root": "root", "nodes": {"root": {"inputs": {"dep": "n1"}}`)
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, ",\n\"n%d\": {", i)
+		if i < n {
+			fmt.Fprintf(&b, `"inputs": {"dep": "n%d"}`, i+1)
+		} else {
+			b.WriteString(`"inputs": {}`)
+		}
+		if all || i == n {
+			b.WriteString(`, "locked": {"type": "github", "owner": "kcalvelli", "repo": "axios", "rev": "96990f9dadc30a94ca18f26f901cfef98550de07", "lastModified": 1764181876}`)
+		}
+		b.WriteString("}")
+	}
+	b.WriteString("}}\n")
+	return []byte(b.String())
+}
+
+// Reading a lock costs memory linear in its size, however long its chains
+// of inputs (whose input paths are as long as the chain): four times the
+// chain, at most five times the memory, and a bounded multiple of the
+// file's size. Each input's path used to be its parent's and one more
+// name: n²/2 bytes for a chain of n (16 000 inputs: 416 MiB).
+func TestLockChainLinearMemory(t *testing.T) {
+	tab := loadTable(t)
+	for _, all := range []bool{false, true} {
+		var prev uint64
+		for _, n := range []int{5000, 20000} {
+			data := chainLock(n, all)
+			var m0, m1 runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m0)
+			c, err := tab.chooseFromLock("chain.lock", data)
+			runtime.ReadMemStats(&m1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Release.Tag == "" {
+				t.Fatalf("no release chosen: %+v", c)
+			}
+			alloc := m1.TotalAlloc - m0.TotalAlloc
+			t.Logf("all=%v, chain of %d (%d bytes): %d KiB allocated", all, n, len(data), alloc>>10)
+			if alloc > 100*uint64(len(data)) {
+				t.Errorf("all=%v, chain of %d: %d bytes allocated for a %d-byte lock", all, n, alloc, len(data))
+			}
+			if prev > 0 && alloc > 5*prev {
+				t.Errorf("all=%v: 4 times the chain allocates %.1f times the memory", all, float64(alloc)/float64(prev))
+			}
+			prev = alloc
+		}
+	}
+}
+
+// A message about a lock's inputs names at most maxListed of them and
+// counts the rest: a lock of thousands of framework inputs makes a message
+// of a few lines.
+func TestLockMessagesListFew(t *testing.T) {
+	tab := loadTable(t)
+	var b strings.Builder
+	b.WriteString(`{"version": 7, "root": "root", "nodes": {"root": {"inputs": {`)
+	for i := range 1000 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `"a%d": "n%d"`, i, i)
+	}
+	b.WriteString("}}")
+	for i := range 1000 {
+		fmt.Fprintf(&b, `, "n%d": {"locked": {"type": "github", "owner": "kcalvelli", "repo": "axios", "rev": "%040x", "lastModified": 1764181876}}`, i, i)
+	}
+	b.WriteString("}}")
+	_, err := tab.chooseFromLock("many.lock", []byte(b.String()))
+	if err == nil {
+		t.Fatal("no error for 1000 inputs pinning different revs")
+	}
+	if n := strings.Count(err.Error(), "kcalvelli/axios"); n != maxListed || !strings.Contains(err.Error(), "and 990 more") {
+		t.Errorf("lists %d inputs, want %d and a count of the rest: %.300s", n, maxListed, err)
 	}
 }
