@@ -17,6 +17,7 @@ import (
 
 	"axc.dev/axc/cmd/axc/cmd"
 	"axc.dev/axc/internal/compile"
+	"axc.dev/axc/internal/jsonschema/yamlls"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/nixtest"
 	"axc.dev/axc/schema"
@@ -77,6 +78,10 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 				return nixtest.Available()
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "npm":
+				// node and npm, to run yaml-language-server (an error
+				// under AXC_REQUIRE_NPM=1 when they are absent).
+				return yamlls.Available()
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -84,6 +89,7 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 			"vendorschema": vendorSchema,
 			"nixeq":        nixEqual,
 			"copyrepo":     copyRepo,
+			"yamlls":       yamlLanguageServer,
 		},
 	}
 }
