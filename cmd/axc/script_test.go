@@ -17,6 +17,7 @@ import (
 
 	"axc.dev/axc/cmd/axc/cmd"
 	"axc.dev/axc/internal/compile"
+	"axc.dev/axc/internal/jsonschema/yamlls"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/nixtest"
 	"axc.dev/axc/schema"
@@ -84,6 +85,10 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 				return os.Geteuid() == 0, nil
 			case "precommit":
 				return preCommitAvailable()
+			case "npm":
+				// node and npm, to run yaml-language-server (an error
+				// under AXC_REQUIRE_NPM=1 when they are absent).
+				return yamlls.Available()
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -92,6 +97,7 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 			"nixeq":         nixEqual,
 			"copyrepo":      copyRepo,
 			"precommithook": preCommitConfig,
+			"yamlls":        yamlLanguageServer,
 		},
 	}
 }

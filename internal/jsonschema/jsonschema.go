@@ -5,10 +5,13 @@
 // It walks the evaluated CUE schema rather than using CUE's own generator,
 // which drops the bounds of fields that have a default: here enums, integer
 // ranges, regular expressions, defaults (CUE's, and the NixOS defaults of
-// options), required fields and closedness are all kept, and every option
-// says its NixOS type in its description, then its author's description
-// (markdown, from the doc comment of its field) and, in examples, its
-// author's example (one that is no JSON value: in the description, as Nix).
+// options), required fields (but those axc supplies, as a host's hostname)
+// and closedness are all kept, and every option says its NixOS type in its
+// description, then its author's description (markdown, from the doc
+// comment of its field) and, in examples, its author's example (one that is
+// no JSON value: in the description, as Nix). A string that matches no
+// pattern is reported with what the field's error("…") says is expected
+// (see strings.go).
 package jsonschema
 
 import (
@@ -22,10 +25,12 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/parser"
 
+	"axc.dev/axc/internal/load"
 	"axc.dev/axc/schema"
 )
 
@@ -78,20 +83,35 @@ func Generate(fsys fs.FS, name string) ([]byte, error) {
 		Description: "A host of " + name + ", the argument of mkSystem, as axc reads it from a JSON or YAML file.",
 		Ref:         "#/$defs/Host",
 	}
-	hostSchema := g.object(host, map[string]cue.Value{c.ConfigField: config})
+	hostSupplied, err := suppliedFields(load.Hosts)
+	if err != nil {
+		return nil, err
+	}
+	hostSchema := g.object(host, map[string]cue.Value{c.ConfigField: config}, hostSupplied)
 	hostSchema.Description = "A host: the argument of mkSystem."
 	doc.Defs = append(doc.Defs, Property{"Host", hostSchema})
 	if user := pkg.LookupPath(cue.ParsePath(userDef)); user.Exists() {
 		if err := user.Err(); err != nil {
 			return nil, fmt.Errorf("schema: %v", err)
 		}
-		s := g.object(user, nil)
+		userSupplied, err := suppliedFields(load.Users)
+		if err != nil {
+			return nil, err
+		}
+		s := g.object(user, nil, userSupplied)
 		s.Description = "A user: one person and their home-manager settings."
 		doc.Defs = append(doc.Defs, Property{"User", s})
 		doc.Description += " $defs/User is a user (a JSON or YAML file of the users directory)."
 	}
-	names := make([]string, 0, len(g.defs))
-	for n := range g.defs {
+	// The definitions the document refers to: a string type whose
+	// alternatives became one pattern where it is used (mergeStrings) may
+	// be referred to nowhere.
+	used := map[string]bool{}
+	for _, d := range doc.Defs {
+		g.markUsed(d.Schema, used)
+	}
+	names := make([]string, 0, len(used))
+	for n := range used {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -109,6 +129,57 @@ func Generate(fsys fs.FS, name string) ([]byte, error) {
 	}
 	out.WriteByte('\n')
 	return out.Bytes(), nil
+}
+
+// markUsed adds to used the definitions s refers to, and theirs.
+func (g *generator) markUsed(s *Schema, used map[string]bool) {
+	if s == nil {
+		return
+	}
+	if name, ok := strings.CutPrefix(s.Ref, "#/$defs/"); ok && !used[name] {
+		if def, ok := g.defs[name]; ok {
+			used[name] = true
+			g.markUsed(def, used)
+		}
+	}
+	for _, sub := range []*Schema{s.Items, s.AdditionalProperties, s.Not} {
+		g.markUsed(sub, used)
+	}
+	for _, p := range s.Properties {
+		g.markUsed(p.Schema, used)
+	}
+	for _, sub := range slices.Concat(s.AnyOf, s.AllOf) {
+		g.markUsed(sub, used)
+	}
+}
+
+// suppliedFields are the fields axc gives an entry of kind k that lacks
+// them (a host's hostname, its name), each with the note its description
+// ends with: the schema does not require them.
+func suppliedFields(k *load.Kind) (map[string]string, error) {
+	expr, err := parser.ParseExpr("axc", k.With)
+	if err != nil {
+		return nil, fmt.Errorf("schema: %s: %v", k.With, err)
+	}
+	lit, ok := expr.(*ast.StructLit)
+	if !ok {
+		return nil, fmt.Errorf("schema: %s is no struct", k.With)
+	}
+	supplied := map[string]string{}
+	for _, d := range lit.Elts {
+		if f, ok := d.(*ast.Field); ok {
+			if name, _, err := ast.LabelName(f.Label); err == nil {
+				supplied[name] = suppliedNote(k)
+			}
+		}
+	}
+	return supplied, nil
+}
+
+// suppliedNote ends the description of a field axc supplies to an entry
+// of kind k.
+func suppliedNote(k *load.Kind) string {
+	return "When absent, axc sets it to the " + k.Noun + "'s name: the name of its JSON or YAML file without the extension (web-01.yaml: web-01), its field's name in CUE."
 }
 
 // buildSchema evaluates the CUE package in fsys, with its comments: they
@@ -201,9 +272,9 @@ type generator struct {
 const probeLabel = "axc-jsonschema-probe\x00"
 
 // object is the schema of a struct: its fields (override replaces the
-// value of some), which of them are required, and whether others are
-// allowed.
-func (g *generator) object(v cue.Value, override map[string]cue.Value) *Schema {
+// value of some), which of them are required (not those axc supplies),
+// and whether others are allowed.
+func (g *generator) object(v cue.Value, override map[string]cue.Value, supplied map[string]string) *Schema {
 	s := &Schema{Type: Types{"object"}}
 	it, err := v.Fields(cue.Optional(true))
 	if err != nil {
@@ -222,7 +293,11 @@ func (g *generator) object(v cue.Value, override map[string]cue.Value) *Schema {
 		}
 		fs := g.field(fv, doc, sel.ConstraintType())
 		s.Properties = append(s.Properties, Property{name, fs})
-		if g.required(fv, sel.ConstraintType()) {
+		note, isSupplied := supplied[name]
+		switch {
+		case isSupplied:
+			fs.Description = join(fs.Description, note)
+		case g.required(fv, sel.ConstraintType()):
 			s.Required = append(s.Required, name)
 		}
 	}
@@ -375,7 +450,7 @@ func (g *generator) schemaOf(v cue.Value) *Schema {
 	}
 	switch v.IncompleteKind() {
 	case cue.StructKind:
-		return g.object(v, nil)
+		return g.object(v, nil, nil)
 	case cue.ListKind:
 		return g.array(v)
 	}
@@ -420,17 +495,30 @@ func (g *generator) reference(v cue.Value) (*Schema, bool) {
 }
 
 // disjunction is the schema of a | b | …: error(…) branches are CUE's
-// messages, not values, and go; literals become one enum; plain types one
-// type list.
+// messages, not values, and say what the others expect; the string
+// alternatives with a pattern among them become one pattern that says it
+// (see mergeStrings), first; other literals become one enum; plain types
+// one type list.
 func (g *generator) disjunction(args []cue.Value) *Schema {
+	var expected string
+	var alts []*Schema
+	for i, a := range args {
+		if a.Err() != nil {
+			if expected == "" {
+				expected = expectation(a)
+			}
+			continue
+		}
+		if subsumed(a, args[:i], args[i+1:]) {
+			continue
+		}
+		alts = append(alts, g.schemaOf(a))
+	}
+	str, alts := g.mergeStrings(alts, expected)
 	var consts []json.RawMessage
 	var types Types
 	var others []*Schema
-	for i, a := range args {
-		if a.Err() != nil || subsumed(a, args[:i], args[i+1:]) {
-			continue
-		}
-		s := g.schemaOf(a)
+	for _, s := range alts {
 		switch {
 		case s.Const != nil:
 			consts = append(consts, s.Const)
@@ -446,14 +534,22 @@ func (g *generator) disjunction(args []cue.Value) *Schema {
 			others = append(others, s)
 		}
 	}
-	// null among the literals joins a type list.
-	if len(types) > 0 {
-		if i := slices.IndexFunc(consts, func(c json.RawMessage) bool { return string(c) == "null" }); i >= 0 {
+	// null among the literals joins a type list, or the strings (a
+	// pattern applies to strings only).
+	if i := slices.IndexFunc(consts, func(c json.RawMessage) bool { return string(c) == "null" }); i >= 0 {
+		switch {
+		case str != nil:
+			consts = slices.Delete(consts, i, i+1)
+			str.Type = Types{"null", "string"}
+		case len(types) > 0:
 			consts = slices.Delete(consts, i, i+1)
 			types = append(Types{"null"}, types...)
 		}
 	}
 	var branches []*Schema
+	if str != nil {
+		branches = append(branches, str)
+	}
 	if len(consts) > 0 {
 		branches = append(branches, &Schema{Enum: consts})
 	}

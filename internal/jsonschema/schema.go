@@ -16,6 +16,7 @@ type Schema struct {
 	Const                json.RawMessage   `json:"const,omitempty"`
 	Enum                 []json.RawMessage `json:"enum,omitempty"`
 	Pattern              string            `json:"pattern,omitempty"`
+	PatternErrorMessage  string            `json:"patternErrorMessage,omitempty"`
 	Minimum              json.RawMessage   `json:"minimum,omitempty"`
 	ExclusiveMinimum     json.RawMessage   `json:"exclusiveMinimum,omitempty"`
 	Maximum              json.RawMessage   `json:"maximum,omitempty"`

@@ -23,15 +23,18 @@ flake.lock of the current directory pins, else the newest) as a JSON Schema
 The document's root validates one host (the argument of mkSystem, as a
 .json or .yaml host file holds it): it is {"$ref": "#/$defs/Host"}, and
 $defs holds Host, User (a user, when the release has users) and the
-types they name (Nix, AbsolutePath…). A JSON or YAML user file
-(users/NAME.yaml) refers to SCHEMA#/$defs/User.
+types they name (Nix…). A JSON or YAML user file (users/NAME.yaml) refers
+to SCHEMA#/$defs/User.
 
 Kept from the CUE schema: enums, integer ranges, patterns, defaults (the
-NixOS default of every option), required fields (hostname: axc itself also
-takes a JSON or YAML host's name from its file name), closed structs
+NixOS default of every option), required fields (but hostname: axc names
+a host after its file, web-01.yaml is web-01), closed structs
 (additionalProperties: false in #Host and in the namespaces only axios
 declares; the rest of extraConfig is open) and {"$nix": "…"} wherever raw
-Nix is accepted. Each option's description gives its NixOS type.
+Nix is accepted. Each option's description gives its NixOS type. A string
+that matches no pattern is reported with what axc vet says is expected
+("Expected an email address (name@example.org) or \"\""): the pattern's
+patternErrorMessage, which yaml-language-server and VS Code show.
 
 Not expressed: which modules flag brings an option (the schema admits the
 options of every module) and the release's checks: axc vet says both.
