@@ -293,7 +293,16 @@ func (em *emitter) path(p pathVal, c ctx, t *thunk, store bool) cueExpr {
 		}
 		return nil
 	}
-	w := p.writeAs(c.dir)
+	w, bad := em.ev.writePath(p, c.dir)
+	if bad != "" {
+		msg := fmt.Sprintf("cannot import %s: %s", strings.Join(c.pos, "."), bad)
+		if p.lit != nil {
+			em.report.problem(&unportable{p.file, p.lit, msg})
+		} else {
+			em.problemAt(t, msg)
+		}
+		return nil
+	}
 	if !validPathLiteral(w) {
 		em.problemAt(t, fmt.Sprintf("cannot import the path %s: from %s it is %s, which is not a Nix path literal (letters, digits and . _ + - only)", p.abs, c.dir, w))
 		return nil

@@ -5,9 +5,12 @@ import (
 	"maps"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/syntax"
@@ -26,31 +29,60 @@ const (
 const sharedFile = "shared"
 
 // Layout is the set of files axc import writes in its output directory,
-// as one transaction (internal/output): hosts/NAME.cue and users/NAME.cue,
-// NAME a name fileNames gives, never the pattern files of axc init
-// (hosts/hosts.cue, users/users.cue). No existing file is import's own: an
-// existing file is never overwritten without --force, and nothing is
-// removed as stale.
+// as one transaction (internal/output): the hosts and users
+// (hosts/NAME.cue, users/NAME.cue, NAME a name fileNames gives), the files
+// of scaffold.Base the output lacks (the CUE module, the vendored schema,
+// the pattern files hosts/hosts.cue and users/users.cue, flake.lock), and
+// the copies of the files the configuration names (Result.Copies), each at
+// its place below DIR: any file but version-control metadata and axc's
+// own journals and temporary files (outputPath). No existing file is
+// import's own: an existing file is never overwritten without --force, and
+// nothing is removed as stale.
 var Layout = &output.Layout{
 	Command: "axc import",
 	Journal: ".axc-import.journal",
 	Dirs:    []string{hostsPkg, usersPkg},
-	Writes:  importWrites,
+	Writes:  outputPath,
 }
 
-func importWrites(rel string) bool {
-	dir, file, ok := strings.Cut(rel, "/")
-	name, isCUE := strings.CutSuffix(file, ".cue")
-	if !ok || !isCUE || !fileNameRe.MatchString(name) {
+// outputPath reports whether rel (slash separated, relative to the output
+// directory) is a path import may write: each of its names one outputName
+// accepts.
+func outputPath(rel string) bool {
+	if rel == "" {
 		return false
 	}
-	switch dir {
-	case hostsPkg:
-		return !strings.EqualFold(rel, scaffold.HostsPattern)
-	case usersPkg:
-		return !strings.EqualFold(rel, scaffold.UsersPattern)
+	for _, name := range strings.Split(rel, "/") {
+		if !outputName(name) {
+			return false
+		}
 	}
-	return false
+	return true
+}
+
+// axcTemp matches the names axc gives its own files in an output
+// directory: temporary files (.NAME.axc-new, .NAME.axc-old, .NAME.tmpN),
+// journals and init's staging directories (.axc-…).
+var axcTemp = regexp.MustCompile(`^\.(axc-.*|.+\.axc-new|.+\.axc-old|.+\.tmp[0-9]+)$`)
+
+// outputName reports whether name may be a file or directory name below
+// the output directory: not empty, . or .., no slash, NUL, control or
+// format character (a name is printed), valid UTF-8, and none of axc's
+// own names (axcTemp) or version control's metadata.
+func outputName(name string) bool {
+	switch name {
+	case "", ".", "..", ".git", ".hg", ".jj", ".svn":
+		return false
+	}
+	if !utf8.ValidString(name) || axcTemp.MatchString(name) {
+		return false
+	}
+	for _, r := range name {
+		if r == '/' || r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // write emits every host, user and shared value, attaches the comments,
