@@ -332,9 +332,9 @@ func (em *emitter) path(p pathVal, c ctx, t *thunk, store bool) cueExpr {
 }
 
 // contractPath reports whether c is a host's own path field (the
-// contract's, as diskConfigPath), not an option's.
+// contract's, as diskConfigPath, or another release's), not an option's.
 func (em *emitter) contractPath(c ctx) bool {
-	return !c.user && len(c.pos) == 1 && em.pt.contract.IsPathField(c.pos[0])
+	return !c.user && len(c.pos) == 1 && em.pt.hostPathField(c.pos[0])
 }
 
 // maxNest is how deeply values may nest, as axc vet allows.

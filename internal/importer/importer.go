@@ -21,6 +21,9 @@ type Options struct {
 	OutDir string
 	// Schema is the schema of the release imported for (schema.Release).
 	Schema fs.FS
+	// Release is that release's tag, "" when the schema is no release's
+	// (--schema).
+	Release string
 }
 
 // File is a file to write, by its slash-separated path below OutDir.
@@ -55,6 +58,11 @@ func Import(opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	hist, err := readHistory(opts.Release, contract)
+	if err != nil {
+		return nil, err
+	}
+	pt.others = hist.pathFields
 	outDir, err := filepath.Abs(opts.OutDir)
 	if err != nil {
 		return nil, &IOError{err}
@@ -71,6 +79,8 @@ func Import(opts Options) (res *Result, err error) {
 		outDir:   outDir,
 		flakes:   map[*source]bool{},
 		users:    map[string]*userIn{},
+		old:      hist.module,
+		release:  opts.Release,
 	}
 	im.em = &emitter{ev: im.ev, pt: pt, report: &im.report, shared: map[*attrSet]*sharedVal{},
 		placed: map[syntax.Node][]target{}, rawSpans: map[*source][][2]int{}}
@@ -186,4 +196,8 @@ type importer struct {
 	users map[string]*userIn
 	// cache holds the modules read, by file and user name.
 	cache map[string]moduleRead
+	// old is the user module field of older releases, when the release
+	// imported for has users by configDir (history); release is its tag.
+	old     *oldModule
+	release string
 }

@@ -18,6 +18,7 @@ import (
 	"axc.dev/axc/internal/output"
 	"axc.dev/axc/internal/scaffold"
 	"axc.dev/axc/internal/termtext"
+	"axc.dev/axc/internal/vet"
 )
 
 func newImportCmd() *cobra.Command {
@@ -91,7 +92,17 @@ Users become users/NAME.cue, and each host lists its users (users: ["alice"]):
 a userModulePath module (up to v2026.01.13) or users/NAME.nix (later) is read
 for the user's fields and home-manager.users.NAME; whatever else it sets
 moves to the extraConfig of every host importing it. configDir is left to axc
-build.
+build. Imported for a release that has users + configDir instead (v2026.03.07
+and later), a host's userModulePath is read the same way, its axios.user
+becoming users/NAME.cue and the host listing NAME, and import says so.
+
+Then import vets what it wrote as axc vet in DIR would (the same check,
+for DIR as axc build -o DIR writes it, every host and user there) and
+prints the findings on the files written: a field the release lacks
+(modules.services before v2025.11.18, diskConfigPath after v2025.12.11:
+written as the value it is, for vet to name once), a required option
+unset (the time zone), and all else vet reports. They are to be fixed in
+the CUE: the files stay written, and import exits 1 when one is an error.
 
 Anything else (lib.mkForce x, with pkgs; […], if, arithmetic) is kept as
 Nix, {$nix: "…"}, with the variables it uses from around it bound in a let,
@@ -112,14 +123,17 @@ gets another file name than hosts/hosts.cue (users/users.cue), the files
 axc init writes; hosts (or users) whose names differ only in case are an
 error, as they would be one file where file names ignore case. With
 --dry-run nothing is written: the files are printed, each after a line
-"-- PATH --" (a copy and the vendored schema are named, not shown).
+"-- PATH --" (a copy and the vendored schema are named, not shown), and
+nothing is vetted.
 
 Exit codes: 0 ok, 1 Nix that cannot be imported (a syntax error, or Nix that
-cannot be kept), 2 usage or I/O error (an existing file without --force).`,
+cannot be kept: nothing written) or findings of the vet (written), 2 usage
+or I/O error (an existing file without --force).`,
 		Example: `  axc import -o .                          # the flake in the current directory
   axc import flake.nix --dry-run -o .        # see what would be written
   axc import hosts/desktop.nix -o new --axios 96990f9
-  axc import ~/nixos-config -o . && axc vet && axc build -o .`,
+  axc import ~/nixos-config -o fleet && cd fleet && axc build -o .
+  axc import . -o . && axc build --check -o .  # in place: see the diff`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if outDir == "" {
 				return usageErrorf("import needs -o DIR")
@@ -143,12 +157,22 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 		return err
 	}
 	chk := ir.chk
-	chk.warn(cmd)
-	res, err := importer.Import(importer.Options{Inputs: inputs, OutDir: outDir, Schema: chk.fsys})
+	if dryRun {
+		// Else the vet of what is written says it.
+		chk.warn(cmd)
+	}
+	tag := ""
+	if chk.release != nil {
+		tag = chk.release.Tag
+	}
+	res, err := importer.Import(importer.Options{Inputs: inputs, OutDir: outDir, Schema: chk.fsys, Release: tag})
 	var ie *importer.Error
 	var ioe *importer.IOError
 	switch {
 	case errors.As(err, &ie):
+		if !dryRun {
+			chk.warn(cmd)
+		}
 		for _, p := range ie.Problems {
 			termtext.Println(cmd.ErrOrStderr(), p.String())
 		}
@@ -204,9 +228,61 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	if err := writeImported(outDir, files, force); err != nil {
 		return err
 	}
+	what += "; wrote " + count(len(files), "file")
+	return vetImported(cmd, ir, outDir, len(res.Hosts) > 0, what)
+}
+
+// vetImported vets the repository in outDir after an import wrote it, as
+// axc vet in outDir would (the same pass, vetAndCompile, for outDir as
+// axc build -o outDir writes it): its findings are import's, on the files
+// written, so that what is not right (a field the release lacks, a
+// required option unset) is said now, where the user fixes it in the CUE.
+// Findings are not a failed import: the files stay written, and import
+// exits 1 when one is an error.
+func vetImported(cmd *cobra.Command, ir *importRelease, outDir string, hosts bool, what string) error {
+	paths := []string{filepath.Join(outDir, output.HostsDir)}
+	vetOut := outDir
+	if !hosts {
+		// Users alone: vet them (build, and so a vet for outDir, wants
+		// hosts).
+		paths, vetOut = []string{filepath.Join(outDir, output.UsersDir)}, ""
+	}
+	out, ds, err := vetAndCompile(cmd, paths, vetOut)
+	if err != nil {
+		ir.say(cmd)
+		summary(cmd, "%s; axc vet cannot check them:", what)
+		return err
+	}
+	vet.Write(cmd.ErrOrStderr(), out.checked.name, ds, "text")
 	ir.say(cmd)
-	summary(cmd, "%s; wrote %s", what, count(len(files), "file"))
+	errs := 0
+	for _, d := range ds {
+		if d.Severity == vet.Error {
+			errs++
+		}
+	}
+	switch {
+	case errs > 0:
+		summary(cmd, "%s; axc vet: %s (above): fix them in the CUE files", what, findingCount(errs, len(ds)-errs))
+		return errFindings
+	case len(ds) > 0:
+		summary(cmd, "%s; axc vet: %s", what, findingCount(0, len(ds)))
+	default:
+		summary(cmd, "%s; axc vet: ok", what)
+	}
 	return nil
+}
+
+// findingCount says how many errors and warnings: "2 errors, 1 warning".
+func findingCount(errs, warnings int) string {
+	var parts []string
+	if errs > 0 {
+		parts = append(parts, count(errs, "error"))
+	}
+	if warnings > 0 {
+		parts = append(parts, count(warnings, "warning"))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // addBase adds to files (slash paths below outDir) what the repository in
