@@ -309,12 +309,11 @@ func addBase(files map[string][]byte, outDir string, chk *checked, lock []byte) 
 		base[scaffold.LockFile] = lock
 	}
 	root, err := confine.Open(outDir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		maps.Copy(files, base) // a new directory lacks everything
+	if err != nil {
+		// A new directory lacks everything (and one that cannot be
+		// opened, writing it says why).
+		maps.Copy(files, base)
 		return nil
-	case err != nil:
-		return ioErrorf("%s: %s", outDir, confine.Reason(err))
 	}
 	defer root.Close()
 	// What cannot be looked at (a link leading out, a file where a
