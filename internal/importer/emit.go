@@ -369,7 +369,16 @@ func (em *emitter) path(p pathVal, c ctx, t *thunk, store bool) cueExpr {
 		}
 		return nil
 	}
-	w := p.writeAs(c.dir)
+	w, bad := em.ev.writePath(p, c.dir)
+	if bad != "" {
+		msg := fmt.Sprintf("cannot import %s: %s", strings.Join(c.pos, "."), bad)
+		if p.lit != nil {
+			em.report.problem(&unportable{p.file, p.lit, msg})
+		} else {
+			em.problemAt(t, msg)
+		}
+		return nil
+	}
 	if !validPathLiteral(w) {
 		em.problemAt(t, fmt.Sprintf("cannot import the path %s: from %s it is %s, which is not a Nix path literal (letters, digits and . _ + - only)", p.abs, c.dir, w))
 		return nil
@@ -399,9 +408,9 @@ func (em *emitter) path(p pathVal, c ctx, t *thunk, store bool) cueExpr {
 }
 
 // contractPath reports whether c is a host's own path field (the
-// contract's, as diskConfigPath), not an option's.
+// contract's, as diskConfigPath, or another release's), not an option's.
 func (em *emitter) contractPath(c ctx) bool {
-	return !c.user && len(c.pos) == 1 && em.pt.contract.IsPathField(c.pos[0])
+	return !c.user && len(c.pos) == 1 && em.pt.hostPathField(c.pos[0])
 }
 
 // maxNest is how deeply values may nest, as axc vet allows.

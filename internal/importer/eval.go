@@ -25,6 +25,9 @@ type evaluator struct {
 	// files are the values of imported files, so that a file imported
 	// twice is one value (and a set it defines is shared, not copied).
 	files map[string]*thunk
+	// land is where the files paths name go for the output (land.go);
+	// nil when nothing is written.
+	land *landing
 	// depth counts the evaluations in progress, to stop a function that
 	// calls itself forever; steps counts all evaluations, to stop data
 	// that grows forever.

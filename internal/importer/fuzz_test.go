@@ -23,6 +23,9 @@ import (
 // importSeeds are inputs the fuzz target starts from, beside every .nix
 // file of the fixtures: the subset's forms, and the ways out of it.
 var importSeeds = []string{
+	`{ hostname = "a"; hardware = { }; diskConfigPath = ./x.nix; extraConfig.environment.etc.A.source = ./A; extraConfig.environment.etc.a.source = ./a; }`,
+	`{ hostname = "a"; hardware = { }; extraConfig.environment.etc.t.source = ./.; extraConfig.imports = [ ../. ./u.nix ../hosts ]; }`,
+	`{ hostname = "a"; hardware = { }; extraConfig.environment.etc.t.source = ./a.json; extraConfig.x = [ ./.axc-import.journal ./.x.axc-new ]; }`,
 	`{ hostname = "a"; hardware = { }; }`,
 	`{ lib, ... }: { hostConfig = { hostname = "a"; hardware = { }; extraConfig.x = lib.mkForce 1; }; }`,
 	`let b = { hardware = { }; }; in b // { hostname = "a"; modules.desktop = true; }`,
@@ -75,7 +78,33 @@ func FuzzImport(f *testing.F) {
 		}
 		res, err := Import(Options{Inputs: []string{host}, OutDir: filepath.Join(dir, "out"), Schema: fsys})
 		checkImport(t, src, res, err)
+		if err == nil {
+			// What it copies is files of the tree it reads (dir), each
+			// to a place of its own below the output that its Layout
+			// writes and no other file takes.
+			for _, c := range res.Copies {
+				if !within(dir, c.Source) || !Layout.Writes(c.Path) || seenPath(res, c.Path) != 1 {
+					t.Fatalf("for %q import copies %s to %s", src, c.Source, c.Path)
+				}
+			}
+		}
 	})
+}
+
+// seenPath is how many files and copies of res are at path, ignoring case.
+func seenPath(res *Result, path string) int {
+	n := 0
+	for _, f := range res.Files {
+		if strings.EqualFold(f.Path, path) {
+			n++
+		}
+	}
+	for _, c := range res.Copies {
+		if strings.EqualFold(c.Path, path) {
+			n++
+		}
+	}
+	return n
 }
 
 func checkImport(t *testing.T, src string, res *Result, err error) {

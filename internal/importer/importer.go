@@ -3,8 +3,10 @@ package importer
 import (
 	"errors"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"axc.dev/axc/internal/nix/syntax"
 	"axc.dev/axc/schema"
@@ -19,6 +21,9 @@ type Options struct {
 	OutDir string
 	// Schema is the schema of the release imported for (schema.Release).
 	Schema fs.FS
+	// Release is that release's tag, "" when the schema is no release's
+	// (--schema).
+	Release string
 }
 
 // File is a file to write, by its slash-separated path below OutDir.
@@ -30,6 +35,10 @@ type File struct {
 // Result is what an import writes and says.
 type Result struct {
 	Files []File
+	// Copies are the files the configuration names (a hardware
+	// configuration, a disk layout, a secrets directory), copied to their
+	// places below OutDir, where the files written point (land.go).
+	Copies []Copy
 	// Notes say what was kept as Nix, moved or left out, and where.
 	Notes []Note
 	Hosts []string
@@ -49,6 +58,11 @@ func Import(opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	hist, err := readHistory(opts.Release, contract)
+	if err != nil {
+		return nil, err
+	}
+	pt.others = hist.pathFields
 	outDir, err := filepath.Abs(opts.OutDir)
 	if err != nil {
 		return nil, &IOError{err}
@@ -57,12 +71,16 @@ func Import(opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	ev := newEvaluator()
+	ev.land = newLanding(outDir)
 	im := &importer{
-		ev:       newEvaluator(),
+		ev:       ev,
 		contract: contract,
 		outDir:   outDir,
 		flakes:   map[*source]bool{},
 		users:    map[string]*userIn{},
+		old:      hist.module,
+		release:  opts.Release,
 	}
 	im.em = &emitter{ev: im.ev, pt: pt, report: &im.report, shared: map[*attrSet]*sharedVal{},
 		placed: map[syntax.Node][]target{}, rawSpans: map[*source][][2]int{}}
@@ -96,12 +114,16 @@ func Import(opts Options) (res *Result, err error) {
 		return nil, &IOError{errors.New("found no host (a flake's mkSystem, or a file with hostConfig or hostname) and no user module to import")}
 	}
 	files := im.write()
+	var copies []Copy
+	if len(im.report.problems) == 0 {
+		copies = im.copyFiles(im.takenBy(files))
+	}
 	if len(im.report.problems) > 0 {
 		sortNotes(im.report.problems)
 		return nil, &Error{Problems: im.report.problems}
 	}
 	sortNotes(im.report.notes)
-	res = &Result{Files: files, Notes: im.report.notes}
+	res = &Result{Files: files, Copies: copies, Notes: im.report.notes}
 	for _, h := range im.hosts {
 		res.Hosts = append(res.Hosts, h.name)
 	}
@@ -110,6 +132,45 @@ func Import(opts Options) (res *Result, err error) {
 	}
 	sort.Strings(res.Users)
 	return res, nil
+}
+
+// takenBy says whether a copy may not be at rel (slash separated, below
+// the output directory), and why: the files import writes, the files axc
+// build writes for these hosts and users, the repository's own files
+// (flake.nix, flake.lock, the CUE module's directory), and any file axc
+// vet would read as a host or user.
+func (im *importer) takenBy(files []File) func(rel string) string {
+	written := map[string]bool{}
+	for _, f := range files {
+		written[strings.ToLower(f.Path)] = true
+	}
+	built := map[string]string{}
+	for _, h := range im.hosts {
+		built[strings.ToLower(hostsPkg+"/"+h.name+".nix")] = "where axc build writes host " + h.name
+	}
+	for name := range im.users {
+		built[strings.ToLower(usersPkg+"/"+name+".nix")] = "where axc build writes user " + name
+	}
+	return func(rel string) string {
+		lower := strings.ToLower(rel)
+		dir, file := path.Split(lower)
+		switch {
+		case written[lower]:
+			return "a file import writes"
+		case built[lower] != "":
+			return built[lower]
+		case lower == "flake.nix" || lower == "flake.lock":
+			return "the repository's " + lower
+		case lower == "cue.mod" || strings.HasPrefix(lower, "cue.mod/"):
+			return "in the directory of the CUE module"
+		case dir == hostsPkg+"/" || dir == usersPkg+"/":
+			switch path.Ext(file) {
+			case ".cue", ".json", ".yaml", ".yml":
+				return "which axc vet would read as " + strings.TrimSuffix(dir, "/")
+			}
+		}
+		return ""
+	}
 }
 
 // asImportError makes a syntax error an *Error; other errors (unreadable
@@ -135,4 +196,8 @@ type importer struct {
 	users map[string]*userIn
 	// cache holds the modules read, by file and user name.
 	cache map[string]moduleRead
+	// old is the user module field of older releases, when the release
+	// imported for has users by configDir (history); release is its tag.
+	old     *oldModule
+	release string
 }

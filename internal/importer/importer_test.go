@@ -40,6 +40,9 @@ func run(t *testing.T, tag string, files map[string]string, inputs ...string) (m
 	for _, f := range res.Files {
 		out[f.Path] = string(f.Data)
 	}
+	for _, c := range res.Copies {
+		out["copy:"+c.Path] = string(c.Data)
+	}
 	return out, res.Notes, nil
 }
 
@@ -195,11 +198,15 @@ func TestPathsRebased(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// out/hosts/web.cue: the files are in ../../hosts/web/.
+	// The files are copied to the same places below out, and
+	// out/hosts/web.cue points at the copies: out/hosts/web/.
 	contains(t, out["hosts/web.cue"],
-		`diskConfigPath: "../../hosts/web/disks.nix"`,
-		`source: {$nix: "../../hosts/web/motd"}`,
-		`files: {$nix: "lib.mkForce [ ../../hosts/web/motd ]"}`)
+		`diskConfigPath: "./web/disks.nix"`,
+		`source: {$nix: "./web/motd"}`,
+		`files: {$nix: "lib.mkForce [ ./web/motd ]"}`)
+	if out["copy:hosts/web/disks.nix"] != "{ }" || out["copy:hosts/web/motd"] != "hi" || len(out) != 3 {
+		t.Fatalf("want hosts/web.cue and copies of hosts/web/disks.nix and hosts/web/motd, got %v", out)
+	}
 	if len(notes) != 2 {
 		t.Fatalf("notes: %v", notes)
 	}
@@ -296,7 +303,8 @@ func TestHostFileAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(out["hosts/desktop.cue"], "users: [") || len(out) != 1 {
+	// Its disk layout is copied: hosts/desktop.cue and the copy.
+	if strings.Contains(out["hosts/desktop.cue"], "users: [") || len(out) != 2 || out["copy:hosts/desktop/disks.nix"] == "" {
 		t.Fatalf("a host file alone cannot know its user module:\n%v", out)
 	}
 	if len(notes) != 1 || !strings.Contains(notes[0].Msg, "left out: userModulePath is the argument userModulePath of this file") || notes[0].Line != 44 {

@@ -54,7 +54,7 @@ func resolveInputs(paths []string) (out []input, err error) {
 			}
 			in := input{abs: abs, flake: filepath.Base(abs) == "flake.nix"}
 			if in.flake {
-				in.in = tree{root: nixpath.SourceRoot(filepath.Dir(abs)), flake: true}
+				in.in = flakeTree(filepath.Dir(abs))
 			} else if file, err := nixpath.File(abs); err == nil {
 				in.in = fileTree(file)
 			} else {
@@ -64,7 +64,7 @@ func resolveInputs(paths []string) (out []input, err error) {
 			continue
 		}
 		if fl := filepath.Join(abs, "flake.nix"); isFile(fl) {
-			add(input{abs: fl, flake: true, in: tree{root: nixpath.SourceRoot(abs), flake: true}})
+			add(input{abs: fl, flake: true, in: flakeTree(abs)})
 			continue
 		}
 		t := treeAt(abs, abs)

@@ -28,8 +28,13 @@ type tree struct {
 	// flake: root is a flake's source tree (nixpath.SourceRoot), all that
 	// its pure evaluation reads. Otherwise root only bounds what import
 	// reads: files of no flake are evaluated impurely, where any path can
-	// be read, and their paths are carried over as they are.
+	// be read.
 	flake bool
+	// base is the directory the configuration is in, whose place the
+	// output directory takes: a flake's own directory (below root when
+	// the flake is in a subdirectory of a git work tree), else root. A
+	// file a path names is copied to its place relative to base.
+	base string
 }
 
 // name is how messages name the tree.
@@ -47,19 +52,24 @@ func (t tree) name() string {
 func treeAt(dir, fallback string) tree {
 	for d := dir; ; {
 		if isFile(filepath.Join(d, "flake.nix")) {
-			return tree{root: nixpath.SourceRoot(d), flake: true}
+			return flakeTree(d)
 		}
 		for _, marker := range []string{".git", "flake.lock"} {
 			if _, err := os.Lstat(filepath.Join(d, marker)); err == nil {
-				return tree{root: d}
+				return tree{root: d, base: d}
 			}
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return tree{root: fallback}
+			return tree{root: fallback, base: fallback}
 		}
 		d = parent
 	}
+}
+
+// flakeTree is the tree of the flake whose flake.nix is in dir.
+func flakeTree(dir string) tree {
+	return tree{root: nixpath.SourceRoot(dir), flake: true, base: dir}
 }
 
 // fileTree is the tree of a file named on its own: that of its directory,
@@ -172,15 +182,6 @@ func (p pathVal) text() string {
 		return p.abs
 	}
 	return path.Join(filepath.ToSlash(load.RelPath(p.in.root)), p.place)
-}
-
-// writeAs is p as a file in dir writes it: absolute as it is, relative
-// rebased to dir.
-func (p pathVal) writeAs(dir string) string {
-	if p.absolute {
-		return filepath.ToSlash(p.abs)
-	}
-	return relPath(dir, p.abs)
 }
 
 // within reports whether abs is root or below it.

@@ -115,7 +115,22 @@ func importPath(t *testing.T, dir, entry string, flake bool) (abs string, kept b
 			if p := string(m[1]); filepath.IsAbs(p) {
 				return p, false, nil // written as it was: absolute
 			}
-			return filepath.Join(out, "hosts", string(m[1])), false, nil
+			abs := filepath.Join(out, "hosts", string(m[1]))
+			rel, err := filepath.Rel(out, abs)
+			if err != nil || !filepath.IsLocal(rel) {
+				return abs, false, nil // where it is
+			}
+			// A copy, at the place the file has below dir: the path
+			// names that file, and the copy holds what Nix reads there.
+			src := filepath.Join(dir, rel)
+			for _, c := range res.Copies {
+				if c.Path == filepath.ToSlash(rel) {
+					if data, err := os.ReadFile(src); err != nil || string(data) != string(c.Data) {
+						t.Errorf("%s: the copy of %s holds %q, the file %q (%v)", entry, src, c.Data, data, err)
+					}
+				}
+			}
+			return src, false, nil
 		}
 		if strings.Contains(string(f.Data), `diskConfigPath: {$nix: "(import `) {
 			return "", true, nil

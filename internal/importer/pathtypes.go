@@ -13,8 +13,12 @@ import (
 // literal; anywhere else a path stays Nix.
 type pathTypes struct {
 	contract *schema.Contract
-	nixos    *schema.PathOptions
-	home     *schema.PathOptions
+	// others are the host fields that take a path in some other release:
+	// a path there is written as a path too (vet says the field is not in
+	// this release), not kept as Nix.
+	others map[string]bool
+	nixos  *schema.PathOptions
+	home   *schema.PathOptions
 }
 
 func newPathTypes(fsys fs.FS, c *schema.Contract) (*pathTypes, error) {
@@ -32,7 +36,7 @@ func (pt *pathTypes) hostPath(pos []string) bool {
 	case len(pos) == 0:
 		return false
 	case len(pos) == 1:
-		return pt.contract.IsPathField(pos[0])
+		return pt.hostPathField(pos[0])
 	case pos[0] == pt.contract.ConfigField:
 		return pt.optionPath(pos[1:])
 	}
@@ -40,6 +44,12 @@ func (pt *pathTypes) hostPath(pos []string) bool {
 		return pt.nixos.Match(pos) // a section holds the options of its name
 	}
 	return false
+}
+
+// hostPathField reports whether the host field name takes a path, in this
+// release or another.
+func (pt *pathTypes) hostPathField(name string) bool {
+	return pt.contract.IsPathField(name) || pt.others[name]
 }
 
 // optionPath reports whether the NixOS option at pos takes a path,

@@ -250,7 +250,13 @@ func (ev *evaluator) nixExpr(v value, outDir string, depth int) (nix.Expr, *unpo
 			}
 			return nil, &unportable{msg: "holds a path pure evaluation cannot read: " + why}
 		}
-		p := v.writeAs(outDir)
+		p, why := ev.writePath(v, outDir)
+		if why != "" {
+			if v.lit != nil {
+				return nil, &unportable{v.file, v.lit, "cannot be kept as Nix: " + why}
+			}
+			return nil, &unportable{msg: "holds a path import cannot carry over: " + why}
+		}
 		if !validPathLiteral(p) {
 			return nil, &unportable{msg: fmt.Sprintf("holds the path %s, which cannot be written as a Nix path literal from %s", p, outDir)}
 		}
@@ -339,7 +345,11 @@ func (ev *evaluator) rawSource(f *source, start, end int, n syntax.Node, outDir,
 			if p.absolute {
 				return true
 			}
-			rel := relPath(outDir, p.abs)
+			rel, why := ev.writePath(p, outDir)
+			if why != "" {
+				bad = &unportable{f, n, "cannot be kept as Nix: " + why}
+				return false
+			}
 			if !validPathLiteral(rel) {
 				bad = &unportable{f, n, fmt.Sprintf("cannot be kept as Nix: the path %s cannot be written as a Nix path literal from %s (%s)", first.Raw, outDir, rel)}
 				return false

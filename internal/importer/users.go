@@ -7,6 +7,7 @@ import (
 
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/syntax"
+	"axc.dev/axc/schema"
 )
 
 // Users are read from the modules the hosts import, as the release reads
@@ -47,6 +48,17 @@ func (im *importer) resolveUsers() {
 		return // a schema without users: hosts keep what they have
 	}
 	for _, h := range im.hosts {
+		if m := im.old; m != nil {
+			// The user module field of older releases: its user is a
+			// user of this one (userModuleField).
+			if v, ok := im.ev.lookup(h.cfg, m.Field); ok {
+				if _, both := im.ev.lookup(h.cfg, us.Field); both {
+					im.report.problemf(h.file, h.node, "cannot import host %s: it has %s, of releases up to %s, and %s: keep %s, with configDir/users/NAME.nix for each user", h.name, m.Field, m.Last, us.Field, us.Field)
+				} else if abs, ok := im.moduleFile(v, h.file, h.node, m.Field); ok {
+					im.hostModule(h, abs, "", m.User)
+				}
+			}
+		}
 		switch {
 		case us.Module != "":
 			v, ok := im.ev.lookup(h.cfg, us.Module)
@@ -57,7 +69,7 @@ func (im *importer) resolveUsers() {
 			if !ok {
 				continue // the root field rewrite says why
 			}
-			im.hostModule(h, abs, "")
+			im.hostModule(h, abs, "", u)
 		case us.ConfigDir != "":
 			lv, ok := im.ev.lookup(h.cfg, us.Field)
 			if !ok {
@@ -90,7 +102,7 @@ func (im *importer) resolveUsers() {
 					im.report.problemf(t.file, t.expr, "cannot read user %s: %s", name, why)
 					continue
 				}
-				im.hostModule(h, abs, string(name))
+				im.hostModule(h, abs, string(name), u)
 			}
 		}
 	}
@@ -137,9 +149,9 @@ func (im *importer) moduleFile(v value, file *source, node syntax.Node, field st
 }
 
 // hostModule reads the user module abs for host h (name is the user it
-// is for, "" when the module names its user).
-func (im *importer) hostModule(h *hostIn, abs, name string) {
-	u, extra := im.moduleUser(abs, name)
+// is for, "" when the module names its user), a user set as uc says.
+func (im *importer) hostModule(h *hostIn, abs, name string, uc *schema.UserContract) {
+	u, extra := im.moduleUser(abs, name, uc)
 	if u != nil {
 		h.users = append(h.users, u)
 	}
@@ -150,13 +162,13 @@ func (im *importer) hostModule(h *hostIn, abs, name string) {
 }
 
 // moduleUser reads a user module once: its user (nil if it sets none) and
-// what it sets besides (nil if nothing).
-func (im *importer) moduleUser(abs, name string) (*userIn, *extraSet) {
-	key := abs + "\x00" + name
+// what it sets besides (nil if nothing), the user set as uc says.
+func (im *importer) moduleUser(abs, name string, uc *schema.UserContract) (*userIn, *extraSet) {
+	key := abs + "\x00" + name + "\x00" + strings.Join(uc.Option, ".")
 	if c, ok := im.cache[key]; ok {
 		return c.user, c.extra
 	}
-	u, extra := im.readModule(abs, name)
+	u, extra := im.readModule(abs, name, uc)
 	if im.cache == nil {
 		im.cache = map[string]moduleRead{}
 	}
@@ -176,13 +188,12 @@ type moduleRead struct {
 	extra *extraSet
 }
 
-func (im *importer) readModule(abs, name string) (*userIn, *extraSet) {
+func (im *importer) readModule(abs, name string, uc *schema.UserContract) (*userIn, *extraSet) {
 	s, set := im.readModuleFile(abs)
 	if set == nil {
 		im.report.problemf(s, s.file.Expr, "cannot read this user module: it is not an attribute set (or a function returning one) import can read")
 		return nil, nil
 	}
-	uc := im.contract.User
 	opt := slices.Clone(uc.Option)
 	for i, p := range opt {
 		if p == "<name>" {
@@ -284,9 +295,6 @@ func (ev *evaluator) split(entries []*entry, p []string) (under, rest []*entry) 
 // to. A file found in a directory that is no user module is skipped.
 func (im *importer) readUserModule(in input) {
 	abs, scanned := in.file, in.scanned
-	if _, done := im.cache[abs+"\x00"]; done {
-		return
-	}
 	for key := range im.cache {
 		if strings.HasPrefix(key, abs+"\x00") {
 			return // read for a host already
@@ -301,7 +309,7 @@ func (im *importer) readUserModule(in input) {
 	if im.contract.User.NameField == "" {
 		name = fileBase(in.abs) // users/NAME.nix, as named
 	}
-	u, extra := im.moduleUser(abs, name)
+	u, extra := im.moduleUser(abs, name, im.contract.User)
 	if u == nil && extra == nil || u == nil && scanned {
 		if scanned {
 			im.report.note(s, nil, "skipped: not a host file or a user module")

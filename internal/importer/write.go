@@ -5,14 +5,18 @@ import (
 	"maps"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/nix/syntax"
 	"axc.dev/axc/internal/output"
 	"axc.dev/axc/internal/scaffold"
+	"axc.dev/axc/schema"
 )
 
 // Packages and directories of the files import writes.
@@ -26,31 +30,60 @@ const (
 const sharedFile = "shared"
 
 // Layout is the set of files axc import writes in its output directory,
-// as one transaction (internal/output): hosts/NAME.cue and users/NAME.cue,
-// NAME a name fileNames gives, never the pattern files of axc init
-// (hosts/hosts.cue, users/users.cue). No existing file is import's own: an
-// existing file is never overwritten without --force, and nothing is
-// removed as stale.
+// as one transaction (internal/output): the hosts and users
+// (hosts/NAME.cue, users/NAME.cue, NAME a name fileNames gives), the files
+// of scaffold.Base the output lacks (the CUE module, the vendored schema,
+// the pattern files hosts/hosts.cue and users/users.cue, flake.lock), and
+// the copies of the files the configuration names (Result.Copies), each at
+// its place below DIR: any file but version-control metadata and axc's
+// own journals and temporary files (outputPath). No existing file is
+// import's own: an existing file is never overwritten without --force, and
+// nothing is removed as stale.
 var Layout = &output.Layout{
 	Command: "axc import",
 	Journal: ".axc-import.journal",
 	Dirs:    []string{hostsPkg, usersPkg},
-	Writes:  importWrites,
+	Writes:  outputPath,
 }
 
-func importWrites(rel string) bool {
-	dir, file, ok := strings.Cut(rel, "/")
-	name, isCUE := strings.CutSuffix(file, ".cue")
-	if !ok || !isCUE || !fileNameRe.MatchString(name) {
+// outputPath reports whether rel (slash separated, relative to the output
+// directory) is a path import may write: each of its names one outputName
+// accepts.
+func outputPath(rel string) bool {
+	if rel == "" {
 		return false
 	}
-	switch dir {
-	case hostsPkg:
-		return !strings.EqualFold(rel, scaffold.HostsPattern)
-	case usersPkg:
-		return !strings.EqualFold(rel, scaffold.UsersPattern)
+	for _, name := range strings.Split(rel, "/") {
+		if !outputName(name) {
+			return false
+		}
 	}
-	return false
+	return true
+}
+
+// axcTemp matches the names axc gives its own files in an output
+// directory: temporary files (.NAME.axc-new, .NAME.axc-old, .NAME.tmpN),
+// journals and init's staging directories (.axc-…).
+var axcTemp = regexp.MustCompile(`^\.(axc-.*|.+\.axc-new|.+\.axc-old|.+\.tmp[0-9]+)$`)
+
+// outputName reports whether name may be a file or directory name below
+// the output directory: not empty, . or .., no slash, NUL, control or
+// format character (a name is printed), valid UTF-8, and none of axc's
+// own names (axcTemp) or version control's metadata.
+func outputName(name string) bool {
+	switch name {
+	case "", ".", "..", ".git", ".hg", ".jj", ".svn":
+		return false
+	}
+	if !utf8.ValidString(name) || axcTemp.MatchString(name) {
+		return false
+	}
+	for _, r := range name {
+		if r == '/' || r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // write emits every host, user and shared value, attaches the comments,
@@ -364,40 +397,73 @@ func (im *importer) rootField(e *entry, c ctx) (*cueField, bool) {
 	}
 	switch name := e.path[0]; {
 	case name == us.Module && us.Module != "":
-		v := im.ev.force(e.val)
-		if _, isPath := asPath(v); isPath {
-			abs, ok := im.moduleFile(v, e.file, e.def, name)
-			if !ok {
-				im.em.drop(e.def)
-				return nil, true
-			}
-			u, extra := im.moduleUser(abs, "")
-			if u == nil {
-				what := "it sets nothing"
-				if extra != nil {
-					what = fmt.Sprintf("what it sets is in the %s of each host importing it", im.contract.ConfigField)
-				}
-				im.report.note(e.file, e.def, fmt.Sprintf("left out: %s names %s, which sets no axios user; %s", name, load.RelPath(abs), what))
-				im.em.drop(e.def)
-				return nil, true
-			}
-			f := &cueField{labels: []string{us.Field}, value: &cueList{elems: []*cueElem{{value: cueString(u.name, 1)}}}}
-			im.em.place(e.def, target{field: f})
-			return f, true
-		}
-		if a, ok := v.(argVal); ok {
-			im.report.note(e.file, e.def, fmt.Sprintf("left out: %s is the argument %s of this file, whose user module only the flake knows: import the flake.nix to bring the user along", name, a.name))
-			im.em.drop(e.def)
-			return nil, true
-		}
-		im.em.problemAt(e.val, fmt.Sprintf("cannot import %s: it is not a path import can read", name))
-		return nil, true
+		return im.userModuleField(e, im.contract.User, nil), true
+	case im.old != nil && name == im.old.Field:
+		return im.userModuleField(e, im.old.User, im.old), true
 	case name == us.ConfigDir && us.ConfigDir != "":
 		im.report.note(e.file, e.def, fmt.Sprintf("left out: %s (axc build passes it; the users are in %s/)", name, usersPkg))
 		im.em.drop(e.def)
 		return nil, true
 	}
 	return nil, false
+}
+
+// userModuleField is the users field for the host field e that names the
+// one user's module (userModulePath), read as uc says a user is set: the
+// release's own field, or one of older releases (old, not nil) the
+// release replaced by users and configDir, which the note says. nil when
+// it is left out (the report says why).
+func (im *importer) userModuleField(e *entry, uc *schema.UserContract, old *oldModule) *cueField {
+	name := e.path[0]
+	v := im.ev.force(e.val)
+	if _, isPath := asPath(v); isPath {
+		abs, ok := im.moduleFile(v, e.file, e.def, name)
+		if !ok {
+			im.em.drop(e.def)
+			return nil
+		}
+		u, extra := im.moduleUser(abs, "", uc)
+		if u == nil {
+			what := "it sets nothing"
+			if extra != nil {
+				what = fmt.Sprintf("what it sets is in the %s of each host importing it", im.contract.ConfigField)
+			}
+			if old != nil {
+				what += " (" + name + im.replaced(old) + ")"
+			}
+			im.report.note(e.file, e.def, fmt.Sprintf("left out: %s names %s, which sets no axios user; %s", name, load.RelPath(abs), what))
+			im.em.drop(e.def)
+			return nil
+		}
+		if old != nil {
+			im.report.note(e.file, e.def, fmt.Sprintf("%s%s: its module %s is user %s, written as %s and listed in this host's %s",
+				name, im.replaced(old), load.RelPath(abs), u.name, scaffold.UserFile(u.name), im.contract.Users.Field))
+		}
+		f := &cueField{labels: []string{im.contract.Users.Field}, value: &cueList{elems: []*cueElem{{value: cueString(u.name, 1)}}}}
+		im.em.place(e.def, target{field: f})
+		return f
+	}
+	if a, ok := v.(argVal); ok {
+		im.report.note(e.file, e.def, fmt.Sprintf("left out: %s is the argument %s of this file, whose user module only the flake knows: import the flake.nix to bring the user along", name, a.name))
+		im.em.drop(e.def)
+		return nil
+	}
+	im.em.problemAt(e.val, fmt.Sprintf("cannot import %s: it is not a path import can read", name))
+	return nil
+}
+
+// replaced says, after a field of older releases (old), that the release
+// imported for replaced it; "" for the release's own field.
+func (im *importer) replaced(old *oldModule) string {
+	if old == nil {
+		return ""
+	}
+	this := im.release
+	if this == "" {
+		this = "this release"
+	}
+	us := im.contract.Users
+	return fmt.Sprintf(" is not a host field of %s (%s + %s replaced it in %s)", this, us.Field, us.ConfigDir, old.Next)
 }
 
 // relFile names a file for a comment in the output: relative to outDir.

@@ -34,6 +34,8 @@ type Choice struct {
 	// Note, when not empty, is information: the lock has no framework
 	// input, or inputs of inputs pin other revs than the one chosen.
 	Note string
+	// Lock is the lock file read (Options.LockFile), "" when none was.
+	Lock string
 }
 
 // Sources of a Choice.
@@ -64,7 +66,9 @@ func (t *Table) Choose(opts Options) (Choice, error) {
 	if err != nil {
 		return Choice{}, err
 	}
-	return t.chooseFromLock(opts.LockFile, data)
+	c, err := t.chooseFromLock(opts.LockFile, data)
+	c.Lock = opts.LockFile
+	return c, err
 }
 
 func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {

@@ -254,19 +254,70 @@ func entryFile(dir, name, pattern string) string {
 }
 
 // Files are the files of the new repository r, by path relative to its
-// root (slash separated). r must have no Problems.
+// root (slash separated): its Base, the host, the user, the pre-commit
+// hook and CI. r must have no Problems.
 func Files(r Repo) (map[string][]byte, error) {
 	if ps := r.Problems(); len(ps) > 0 {
 		return nil, fmt.Errorf("%s: %v", ps[0].Field, ps[0].Err)
 	}
-	files, err := SchemaFiles(r.Release.Tag)
+	out, err := Base(r.Release, r.Module)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]byte{LockFile: Lock(r.Release)}
+	files := []struct{ tmpl, file string }{
+		{"host.cue.tmpl", HostFile(r.Host.Name)},
+		{"hardware.nix.tmpl", HardwareFile(r.Host.Name)},
+		{"pre-commit-config.yaml.tmpl", PreCommit},
+		{"axc.yml.tmpl", Workflow},
+	}
+	if r.User != nil {
+		files = append(files, struct{ tmpl, file string }{"user.cue.tmpl", UserFile(r.User.Name)})
+	}
+	for _, f := range files {
+		if out[f.file], err = render(f.tmpl, f.file, r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Base are the files every repository of release r holds whatever its
+// hosts, by path relative to its root (slash separated): the CUE module
+// (module, a path CheckModule accepts), the release's schema vendored
+// under SchemaDir, the pattern files that make every field of package
+// hosts a host and of package users a user (HostsPattern, UsersPattern),
+// and the minimal flake.lock pinning r (Lock). With them, axc vet checks
+// against r and the cue command works offline (cue eval ./hosts shows
+// each host with its defaults). axc init writes them in a new repository;
+// axc import adds those a repository lacks.
+func Base(r release.Release, module string) (map[string][]byte, error) {
+	if err := CheckModule(module); err != nil {
+		return nil, err
+	}
+	files, err := SchemaFiles(r.Tag)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{LockFile: Lock(r)}
 	for name, data := range files {
 		out[path.Join(SchemaDir, name)] = data
 	}
+	repo := Repo{Release: r, Module: module}
+	for _, f := range []struct{ tmpl, file string }{
+		{"module.cue.tmpl", ModuleFile},
+		{"hosts.cue.tmpl", HostsPattern},
+		{"users.cue.tmpl", UsersPattern},
+	} {
+		if out[f.file], err = render(f.tmpl, f.file, repo); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// render executes the template name for the repository r, as the file
+// file: a .cue file formatted as cue fmt formats it.
+func render(name, file string, r Repo) ([]byte, error) {
 	gpu := r.Host.GPU
 	if gpu == NoGPU {
 		gpu = ""
@@ -286,40 +337,18 @@ func Files(r Repo) (map[string][]byte, error) {
 		// the host's file).
 		HardwareField, HardwareFile, HardwarePath string
 	}{r, Language, gpu, r.Host.FormFactor == "laptop", hwField, hwFile, "./" + strings.TrimPrefix(hwFile, "hosts/")}
-	render := func(name, file string) error {
-		var b bytes.Buffer
-		if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
-			return err
-		}
-		text := b.Bytes()
-		if strings.HasSuffix(file, ".cue") {
-			// Aligned as cue fmt aligns it, and proof that it parses.
-			if text, err = format.Source(text, format.Simplify()); err != nil {
-				return fmt.Errorf("internal error: %s: %v", file, err)
-			}
-		}
-		out[file] = text
-		return nil
+	var b bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return nil, err
 	}
-	for _, f := range []struct{ tmpl, file string }{
-		{"module.cue.tmpl", ModuleFile},
-		{"hosts.cue.tmpl", HostsPattern},
-		{"users.cue.tmpl", UsersPattern},
-		{"host.cue.tmpl", HostFile(r.Host.Name)},
-		{"hardware.nix.tmpl", hwFile},
-		{"pre-commit-config.yaml.tmpl", PreCommit},
-		{"axc.yml.tmpl", Workflow},
-	} {
-		if err := render(f.tmpl, f.file); err != nil {
-			return nil, err
+	text := b.Bytes()
+	if strings.HasSuffix(file, ".cue") {
+		// Aligned as cue fmt aligns it, and proof that it parses.
+		if text, err = format.Source(text, format.Simplify()); err != nil {
+			return nil, fmt.Errorf("internal error: %s: %v", file, err)
 		}
 	}
-	if r.User != nil {
-		if err := render("user.cue.tmpl", UserFile(r.User.Name)); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return text, nil
 }
 
 // HardwareFile is the path of the placeholder of a host's hardware

@@ -63,7 +63,13 @@ symbolic link) is refused before it is opened (exit 2).
 A file in DIR that axc did not generate (its first line is not the header axc
 writes) is never overwritten (exit 2) unless --force, and never removed;
 generated files in DIR/hosts and DIR/users of hosts and users that no longer
-exist are removed.
+exist are removed. --force replaces such a file (the hand-written flake.nix
+and hosts/NAME.nix beside an axc import . -o .) only when nothing of it is
+lost: in a git work tree, a file with changes no commit holds (modified,
+staged, untracked or ignored) is refused, each named, and nothing is
+written (exit 2): commit it, then build again; git diff HEAD then shows what
+axc changed. Outside git no commit can keep it: --force replaces it and
+says so.
 
 With --check nothing is written: exit 0 when DIR is up to date, 1 with a
 unified diff when it is not.`,
@@ -85,7 +91,7 @@ unified diff when it is not.`,
 	}
 	c.Flags().StringVarP(&outDir, "out", "o", "", "output directory (the flake's root; default the top of the hosts' repository)")
 	c.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 with a diff when DIR is not up to date")
-	c.Flags().BoolVar(&force, "force", false, "overwrite files that axc did not generate")
+	c.Flags().BoolVar(&force, "force", false, "overwrite files that axc did not generate (in git, only files the last commit holds)")
 	c.MarkFlagDirname("out")
 	return c
 }
@@ -127,9 +133,9 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 		summary(cmd, "%s, %s up to date", okSummary(out, ds), outDir)
 		return nil
 	}
-	res, err := output.Write(outDir, output.Build, out.files, force)
+	res, err := writeBuild(cmd, outDir, out.files, force)
 	if err != nil {
-		return ioError(err)
+		return err
 	}
 	msg := "wrote " + count(len(res.Written), "file")
 	if len(res.Written) == 0 {
