@@ -1,4 +1,4 @@
-module axc.dev/axc
+module github.com/axc-dev/axc
 
 go 1.26.8
 

@@ -10,8 +10,8 @@ import (
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
-	"axc.dev/axc/internal/schemagen"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/schemagen"
+	"github.com/axc-dev/axc/schema"
 )
 
 // A message that suggests a value for an option ("set it, e.g. …") takes

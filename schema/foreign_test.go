@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/schema"
 )
 
 var updateForeign = flag.Bool("update", false, "rewrite the generated foreign_gen.cue files")

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
 )
 
 // mkSystemCase is a host (CUE) and what mkSystem defines for it.

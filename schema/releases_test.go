@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/cmd/axc/cmd"
-	"axc.dev/axc/internal/schemagen"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/internal/schemagen"
+	"github.com/axc-dev/axc/schema"
 )
 
 // releaseTags are the axios releases (axios/releases/README.md, section 1)

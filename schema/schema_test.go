@@ -11,9 +11,9 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/schemagen"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/schemagen"
+	"github.com/axc-dev/axc/schema"
 )
 
 // The options files of the pinned commit 96990f9 (schema/releases/96990f9).

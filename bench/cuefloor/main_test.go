@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/bench/hostgen"
+	"github.com/axc-dev/axc/bench/hostgen"
 )
 
 // hostFiles writes n generated hosts to a new directory and returns the

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"os"
 
-	"axc.dev/axc/bench/hostgen"
+	"github.com/axc-dev/axc/bench/hostgen"
 )
 
 func main() {

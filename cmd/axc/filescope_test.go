@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
 )
 
 // Vetting some files of a package reports exactly what vetting the whole

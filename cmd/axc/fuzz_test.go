@@ -19,11 +19,11 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/cmd/axc/cmd"
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/load/loadtest"
-	"axc.dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/load/loadtest"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
 )
 
 // FuzzHostFile feeds whole host files (a CUE package file, a JSON host or a

@@ -12,10 +12,10 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix/nixtest"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/schema"
 )
 
 // FuzzUserFile feeds whole user files (a CUE file of package users, or a

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"axc.dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/termtext"
 )
 
 // softLimit is where axc starts collecting garbage harder than GOGC says.

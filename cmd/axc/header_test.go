@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/cmd/axc/cmd"
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
 )
 
 // File and directory names reach the header comment of the files build

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"axc.dev/axc/cmd/axc/cmd"
-	"axc.dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/internal/termtext"
 )
 
 // evil is what a hostile name holds: a newline that would start a forged

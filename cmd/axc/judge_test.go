@@ -11,7 +11,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/schema"
 )
 
 // The goldens judge the schema: with one option's type made wrong in a copy

@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"axc.dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
 )
 
 func main() {

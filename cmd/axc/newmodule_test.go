@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
 )
 
 // Teaching axc a new axios module is a CUE edit and `axc schema gen`, no

@@ -15,12 +15,12 @@ import (
 	"cuelang.org/go/cue"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"axc.dev/axc/cmd/axc/cmd"
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/jsonschema/yamlls"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix/nixtest"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/jsonschema/yamlls"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/schema"
 )
 
 // -update rewrites the golden files in testdata/scripts from actual output.

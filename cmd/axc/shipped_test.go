@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"axc.dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
 )
 
 // The repository ships hosts/*.nix and flake.nix built from hosts/*.cue:

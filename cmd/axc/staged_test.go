@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
 )
 
 // A commit cannot leave the repository failing vet: for every kind of

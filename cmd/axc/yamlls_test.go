@@ -7,7 +7,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"axc.dev/axc/internal/jsonschema/yamlls"
+	"github.com/axc-dev/axc/internal/jsonschema/yamlls"
 )
 
 // yamlServer is the pinned yaml-language-server, installed once a test

@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"axc.dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/load"
 )
 
 // Write replaces name with data atomically: data is written to a temporary

@@ -20,10 +20,10 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix"
-	"axc.dev/axc/internal/nixpath"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix"
+	"github.com/axc-dev/axc/internal/nixpath"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Header starts every file axc writes. The whole first line is

@@ -9,11 +9,11 @@ import (
 	"sync"
 	"testing"
 
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/load/loadtest"
-	"axc.dev/axc/internal/nix/nixtest"
-	"axc.dev/axc/internal/vet"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/load/loadtest"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/internal/vet"
 )
 
 // inputs are the host sets every generated file is checked for, with the

@@ -6,8 +6,8 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/schema"
 )
 
 // A key with dots in its name ("networking.tailscale.authMode", from YAML,

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/schema"
 )
 
 // The fields whose relative values become Nix path literals come from the

@@ -4,9 +4,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix/syntax"
-	"axc.dev/axc/internal/nixpath"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nixpath"
 )
 
 // A path the built flake names outside its repository (Repo) is a warning:

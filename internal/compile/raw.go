@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // RawScope are the variables a {$nix: "…"} text may use besides Nix's

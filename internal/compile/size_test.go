@@ -8,9 +8,9 @@ import (
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix"
+	"github.com/axc-dev/axc/schema"
 )
 
 func sizeCompiler(t *testing.T) *Compiler {

@@ -8,8 +8,8 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix"
 )
 
 // UserFile is the path of a user's file relative to the output directory.

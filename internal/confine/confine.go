@@ -37,9 +37,9 @@ import (
 	"strings"
 	"syscall"
 
-	"axc.dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/load"
 
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // Root is a repository opened for confined operations: an os.Root, and the

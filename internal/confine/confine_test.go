@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"testing"
 
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // newTree makes repo/ (with a real directory, links inside and leading

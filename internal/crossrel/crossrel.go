@@ -22,8 +22,8 @@ import (
 
 	"cuelang.org/go/cue/ast"
 
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Index holds the option and host-field names of every release of a table.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/schema"
 )
 
 // table3 is three releases of the real table: the one before selfHosted.*

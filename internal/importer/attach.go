@@ -3,7 +3,7 @@ package importer
 import (
 	"sort"
 
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // attachComments gives each comment group of the files read to the field

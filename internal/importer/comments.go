@@ -3,7 +3,7 @@ package importer
 import (
 	"strings"
 
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // cueComment turns a Nix comment group into CUE comment lines: `# x`

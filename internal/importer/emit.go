@@ -6,8 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // emitter turns evaluated hosts and users into CUE trees, keeping the

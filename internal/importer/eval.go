@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // The evaluator reduces the Nix that flakes, host files and user modules

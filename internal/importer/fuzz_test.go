@@ -16,8 +16,8 @@ import (
 	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/schema"
 )
 
 // importSeeds are inputs the fuzz target starts from, beside every .nix

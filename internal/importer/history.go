@@ -1,8 +1,8 @@
 package importer
 
 import (
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/schema"
 )
 
 // history is what import knows of the releases besides the one it imports

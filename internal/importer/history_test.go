@@ -3,7 +3,7 @@ package importer
 import (
 	"testing"
 
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/schema"
 )
 
 // The history is read off the releases' contracts: the host path fields of

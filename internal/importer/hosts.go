@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"sort"
 
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // Hosts come from a flake's nixosConfigurations (each made by mkSystem) or

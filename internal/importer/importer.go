@@ -8,8 +8,8 @@ import (
 	"sort"
 	"strings"
 
-	"axc.dev/axc/internal/nix/syntax"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Options say what to import and for which release.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/schema"
 )
 
 // run imports files (by path below a temporary directory) for release tag

@@ -9,9 +9,9 @@ import (
 	"sort"
 	"strings"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nixpath"
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nixpath"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // input is a file to read: a flake, or a host file or user module.

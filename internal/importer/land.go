@@ -10,9 +10,9 @@ import (
 	"slices"
 	"strings"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nixpath"
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nixpath"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // Where the files a path names are for the output is decided here, once,

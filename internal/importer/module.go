@@ -3,7 +3,7 @@ package importer
 import (
 	"strings"
 
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // A module written as a function ({ pkgs, lib, ... }: { … }, as

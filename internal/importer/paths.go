@@ -7,9 +7,9 @@ import (
 	"regexp"
 	"strings"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix/syntax"
-	"axc.dev/axc/internal/nixpath"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nixpath"
 )
 
 // What a path means is decided here, once, as Nix decides it

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/internal/nix/nixtest"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/schema"
 )
 
 // pathTree writes the files the path tests import: below top, the tree A

@@ -3,7 +3,7 @@ package importer
 import (
 	"io/fs"
 
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/schema"
 )
 
 // pathTypes knows which positions of a host or user take a path: the

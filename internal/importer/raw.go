@@ -5,9 +5,9 @@ import (
 	"sort"
 	"strings"
 
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/nix"
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/nix"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // Nix kept as Nix ({$nix: "…"}) must mean in the file axc build writes

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // Note is a line of import's report: something the author should know,

@@ -15,12 +15,12 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/cmd/axc/cmd"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix/nixtest"
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/internal/scaffold"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/scaffold"
+	"github.com/axc-dev/axc/schema"
 )
 
 // The round trip: for each fixture in testdata/import (an axiOS

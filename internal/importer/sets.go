@@ -1,7 +1,7 @@
 package importer
 
 import (
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // Attribute sets as Nix builds them: literals (rec, dotted keys,

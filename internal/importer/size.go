@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // What import writes is bounded as vet bounds what it reads. The

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/schema"
 )
 
 // importShape is a Nix input that is small but whose value is large (or

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix/syntax"
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // maxFileSize bounds a Nix file import reads, as axc bounds host files.

@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix/syntax"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Users are read from the modules the hosts import, as the release reads

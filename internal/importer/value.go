@@ -1,7 +1,7 @@
 package importer
 
 import (
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // The values the evaluator works with. Data (sets, lists, strings, paths,

@@ -12,11 +12,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nix/syntax"
-	"axc.dev/axc/internal/output"
-	"axc.dev/axc/internal/scaffold"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/output"
+	"github.com/axc-dev/axc/internal/scaffold"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Packages and directories of the files import writes.

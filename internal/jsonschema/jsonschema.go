@@ -30,8 +30,8 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/parser"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Draft is the JSON Schema dialect written.

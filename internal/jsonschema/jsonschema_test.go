@@ -15,10 +15,10 @@ import (
 	"cuelang.org/go/cue"
 	validator "github.com/santhosh-tekuri/jsonschema/v6"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/load/loadtest"
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/load/loadtest"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/schema"
 )
 
 func releaseTable(t testing.TB) *release.Table {

@@ -12,7 +12,7 @@ import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/parser"
 
-	"axc.dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/load"
 )
 
 // decodeDoc is an export, decoded, and its $defs.

@@ -7,9 +7,9 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/bench/hostgen"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/bench/hostgen"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/schema"
 )
 
 // BenchmarkLoadAndValidate is what `axc vet DIR` does before reporting: compile

@@ -17,8 +17,8 @@ import (
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
-	"axc.dev/axc/internal/safeio"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/schema"
 )
 
 // directLoading is whether packages that allow it are put together without

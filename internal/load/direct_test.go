@@ -15,9 +15,9 @@ import (
 	"cuelang.org/go/cue/errors"
 	"github.com/rogpeppe/go-internal/txtar"
 
-	"axc.dev/axc/bench/hostgen"
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/bench/hostgen"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Loading a package without cue/load must give exactly what cue/load gives:

@@ -15,7 +15,7 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/parser"
 
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/schema"
 )
 
 // chunkSize is how many hosts of a large package one context evaluates.

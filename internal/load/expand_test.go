@@ -14,7 +14,7 @@ import (
 	"cuelang.org/go/cue/parser"
 	"github.com/rogpeppe/go-internal/txtar"
 
-	"axc.dev/axc/bench/hostgen"
+	"github.com/axc-dev/axc/bench/hostgen"
 )
 
 // chain is n+1 declarations: first is the first's value, and each next one

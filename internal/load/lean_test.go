@@ -8,8 +8,8 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/parser"
 
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Every release's lean schema has no error(...) alternative left, keeps the

@@ -30,9 +30,9 @@ import (
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
 
-	"axc.dev/axc/internal/reporoot"
-	"axc.dev/axc/internal/safeio"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/reporoot"
+	"github.com/axc-dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/schema"
 )
 
 // InputError is a path that cannot be read as host input at all (missing,

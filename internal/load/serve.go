@@ -12,7 +12,7 @@ import (
 	cueload "cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/parser"
 
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // serveModuleFiles reads, with safeio, the .cue files that cue/load may read

@@ -14,7 +14,7 @@ import (
 	"cuelang.org/go/cue/scanner"
 	"cuelang.org/go/cue/token"
 
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // fileSubset picks the files of a package that vetting the hosts declared

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
 )
 
 func b(path string, v Expr) Binding { return Binding{Path: strings.Split(path, "/"), Value: v} }

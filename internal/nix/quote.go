@@ -10,7 +10,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"axc.dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/termtext"
 )
 
 // Quoting: how strings, attribute names, numbers and identifiers are

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // Raw text is printed so that it means exactly what it means alone: it must

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"axc.dev/axc/internal/nix/nixtest"
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 var rawGolden = []struct {

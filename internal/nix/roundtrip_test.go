@@ -13,8 +13,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"axc.dev/axc/internal/nix/nixtest"
-	"axc.dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/internal/termtext"
 )
 
 // evalWrapper evaluates value.nix twice over: plain, as `--json` prints it,

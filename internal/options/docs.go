@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"axc.dev/axc/internal/doctext"
+	"github.com/axc-dev/axc/internal/doctext"
 )
 
 // DocsDir is where the docs of each release are kept, from the module root:

@@ -19,8 +19,8 @@ import (
 	"slices"
 	"strings"
 
-	"axc.dev/axc/internal/schemagen"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/schemagen"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Kind says what an entry is.

@@ -13,9 +13,9 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/internal/load/loadtest"
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load/loadtest"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/schema"
 )
 
 // -update rewrites docs/options from the schema.

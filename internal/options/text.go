@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"axc.dev/axc/internal/doctext"
-	"axc.dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/doctext"
+	"github.com/axc-dev/axc/internal/termtext"
 )
 
 // WriteText writes entries for a reader, one block each; tags are every

@@ -6,7 +6,7 @@ import (
 	"os"
 	"syscall"
 
-	"axc.dev/axc/internal/confine"
+	"github.com/axc-dev/axc/internal/confine"
 )
 
 // openLocked opens DIR as the root of every operation below it, and locks

@@ -90,10 +90,10 @@ import (
 	"strings"
 	"syscall"
 
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/confine"
-	"axc.dev/axc/internal/diff"
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/confine"
+	"github.com/axc-dev/axc/internal/diff"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // HostsDir and UsersDir are the directories of DIR whose generated .nix

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/compile"
 )
 
 // gen is a file as compile writes it, from source.

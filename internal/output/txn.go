@@ -17,7 +17,7 @@ import (
 	"slices"
 	"syscall"
 
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // Names of axc's own files in DIR. For a file NAME of the set, its new

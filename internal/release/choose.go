@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"axc.dev/axc/internal/reporoot"
+	"github.com/axc-dev/axc/internal/reporoot"
 )
 
 // Options say where Choose looks.

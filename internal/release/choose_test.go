@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/internal/reporoot"
+	"github.com/axc-dev/axc/internal/reporoot"
 )
 
 func TestChoose(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // MaxLockSize is the largest flake.lock read, in bytes.

@@ -45,8 +45,8 @@ import (
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
 
-	"axc.dev/axc/schema"
 	cueerrors "cuelang.org/go/cue/errors"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Release is one release of the framework that axc knows.

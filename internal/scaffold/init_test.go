@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"axc.dev/axc/cmd/axc/cmd"
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/internal/scaffold"
+	"github.com/axc-dev/axc/cmd/axc/cmd"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/scaffold"
 )
 
 // Every release accepts the host and user axc init writes, with every value

@@ -34,10 +34,10 @@ import (
 	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/mod/module"
 
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/internal/tzdb"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/tzdb"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Paths of the files a repository holds, relative to its root, slash

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/internal/confine"
-	"axc.dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/confine"
+	"github.com/axc-dev/axc/internal/release"
 )
 
 func table(t *testing.T) *release.Table {

@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"axc.dev/axc/internal/confine"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/internal/safeio"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/confine"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Choose picks the release for the repository in dir: the one flag (--axios)

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // vcsDirs are the entries a directory may hold and still be empty for

@@ -13,8 +13,8 @@ import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/parser"
 
-	"axc.dev/axc/internal/nix/nixtest"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/schema"
 )
 
 func TestDocLines(t *testing.T) {

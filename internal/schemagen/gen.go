@@ -24,7 +24,7 @@ import (
 	cueformat "cuelang.org/go/cue/format"
 	"cuelang.org/go/cue/literal"
 
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Option is one entry of an options.json file.

@@ -3,7 +3,7 @@ package schemagen
 import (
 	"math"
 
-	"axc.dev/axc/internal/nix/syntax"
+	"github.com/axc-dev/axc/internal/nix/syntax"
 )
 
 // ParseNixLiteral parses the text of a Nix expression that is plain data:

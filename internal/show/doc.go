@@ -8,8 +8,8 @@ import (
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
-	"axc.dev/axc/internal/doctext"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/doctext"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Docs says what each value of the view is, for show --doc: the doc

@@ -9,9 +9,9 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/load/loadtest"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/load/loadtest"
+	"github.com/axc-dev/axc/schema"
 )
 
 // For every shipped host: the view holds every value cue export gives, with

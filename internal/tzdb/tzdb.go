@@ -10,7 +10,7 @@ import (
 	"time"
 	_ "time/tzdata" // the database, built into axc
 
-	"axc.dev/axc/internal/nearest"
+	"github.com/axc-dev/axc/internal/nearest"
 )
 
 //go:generate go test -run TestNamesMatchGoRoot -update .

@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"axc.dev/axc/internal/nixpath"
+	"github.com/axc-dev/axc/internal/nixpath"
 )
 
 // Change is a file whose content no commit holds as it is.

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"axc.dev/axc/internal/crossrel"
-	"axc.dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/crossrel"
+	"github.com/axc-dev/axc/internal/load"
 )
 
 // crossReleases explains names unknown to the release checked that another

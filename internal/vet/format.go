@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"axc.dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/termtext"
 )
 
 // Formats are the output formats of Write.

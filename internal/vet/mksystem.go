@@ -7,7 +7,7 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/schema"
 )
 
 // mkSystemConflicts are the host's values for options that mkSystem itself

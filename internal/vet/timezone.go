@@ -6,9 +6,9 @@ import (
 
 	"cuelang.org/go/cue"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/tzdb"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/tzdb"
+	"github.com/axc-dev/axc/schema"
 )
 
 // NixOS accepts any time zone without a space; a name that is not in the

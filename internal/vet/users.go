@@ -10,8 +10,8 @@ import (
 	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/schema"
 )
 
 // UserRef is what a host says of its users: the names it lists, and which

@@ -15,10 +15,10 @@ import (
 	"cuelang.org/go/cue/format"
 	"cuelang.org/go/cue/token"
 
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Severity of a diagnostic.

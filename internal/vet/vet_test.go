@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/load/loadtest"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/load/loadtest"
 )
 
 // checkHosts has, for every one of axios's 17 checks, a host that fails

@@ -7,10 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/output"
-	"axc.dev/axc/internal/termtext"
-	"axc.dev/axc/internal/vet"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/output"
+	"github.com/axc-dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/vet"
 )
 
 func newBuildCmd() *cobra.Command {

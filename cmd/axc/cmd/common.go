@@ -10,13 +10,13 @@ import (
 	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/compile"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/internal/safeio"
-	"axc.dev/axc/internal/termtext"
-	"axc.dev/axc/internal/vet"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/compile"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/vet"
+	"github.com/axc-dev/axc/schema"
 )
 
 // loadEntries reads the hosts or users at paths, and those r reaches,

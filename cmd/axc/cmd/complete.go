@@ -3,7 +3,7 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/release"
 )
 
 // registerReleaseCompletion completes --axios, a persistent flag of root,

@@ -7,9 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/output"
-	"axc.dev/axc/internal/termtext"
-	"axc.dev/axc/internal/vcs"
+	"github.com/axc-dev/axc/internal/output"
+	"github.com/axc-dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/vcs"
 )
 
 // writeBuild writes the files of a build to outDir as one transaction

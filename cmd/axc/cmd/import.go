@@ -12,13 +12,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/confine"
-	"axc.dev/axc/internal/importer"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/output"
-	"axc.dev/axc/internal/scaffold"
-	"axc.dev/axc/internal/termtext"
-	"axc.dev/axc/internal/vet"
+	"github.com/axc-dev/axc/internal/confine"
+	"github.com/axc-dev/axc/internal/importer"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/output"
+	"github.com/axc-dev/axc/internal/scaffold"
+	"github.com/axc-dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/vet"
 )
 
 func newImportCmd() *cobra.Command {

@@ -8,12 +8,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/importer"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/internal/safeio"
-	"axc.dev/axc/internal/scaffold"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/importer"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/scaffold"
+	"github.com/axc-dev/axc/schema"
 )
 
 // importRelease is the release an import writes for, and how the output

@@ -7,9 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/release"
-	"axc.dev/axc/internal/scaffold"
-	"axc.dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/scaffold"
+	"github.com/axc-dev/axc/internal/termtext"
 )
 
 func newInitCmd() *cobra.Command {

@@ -4,9 +4,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/output"
-	"axc.dev/axc/internal/reporoot"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/output"
+	"github.com/axc-dev/axc/internal/reporoot"
 )
 
 // inputs are the paths of one run, split into hosts and users.

@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/crossrel"
-	"axc.dev/axc/internal/options"
-	"axc.dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/crossrel"
+	"github.com/axc-dev/axc/internal/options"
+	"github.com/axc-dev/axc/internal/release"
 )
 
 func newOptionsCmd() *cobra.Command {

@@ -5,10 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/output"
-	"axc.dev/axc/internal/reporoot"
-	"axc.dev/axc/internal/staged"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/output"
+	"github.com/axc-dev/axc/internal/reporoot"
+	"github.com/axc-dev/axc/internal/staged"
 )
 
 // reach is what a vet of some files reaches beyond the hosts and users

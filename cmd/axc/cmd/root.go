@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/termtext"
+	"github.com/axc-dev/axc/internal/termtext"
 )
 
 // Exit codes.
@@ -155,11 +155,11 @@ Exit codes: 0 ok, 1 findings, 2 usage or I/O error.`,
 	return root
 }
 
-// Version, when set at link time (-ldflags "-X axc.dev/axc/cmd/axc/cmd.Version=v1.2.3"),
+// Version, when set at link time (-ldflags "-X github.com/axc-dev/axc/cmd/axc/cmd.Version=v1.2.3"),
 // is the version axc reports.
 var Version string
 
-// Revision, when set at link time (-X axc.dev/axc/cmd/axc/cmd.Revision=COMMIT),
+// Revision, when set at link time (-X github.com/axc-dev/axc/cmd/axc/cmd.Revision=COMMIT),
 // is the VCS revision axc was built from, for a build that does not record
 // it (go build -buildvcs=false).
 var Revision string

@@ -8,11 +8,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/atomicfile"
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/safeio"
-	"axc.dev/axc/internal/schemagen"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/atomicfile"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/schemagen"
+	"github.com/axc-dev/axc/schema"
 )
 
 func newSchemaCmd() *cobra.Command {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/jsonschema"
+	"github.com/axc-dev/axc/internal/jsonschema"
 )
 
 // exportFormats are the formats schema export writes.

@@ -8,11 +8,11 @@ import (
 	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/internal/nearest"
-	"axc.dev/axc/internal/show"
-	"axc.dev/axc/internal/vet"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/nearest"
+	"github.com/axc-dev/axc/internal/show"
+	"github.com/axc-dev/axc/internal/vet"
+	"github.com/axc-dev/axc/schema"
 )
 
 func newShowCmd() *cobra.Command {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/release"
+	"github.com/axc-dev/axc/internal/release"
 )
 
 func newVersionCmd() *cobra.Command {

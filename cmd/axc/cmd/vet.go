@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"axc.dev/axc/internal/vet"
+	"github.com/axc-dev/axc/internal/vet"
 )
 
 func newVetCmd() *cobra.Command {

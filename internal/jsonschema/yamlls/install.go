@@ -22,7 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // Version is the yaml-language-server the tests run: the newest 1.x.

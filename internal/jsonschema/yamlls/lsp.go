@@ -17,7 +17,7 @@ import (
 	"strconv"
 	"strings"
 
-	"axc.dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // Diagnostic is one problem the server published for a file.

@@ -4,8 +4,8 @@ package loadtest
 import (
 	"testing"
 
-	"axc.dev/axc/internal/load"
-	"axc.dev/axc/schema"
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/schema"
 )
 
 // Load loads paths against the schema of release tag, failing t on any

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"axc.dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/internal/nix/nixtest"
 )
 
 // verdict is what Nix 2.8 makes of an input: whether it parses, and, for
