@@ -67,7 +67,7 @@ func blowupShapes() []blowupShape {
 	for i := range 64000 {
 		dotted = append(dotted, fmt.Sprintf("a%d", i))
 	}
-	const sizeMsg = "this value expands to more than 4 MiB written out, with what it refers to: no axios host needs that"
+	const sizeMsg = "this value expands to more than 4 MiB written out, with what it refers to: no host needs that"
 	return []blowupShape{
 		{name: "vet, CUE doubling", files: cueDoubling(), args: []string{"vet", "hosts"}, code: 1,
 			want: "hosts/exp.cue:23:14: " + sizeMsg},
@@ -76,7 +76,7 @@ func blowupShapes() []blowupShape {
 		{name: "vet one file, CUE doubling", files: cueDoubling(), args: []string{"vet", "hosts/host.cue"}, code: 1,
 			want: "hosts/exp.cue:23:14: " + sizeMsg},
 		{name: "import, Nix doubling", files: nixHost(doubling.String(), "l30"), args: []string{"import", "hosts/a.nix", "-o", "out"}, code: 1,
-			want: "hosts/a.nix:33:54: cannot import extraConfig.x: it expands to more than 4 MiB written out, more than a host file may hold (axc vet reads no more): no axios host needs that", absent: "out"},
+			want: "hosts/a.nix:33:54: cannot import extraConfig.x: it expands to more than 4 MiB written out, more than a host file may hold (axc vet reads no more): no host needs that", absent: "out"},
 		{name: "import, wide set", files: nixHost("", "{ "+wide.String()+"}"), args: []string{"import", "hosts/a.nix", "-o", "out"}, code: 1,
 			want: "hosts/a.nix:2:54: cannot import extraConfig.x: 64000 attributes in one set, more than the 1000 axc vet allows", absent: "out"},
 		{name: "import, long dotted path", files: nixHost("", "{ "+strings.Join(dotted, ".")+" = 1; }"), args: []string{"import", "hosts/a.nix", "-o", "out"}, code: 1,

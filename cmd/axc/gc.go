@@ -74,7 +74,7 @@ var followedLimit = uint64(softLimit)
 func watchHeap(maxHeap uint64, follow bool) {
 	metrics.Read(heapSamples)
 	if heapSamples[0].Value.Kind() == metrics.KindUint64 && heapSamples[0].Value.Uint64() > maxHeap {
-		fmt.Fprintf(os.Stderr, "axc: stopped: the heap passed %d MiB (AXC_MAX_MEMORY), more than any axios fleet needs; an input whose evaluation grows without end does this (a host that refers to itself, say): vet fewer files to find it\n", maxHeap>>20)
+		fmt.Fprintf(os.Stderr, "axc: stopped: the heap passed %d MiB (AXC_MAX_MEMORY), more than any fleet needs; an input whose evaluation grows without end does this (a host that refers to itself, say): vet fewer files to find it\n", maxHeap>>20)
 		os.Exit(2)
 	}
 	if !follow || heapSamples[1].Value.Kind() != metrics.KindUint64 {

@@ -23,6 +23,7 @@ import (
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/nix"
 	"github.com/axc-dev/axc/internal/nixpath"
+	"github.com/axc-dev/axc/internal/safeio"
 	"github.com/axc-dev/axc/schema"
 )
 
@@ -115,7 +116,7 @@ const MaxNixSize = 4 * load.MaxFileSize
 type tooLarge struct{ path []string }
 
 func (tooLarge) Error() string {
-	return fmt.Sprintf("its Nix would be larger than %d MiB: no axios host needs that", MaxNixSize>>20)
+	return fmt.Sprintf("its Nix would be larger than %d MiB: no host needs that", MaxNixSize>>20)
 }
 
 // grow adds to st.size what a value printed at path takes: text, and the
@@ -399,11 +400,18 @@ func must(it *cue.Iterator, err error) *cue.Iterator {
 }
 
 // rebase makes a path the author wrote relative to their file point to the
-// same file from the output's hosts directory. The file must exist: Nix
-// would fail on a path to nothing, long after vet.
+// same file from the output's hosts directory. The file must exist, and be
+// a regular file or a directory (through any symbolic links): Nix would
+// fail on a path to nothing, long after vet, and cannot copy a named pipe,
+// a device or a socket into the store (evaluating the host's hardware
+// configuration would fail there, or hang reading a pipe).
 func (c *Compiler) rebase(st *hostState, p string, path []string) (nix.Expr, error) {
 	target := filepath.Join(st.h.Dir, filepath.FromSlash(p))
-	if _, err := os.Stat(target); err != nil {
+	info, err := os.Stat(target)
+	if err == nil && !info.Mode().IsRegular() && !info.IsDir() {
+		err = safeio.NotRegular(target, info.Mode())
+	}
+	if err != nil {
 		return st.problem(path, "%s: %s (paths are relative to the host's file, %s)", p, load.IOReason(err), load.RelPath(st.h.Pos.Filename()))
 	}
 	rel, err := filepath.Rel(filepath.Join(c.OutDir, outSubdir(st)), target)

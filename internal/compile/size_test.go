@@ -92,7 +92,7 @@ func TestNixSizeRefused(t *testing.T) {
 	if err = st.converted(err); err != nil {
 		t.Fatal(err)
 	}
-	want := fmt.Sprintf("its Nix would be larger than %d MiB: no axios host needs that", MaxNixSize>>20)
+	want := fmt.Sprintf("its Nix would be larger than %d MiB: no host needs that", MaxNixSize>>20)
 	if len(st.problems) != 1 || st.problems[0].Msg != want || len(st.problems[0].Path) != 0 {
 		t.Fatalf("problems %+v, want one at the host: %s", st.problems, want)
 	}

@@ -165,7 +165,7 @@ func (ev *evaluator) wrap(text string, free []syntax.FreeVar, en *env, f *source
 		// Values bound again in lets of their own (shadowing) are written
 		// once per let: what all of it writes is bounded.
 		if ev.rawWork += int64(len(val)); ev.rawWork > maxRawWork {
-			return "", &unportable{msg: fmt.Sprintf("more than %d MiB of Nix through its variables: no axios host needs that", maxRawWork>>20)}
+			return "", &unportable{msg: fmt.Sprintf("more than %d MiB of Nix through its variables: no host needs that", maxRawWork>>20)}
 		}
 		fmt.Fprintf(&b, "  %s = %s;\n", nix.QuoteKey(name), val)
 	}
@@ -306,7 +306,7 @@ func describe(v value) string {
 	case importVal:
 		return "is import"
 	case tooBigVal:
-		return "is " + v.what + ": no axios host needs that"
+		return "is " + v.what + ": no host needs that"
 	}
 	return "is a value import cannot write"
 }

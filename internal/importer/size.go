@@ -208,7 +208,7 @@ func (em *emitter) tooLarge(v value, c ctx, t *thunk) bool {
 	if em.ev.size(v).at(c.depth()) <= maxImportValue {
 		return false
 	}
-	em.problemAt(t, fmt.Sprintf("cannot import %s: it expands to more than %d MiB written out, more than a host file may hold (axc vet reads no more): no axios host needs that", shownPath(c.pos), maxImportValue>>20))
+	em.problemAt(t, fmt.Sprintf("cannot import %s: it expands to more than %d MiB written out, more than a host file may hold (axc vet reads no more): no host needs that", shownPath(c.pos), maxImportValue>>20))
 	return true
 }
 
@@ -234,7 +234,7 @@ func (em *emitter) spend(n int64, c ctx, t *thunk) bool {
 		return true
 	}
 	em.full = true
-	msg := "cannot import %s: with it, what import writes passes %d MiB: no axios fleet needs that"
+	msg := "cannot import %s: with it, what import writes passes %d MiB: no fleet needs that"
 	if e := em.top; e != nil {
 		em.report.problemf(e.file, e.def, msg, shownPath(em.topCtx.pos), maxImportTotal>>20)
 	} else {

@@ -40,7 +40,7 @@ func nixChain(name, first string, n int, step func(p string) string, use func(la
 
 func importShapes() []importShape {
 	same := func(s string) string { return s }
-	const big = "cannot import extraConfig.x: it expands to more than 4 MiB written out, more than a host file may hold (axc vet reads no more): no axios host needs that"
+	const big = "cannot import extraConfig.x: it expands to more than 4 MiB written out, more than a host file may hold (axc vet reads no more): no host needs that"
 	var wide, wideList, siblings strings.Builder
 	for i := range 1001 {
 		fmt.Fprintf(&wide, "k%d = %d; ", i, i)
@@ -85,7 +85,7 @@ func importShapes() []importShape {
 		{name: "long dotted path", src: "{ hostname = \"a\"; hardware = { }; extraConfig.x." + strings.Join(dotted, ".") + " = 1; }\n",
 			at: "1:35", msg: "cannot import extraConfig.x.a0.a1.a2.a3.a4.a5.….(93 more).a99.a100: it nests deeper than 100 levels"},
 		{name: "many hosts", file: "flake.nix", src: flake.String(), total: 1 << 20,
-			at: "21:86", msg: "cannot import extraConfig.x: with it, what import writes passes 1 MiB: no axios fleet needs that"},
+			at: "21:86", msg: "cannot import extraConfig.x: with it, what import writes passes 1 MiB: no fleet needs that"},
 	}
 }
 

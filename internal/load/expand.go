@@ -187,7 +187,7 @@ func (x *expander) run(files []*ast.File) errors.Error {
 		}
 	}
 	if total = add(total, mul(entries, patterns)); total > MaxExpandedTotal {
-		x.fail(last.Pos(), fmt.Sprintf("with this, the %ss of the package expand to more than %s written out: no axios fleet needs that", noun, mib(MaxExpandedTotal)))
+		x.fail(last.Pos(), fmt.Sprintf("with this, the %ss of the package expand to more than %s written out: no fleet needs that", noun, mib(MaxExpandedTotal)))
 	}
 	return x.errs
 }
@@ -508,11 +508,11 @@ func (x *expander) check(e ast.Node, s extent, c *crossing) extent {
 	}
 	switch {
 	case s.width > MaxWidth:
-		at, msg = c.width, fmt.Sprintf("more than %d fields or items in one value here, with what it refers to or repeats: no axios %s needs that", MaxWidth, x.noun)
+		at, msg = c.width, fmt.Sprintf("more than %d fields or items in one value here, with what it refers to or repeats: no %s needs that", MaxWidth, x.noun)
 	case s.depth > MaxDepth:
-		at, msg = c.depth, fmt.Sprintf("values nest deeper than %d levels here, with what they refer to: no axios %s needs that", MaxDepth, x.noun)
+		at, msg = c.depth, fmt.Sprintf("values nest deeper than %d levels here, with what they refer to: no %s needs that", MaxDepth, x.noun)
 	case s.size > MaxExpanded:
-		at, msg = c.size, fmt.Sprintf("this value expands to more than %s written out, with what it refers to: no axios %s needs that", mib(MaxExpanded), x.noun)
+		at, msg = c.size, fmt.Sprintf("this value expands to more than %s written out, with what it refers to: no %s needs that", mib(MaxExpanded), x.noun)
 	default:
 		return s
 	}
@@ -1159,7 +1159,7 @@ func (x *expander) call(c *ast.CallExpr) extent {
 		s = scalar(huge, true, false)
 		s.over = sum.over
 		if !s.over {
-			x.fail(c.Pos(), fmt.Sprintf("axc cannot tell how large what text/template makes is: no axios %s needs that", x.noun))
+			x.fail(c.Pos(), fmt.Sprintf("axc cannot tell how large what text/template makes is: no %s needs that", x.noun))
 			s.over = true
 		}
 		return s

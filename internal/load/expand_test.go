@@ -41,9 +41,9 @@ type expansionCase struct {
 }
 
 const (
-	sizeMsg  = "this value expands to more than 4 MiB written out, with what it refers to: no axios host needs that"
-	depthMsg = "values nest deeper than 100 levels here, with what they refer to: no axios host needs that"
-	widthMsg = "more than 1000 fields or items in one value here, with what it refers to or repeats: no axios host needs that"
+	sizeMsg  = "this value expands to more than 4 MiB written out, with what it refers to: no host needs that"
+	depthMsg = "values nest deeper than 100 levels here, with what they refer to: no host needs that"
+	widthMsg = "more than 1000 fields or items in one value here, with what it refers to or repeats: no host needs that"
 )
 
 func expansionCases() []expansionCase {
@@ -112,9 +112,9 @@ func expansionCases() []expansionCase {
 		{name: "nesting", files: one(chain("_d", `[]`, 120, func(p string) string { return "[" + p + "]" })),
 			after: "_d100: [", mark: "_d99", msg: depthMsg},
 		{name: "text/template", files: one("import \"text/template\"\n\n_t: template.Execute(\"{{.}}\", 1)\n"),
-			after: "_t: ", mark: "template.Execute", msg: "axc cannot tell how large what text/template makes is: no axios host needs that"},
+			after: "_t: ", mark: "template.Execute", msg: "axc cannot tell how large what text/template makes is: no host needs that"},
 		{name: "many hosts", files: one(`_big: "x" * 1000000` + "\n" + hosts.String()),
-			after: "", mark: "h5:", msg: "with this, the hosts of the package expand to more than 16 MiB written out: no axios fleet needs that"},
+			after: "", mark: "h5:", msg: "with this, the hosts of the package expand to more than 16 MiB written out: no fleet needs that"},
 	}
 }
 

@@ -227,9 +227,9 @@ func tooBig(n ast.Node) (token.Pos, string, bool) {
 		depth++
 		switch {
 		case depth > MaxDepth:
-			at, msg = n.Pos(), fmt.Sprintf("values nest deeper than %d levels here: no axios host needs that", MaxDepth)
+			at, msg = n.Pos(), fmt.Sprintf("values nest deeper than %d levels here: no host or user needs that", MaxDepth)
 		case width > MaxWidth:
-			at, msg = n.Pos(), fmt.Sprintf("%d fields or items in one value, more than the %d axc allows: no axios host needs that", width, MaxWidth)
+			at, msg = n.Pos(), fmt.Sprintf("%d fields or items in one value, more than the %d axc allows: no host or user needs that", width, MaxWidth)
 		}
 		return !at.IsValid()
 	}, func(n ast.Node) {
