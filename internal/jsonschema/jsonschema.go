@@ -342,7 +342,7 @@ func (g *generator) field(v cue.Value, doc string, c cue.SelectorType) *Schema {
 		why := s.Description // why it cannot be set, if it cannot
 		s.Description = "NixOS option " + name + ": " + typ
 		if ro, _ := opt.Flag(0, "readOnly"); ro {
-			s.Description += " (read-only: axios sets it, a host cannot)"
+			s.Description += " (read-only: its module sets it, a host cannot)"
 		} else if s.isFalse() {
 			s.Description += " (" + why + ")"
 		}

@@ -47,7 +47,7 @@ func WriteText(w io.Writer, entries []Entry, tags []string) error {
 		line("values", ValuesString(&e))
 		block("example", doctext.Code(ExampleString(&e)))
 		if e.ReadOnly {
-			line("read-only", "axios sets it: a host cannot")
+			line("read-only", "its module sets it: a host cannot")
 		}
 		line("from", e.From)
 		line("releases", Ranges(e.Releases, tags))

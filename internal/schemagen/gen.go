@@ -418,7 +418,7 @@ func writeOption(b *bytes.Buffer, n *node) {
 	var value string
 	switch {
 	case o.ReadOnly:
-		value = "error(" + literal.String.Quote(fmt.Sprintf("%s is read-only: axios sets it, it cannot be set", displayName(o.Loc))) + ")"
+		value = "error(" + literal.String.Quote(fmt.Sprintf("%s is read-only: its module sets it, it cannot be set", displayName(o.Loc))) + ")"
 	case o.parsed.Kind == AttrsOf && o.parsed.Elem.Kind == Submodule:
 		var sb bytes.Buffer
 		writeStruct(&sb, n.children["<name>"])
