@@ -104,8 +104,8 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	if err != nil {
 		return err
 	}
-	chk.warn(cmd)
-	res, err := importer.Import(importer.Options{Inputs: inputs, OutDir: outDir, Schema: chk.fsys})
+	warn(cmd, chk)
+	res, err := importer.Import(importer.Options{Inputs: inputs, OutDir: outDir, Schema: chk.FS})
 	var ie *importer.Error
 	var ioe *importer.IOError
 	switch {
@@ -126,7 +126,7 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	if len(res.Users) > 0 {
 		what += ", " + count(len(res.Users), "user")
 	}
-	what += " (" + chk.name + ")"
+	what += " (" + chk.Name + ")"
 	if dryRun {
 		out := cmd.OutOrStdout()
 		for _, f := range res.Files {
