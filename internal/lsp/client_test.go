@@ -192,3 +192,15 @@ func messages(ds []diagnostic) string {
 	}
 	return b.String()
 }
+
+// waitPublished waits for uri's diagnostics after the first n
+// notifications.
+func (c *client) waitPublished(uri string, n int) []diagnostic {
+	c.t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for len(c.diags[uri]) <= n {
+		c.cond.Wait()
+	}
+	return c.diags[uri][len(c.diags[uri])-1].Diagnostics
+}

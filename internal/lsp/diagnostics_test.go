@@ -37,3 +37,32 @@ func TestDiagnosticsOfUnsavedText(t *testing.T) {
 
 // axiosOptions check against a release whose modules are axios.*.
 var axiosOptions = Options{Check: check.Options{Axios: "v2026.03.30"}}
+
+// A user renamed in the unsaved text of users/alice.cue shows at the open
+// host naming alice, and goes when the name comes back; closing the user
+// file leaves the host as the disk says.
+func TestUserChangeReachesOpenHost(t *testing.T) {
+	const web = "package hosts\n\nweb: {\n\thardware: {}\n\textraConfig: cairn: system: timeZone: \"UTC\"\n\tusers: [\"alice\"]\n}\n"
+	const alice = "package users\n\nalice: {fullName: \"Alice\"}\n"
+	dir := repo(t, map[string]string{"hosts/web.cue": web, "users/alice.cue": alice})
+	c := newClient(t, Options{Check: check.Options{Axios: "v2026.05.01"}})
+	host := c.open(filepath.Join(dir, "hosts", "web.cue"), web)
+	if got := messages(c.diagnostics(host, 1)); got != "" {
+		t.Fatalf("the host has findings before any change:\n%s", got)
+	}
+	user := c.open(filepath.Join(dir, "users", "alice.cue"), alice)
+	c.diagnostics(user, 1)
+	before := c.published(host)
+	c.change(user, 2, strings.Replace(alice, "alice:", "alicia:", 1))
+	c.diagnostics(user, 2)
+	got := messages(c.waitPublished(host, before))
+	want := "5:9-5:16 1 web.users.0: unknown user \"alice\" (did you mean alicia?)\n"
+	if got != want {
+		t.Errorf("the host after alice was renamed in users/alice.cue:\n%s\nwant:\n%s", got, want)
+	}
+	before = c.published(host)
+	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": user}})
+	if got := messages(c.waitPublished(host, before)); got != "" {
+		t.Errorf("the host after the user file was closed unsaved:\n%s", got)
+	}
+}
