@@ -155,7 +155,7 @@ func FuzzLSP(f *testing.F) {
 	f.Add(init + open(host, typoHost) + frame(`{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"textDocument":{"uri":"`+host+`"},"position":{"line":3,"character":2}}}`))
 	f.Add(init + open(host, typoHost) + frame(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"`+host+`","version":2},"contentChanges":[{"range":{"start":{"line":99,"character":-3},"end":{"line":0,"character":900}},"text":"\u00e9\ud83d\ude00"}]}}`))
 	f.Add(init + open(host, "package hosts\n\na: {\"\n") + frame(`{"jsonrpc":"2.0","id":3,"method":"textDocument/completion","params":{"textDocument":{"uri":"`+host+`"},"position":{"line":2,"character":4}}}`))
-	f.Add(frame(`{"jsonrpc":"2.0","id":1,"method":"textDocument/codeAction","params":{"textDocument":{"uri":"`+host+`"},"range":{"start":{"line":0,"character":0},"end":{"line":9,"character":0}},"context":{"diagnostics":[]}}}`))
+	f.Add(frame(`{"jsonrpc":"2.0","id":1,"method":"textDocument/codeAction","params":{"textDocument":{"uri":"` + host + `"},"range":{"start":{"line":0,"character":0},"end":{"line":9,"character":0}},"context":{"diagnostics":[]}}}`))
 	f.Add("Content-Length: 3\r\n\r\n{}}Content-Length: 1\r\n\r\n\x00")
 	f.Add(frame(`{"jsonrpc":"2.0","id":1,"method":"shutdown"}`) + frame(`{"jsonrpc":"2.0","method":"exit"}`))
 	f.Fuzz(func(t *testing.T, in string) {
