@@ -52,6 +52,8 @@ func TestUserChangeReachesOpenHost(t *testing.T) {
 	}
 	user := c.open(filepath.Join(dir, "users", "alice.cue"), alice)
 	c.diagnostics(user, 1)
+	// Opening the user file checks the host again: wait for that.
+	c.waitPublished(host, 1)
 	before := c.published(host)
 	c.change(user, 2, strings.Replace(alice, "alice:", "alicia:", 1))
 	c.diagnostics(user, 2)

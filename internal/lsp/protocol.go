@@ -85,12 +85,13 @@ type hover struct {
 }
 
 type completionItem struct {
-	Label      string `json:"label"`
-	Kind       int    `json:"kind,omitempty"`
-	Detail     string `json:"detail,omitempty"`
-	InsertText string `json:"insertText,omitempty"`
-	SortText   string `json:"sortText,omitempty"`
-	FilterText string `json:"filterText,omitempty"`
+	Label      string    `json:"label"`
+	Kind       int       `json:"kind,omitempty"`
+	Detail     string    `json:"detail,omitempty"`
+	InsertText string    `json:"insertText,omitempty"`
+	SortText   string    `json:"sortText,omitempty"`
+	FilterText string    `json:"filterText,omitempty"`
+	TextEdit   *textEdit `json:"textEdit,omitempty"`
 }
 
 const (
