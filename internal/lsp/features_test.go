@@ -117,7 +117,9 @@ a: extraConfig: axios: system: timeZone: "UTC"
 		for _, a := range actions {
 			edits = append(edits, a.Edit.Changes[uri]...)
 		}
-		sort.Slice(edits, func(i, j int) bool { return offsetOf(text, edits[i].Range.Start) > offsetOf(text, edits[j].Range.Start) })
+		sort.Slice(edits, func(i, j int) bool {
+			return offsetOf(text, edits[i].Range.Start) > offsetOf(text, edits[j].Range.Start)
+		})
 		fixed := text
 		for _, e := range edits {
 			fixed = fixed[:offsetOf(fixed, e.Range.Start)] + e.NewText + fixed[offsetOf(fixed, e.Range.End):]
