@@ -84,6 +84,8 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 				return os.Geteuid() == 0, nil
 			case "precommit":
 				return preCommitAvailable()
+			case "nvim":
+				return nvimAvailable()
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
