@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"sync"
 
 	"cuelang.org/go/cue"
 
@@ -36,6 +37,36 @@ type Options struct {
 	// Warn, when set, is told the schema choice's warning (a lock pinning
 	// a rev axc does not know) before anything is loaded.
 	Warn func(msg string)
+	// Cache, when set, keeps what runs share (each release's schema,
+	// parsed) for the next run: for a long-lived process.
+	Cache *Cache
+}
+
+// Cache keeps what does not change between the runs of a long-lived
+// process (the language server): each schema's parsed instances, so that a
+// run pays for loading and evaluating its entries alone.
+type Cache struct {
+	mu      sync.Mutex
+	schemas map[string]*load.SchemaCache // by Schema.Name
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{schemas: map[string]*load.SchemaCache{}} }
+
+// schema is the cache of the schema named name; nil for a nil c, and for
+// a schema directory (--schema), whose files may change between runs.
+func (c *Cache) schema(chk *Schema) *load.SchemaCache {
+	if c == nil || chk.Release == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sc := c.schemas[chk.Name]
+	if sc == nil {
+		sc = load.NewSchemaCache()
+		c.schemas[chk.Name] = sc
+	}
+	return sc
 }
 
 func (o *Options) files() safeio.Files {
@@ -101,13 +132,17 @@ func ChooseSchema(o Options, paths []string) (*Schema, error) {
 
 // LoadEntries reads the hosts or users at paths, and those r reaches,
 // against the schema fsys; unreadable input is an error.
-func LoadEntries(files safeio.Files, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
+// sc, when set, keeps the schema parsed across runs (Cache).
+func LoadEntries(files safeio.Files, sc *load.SchemaCache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		return nil, nil, Prefixed("schema: ", err)
 	}
 	if files != nil {
 		l.SetFiles(files)
+	}
+	if sc != nil {
+		l.SetSchemaCache(sc)
 	}
 	l.SetKind(k)
 	l.SetReach(r)
@@ -189,14 +224,14 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	var l *load.Loader
 	var res *load.Result
 	if len(in.Hosts) > 0 || len(hostReach) > 0 {
-		if l, res, err = LoadEntries(files, in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
+		if l, res, err = LoadEntries(files, o.Cache.schema(chk0), in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
 			return nil, nil, err
 		}
 	}
 	var ul *load.Loader
 	var ures *load.Result
 	if len(in.Users) > 0 {
-		if ul, ures, err = LoadEntries(files, in.Users, chk0.FS, load.Users, userReach); err != nil {
+		if ul, ures, err = LoadEntries(files, o.Cache.schema(chk0), in.Users, chk0.FS, load.Users, userReach); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -145,6 +145,9 @@ type Loader struct {
 	// in is where entry files are read (SetFiles): the disk, or the disk
 	// under an editor's unsaved texts.
 	in safeio.Files
+	// schemaCache keeps the schema parsed across Loads and loaders
+	// (SetSchemaCache); nil: parsed for each package.
+	schemaCache *SchemaCache
 }
 
 // NewWithSchema returns a loader for the schema whose .cue files are in

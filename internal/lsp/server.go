@@ -55,6 +55,11 @@ type document struct {
 // shutdown, and on the end of r; the checks it started are finished or
 // abandoned before it returns.
 func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
+	if opts.Check.Cache == nil {
+		// The schema stays parsed for the session: a change pays for its
+		// package alone.
+		opts.Check.Cache = check.NewCache()
+	}
 	s := &Server{opts: opts, out: &writer{w: w}, docs: map[string]*document{}, dirty: map[string]bool{}, wake: make(chan struct{}, 1)}
 	ctx, cancel := context.WithCancel(ctx)
 	checker := make(chan struct{})

@@ -57,7 +57,7 @@ func warn(cmd *cobra.Command, chk *check.Schema) {
 // loadEntries reads the hosts or users at paths, and those r reaches,
 // against the schema fsys, from disk; unreadable input is a usage error.
 func loadEntries(paths []string, chk *check.Schema, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
-	l, res, err := check.LoadEntries(safeio.Disk, paths, chk.FS, k, r)
+	l, res, err := check.LoadEntries(safeio.Disk, nil, paths, chk.FS, k, r)
 	if err != nil {
 		return nil, nil, checkError(err)
 	}
