@@ -14,6 +14,7 @@ import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/format"
 	"cuelang.org/go/cue/literal"
+	"cuelang.org/go/cue/parser"
 
 	"axc.dev/axc/internal/check"
 	"axc.dev/axc/internal/load"
@@ -144,6 +145,41 @@ func (sd *schemaDocs) children(users bool, rel []string) map[string]*options.Ent
 			out[name] = e
 		} else if _, ok := out[name]; !ok {
 			out[name] = nil
+		}
+	}
+	return out
+}
+
+// descendant is an entry deeper than one level below a path, and its
+// name from there.
+type descendant struct {
+	entry *options.Entry
+	rest  string
+}
+
+// descendants are the entries more than one level below rel.
+func (sd *schemaDocs) descendants(users bool, rel []string) []descendant {
+	kind, prefix := options.HostField, strings.Join(rel, ".")
+	switch {
+	case users && len(rel) > 0 && rel[0] == "home":
+		kind, prefix = options.HomeOption, strings.Join(rel[1:], ".")
+	case users:
+		return nil
+	case len(rel) > 0 && rel[0] == "extraConfig":
+		kind, prefix = options.NixOSOption, strings.Join(rel[1:], ".")
+	}
+	if prefix != "" {
+		prefix += "."
+	}
+	var out []descendant
+	for i := range sd.entries {
+		e := &sd.entries[i]
+		if e.Kind != kind || !strings.HasPrefix(e.Name, prefix) {
+			continue
+		}
+		rest := e.Name[len(prefix):]
+		if strings.Contains(rest, ".") && !strings.Contains(rest, "<") {
+			out = append(out, descendant{e, rest})
 		}
 	}
 	return out
@@ -308,6 +344,21 @@ func (s *Server) completion(_ context.Context, params json.RawMessage) (any, err
 					// the others.
 					item.SortText = "1" + name
 				}
+			}
+			items = append(items, item)
+		}
+		// Deeper options and fields, whole: their path inserted as CUE
+		// writes nested fields (a: b: c: ).
+		for _, e := range sd.descendants(users, rel) {
+			rest := e.rest
+			labels := strings.Split(rest, ".")
+			for i, l := range labels {
+				labels[i] = labelText(l)
+			}
+			item := completionItem{Label: rest, Kind: completionKindField, FilterText: rest, TextEdit: &textEdit{Range: replace, NewText: strings.Join(labels, ": ") + ": "}, SortText: "2" + rest, Detail: e.entry.Type}
+			if e.entry.Flag != "" {
+				item.SortText = "3" + rest
+				item.Detail += " (" + e.entry.From + ")"
 			}
 			items = append(items, item)
 		}
@@ -643,6 +694,7 @@ var (
 	didYouMean = regexp.MustCompile(`\(did you mean ("[^"]*"|[^ ?"]+)\?\)`)
 	renameTo   = regexp.MustCompile(`rename (\S+) to (\S+)$`)
 	dottedKey  = regexp.MustCompile(`^key "(?:[^"\\]|\\.)*" holds dots: .*: nest it, (.*): …$`)
+	setIt      = regexp.MustCompile(`^required\b.*: set it, e\.g\. (.+)$`)
 )
 
 // quickFix is the edit a diagnostic of d advises, if any: its title and
@@ -653,9 +705,12 @@ func quickFix(d *document, diag diagnostic) (title string, edit textEdit, ok boo
 		return "", textEdit{}, false
 	}
 	old := d.text[start:end]
-	msg := diag.Message
-	if _, m, found := strings.Cut(msg, ": "); found && !strings.HasPrefix(msg, "key ") {
-		msg = m // the path before the message
+	msg, subject := diag.Message, ""
+	if p, m, found := strings.Cut(msg, ": "); found && !strings.HasPrefix(msg, "key ") {
+		msg, subject = m, p // the path before the message
+	}
+	if m := setIt.FindStringSubmatch(msg); m != nil {
+		return setRequired(d, subject, m[1])
 	}
 	if m := didYouMean.FindStringSubmatch(msg); m != nil {
 		repl := m[1]
@@ -697,6 +752,97 @@ func quickFix(d *document, diag diagnostic) (title string, edit textEdit, ok boo
 	return "", textEdit{}, false
 }
 
+// setRequired is the quick fix of a required option not set: the
+// option, with the release's example (CUE text), declared again below
+// the entry's declaration (CUE unifies the two).
+func setRequired(d *document, subject, example string) (string, textEdit, bool) {
+	path, ok := splitPath(subject)
+	if !ok || len(path) < 2 || isData(d) {
+		return "", textEdit{}, false
+	}
+	if _, err := parser.ParseExpr("example", example); err != nil {
+		return "", textEdit{}, false
+	}
+	f := parseDoc(d)
+	if f == nil {
+		return "", textEdit{}, false
+	}
+	for _, decl := range f.Decls {
+		field, ok := decl.(*ast.Field)
+		if !ok {
+			continue
+		}
+		if n, _, err := ast.LabelName(field.Label); err != nil || n != path[0] {
+			continue
+		}
+		labels := make([]string, len(path))
+		for i, p := range path {
+			labels[i] = labelText(p)
+		}
+		at := positionOf(d.text, field.End().Offset())
+		return "Set " + strings.Join(path[1:], ".") + " to " + example, textEdit{Range: lspRange{Start: at, End: at}, NewText: "\n" + strings.Join(labels, ": ") + ": " + example}, true
+	}
+	return "", textEdit{}, false
+}
+
+// setByRename reports whether diag, a required option not set, is set by
+// renaming another finding's option into it (axios.system.timeZone
+// renamed cairn.system.timeZone): its example would then conflict with
+// the value the rename brings.
+func setByRename(diag diagnostic, all []diagnostic) bool {
+	subject, _, _ := strings.Cut(diag.Message, ": ")
+	path, ok := splitPath(subject)
+	if !ok || len(path) < 3 || path[1] != "extraConfig" {
+		return false
+	}
+	renamed := "(renamed " + strings.Join(path[2:], ".") + " in "
+	for _, o := range all {
+		if strings.Contains(o.Message, renamed) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitPath splits a finding's path (a."home-manager".b) into its labels.
+func splitPath(p string) ([]string, bool) {
+	var out []string
+	for p != "" {
+		var label string
+		if p[0] == '"' {
+			end := 1
+			for end < len(p) && p[end] != '"' {
+				if p[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			if end >= len(p) {
+				return nil, false
+			}
+			uq, err := strconv.Unquote(p[:end+1])
+			if err != nil {
+				return nil, false
+			}
+			label, p = uq, p[end+1:]
+		} else {
+			i := strings.IndexByte(p, '.')
+			if i < 0 {
+				i = len(p)
+			}
+			label, p = p[:i], p[i:]
+		}
+		out = append(out, label)
+		if p != "" {
+			if p[0] != '.' {
+				return nil, false
+			}
+			p = p[1:]
+		}
+	}
+	return out, len(out) > 0
+}
+
 func (s *Server) codeAction(_ context.Context, params json.RawMessage) (any, error) {
 	var p codeActionParams
 	if err := decode(params, &p); err != nil {
@@ -712,7 +858,7 @@ func (s *Server) codeAction(_ context.Context, params json.RawMessage) (any, err
 			continue
 		}
 		title, edit, ok := quickFix(d, diag)
-		if !ok {
+		if !ok || setByRename(diag, p.Context.Diagnostics) {
 			continue
 		}
 		out = append(out, codeAction{

@@ -70,6 +70,19 @@ func TestCompletion(t *testing.T) {
 	if got := completionLabels(t, c, host("b"), "package hosts\n\nb: {\n\textraConfig: axios: system: {tim|}\n}\n"); !slices.Contains(got, "timeZone") {
 		t.Errorf("option completion: %q", got)
 	}
+	var l completionList
+	text := "package hosts\n\nn: extraConfig: \n"
+	uri := c.open(host("n"), text)
+	c.result("textDocument/completion", pos(uri, positionOf(text, len(text)-1)), &l)
+	nested := ""
+	for _, it := range l.Items {
+		if it.Label == "axios.system.timeZone" {
+			nested = it.TextEdit.NewText
+		}
+	}
+	if nested != "axios: system: timeZone: " {
+		t.Errorf("a nested option completes to %q, want axios: system: timeZone: ", nested)
+	}
 	if got := completionLabels(t, c, host("c"), "package hosts\n\nc: hardware: cpu: \"|\"\n"); !slices.Contains(got, `"amd"`) {
 		t.Errorf("enum completion: %q", got)
 	}
@@ -83,7 +96,7 @@ func TestCompletion(t *testing.T) {
 
 // Applying every quick fix of a file removes the findings they fix and
 // adds none: did-you-mean renames, a dotted key nested, axios renamed
-// cairn.
+// cairn, a required option set to the release's example.
 func TestQuickFixesApplied(t *testing.T) {
 	for _, tc := range []struct {
 		axios, text string
@@ -101,6 +114,11 @@ a: {
 
 a: extraConfig: axios: system: timeZone: "UTC"
 `, 1},
+		{"v2026.05.01", `package hosts
+
+a: {hardware: cpu: "amd"}
+"b-1": hardware: {}
+`, 2},
 	} {
 		dir := repo(t, nil)
 		c := newClient(t, Options{Check: check.Options{Axios: tc.axios}})
