@@ -17,6 +17,7 @@ import (
 	"cuelang.org/go/cue/parser"
 
 	"axc.dev/axc/internal/check"
+	"axc.dev/axc/internal/crossrel"
 	"axc.dev/axc/internal/load"
 	"axc.dev/axc/internal/options"
 	"axc.dev/axc/internal/output"
@@ -55,7 +56,9 @@ func (s *Server) doc(uri string) *document {
 // schemaDocs are the options and host fields of one schema, by kind and
 // name, read once per release for the server's life.
 type schemaDocs struct {
-	name    string // the schema's ("axios v2026.03.30")
+	name    string          // the schema's ("axios v2026.03.30")
+	tag     string          // its release's tag ("" for --schema)
+	renames *crossrel.Index // every release's names (nil for --schema)
 	tags    []string
 	entries []options.Entry
 	byName  map[string]*options.Entry // kind + " " + name
@@ -83,6 +86,10 @@ func (s *Server) docsFor(d *document) *schemaDocs {
 		return nil
 	}
 	sd := &schemaDocs{name: chk.Name, tags: tags, entries: entries, byName: map[string]*options.Entry{}}
+	if chk.Release != nil {
+		sd.tag = chk.Release.Tag
+		sd.renames, _ = crossrel.Build(chk.Table, nil) // without it, hover says no other names
+	}
 	for i := range entries {
 		e := &entries[i]
 		sd.byName[string(e.Kind)+" "+e.Name] = e
@@ -208,6 +215,13 @@ func (sd *schemaDocs) entryMarkdown(e *options.Entry) string {
 	line("from", e.From)
 	if len(e.Releases) > 0 {
 		line("releases", options.Ranges(e.Releases, sd.tags))
+	}
+	if sd.renames != nil && e.Kind != options.HomeOption {
+		kind := crossrel.Option
+		if e.Kind == options.HostField {
+			kind = crossrel.Field
+		}
+		line("other names", sd.renames.OtherNames(sd.tag, kind, strings.Split(e.Name, ".")))
 	}
 	if e.Doc != "" {
 		b.WriteString("\n" + e.Doc + "\n")

@@ -31,7 +31,7 @@ func TestHoverOption(t *testing.T) {
 	uri := c.open(filepath.Join(dir, "hosts", "a.cue"), typoHost)
 	var h hover
 	c.result("textDocument/hover", pos(uri, at(t, typoHost, "timeZone", 2)), &h)
-	for _, want := range []string{"**axios.system.timeZone** (option): `string`", "- example: `\"America/New_York\"`", "- from: modules.system", "- releases: v2025.11.08 to v2026.03.30", "System timezone"} {
+	for _, want := range []string{"**axios.system.timeZone** (option): `string`", "- example: `\"America/New_York\"`", "- from: modules.system", "- releases: v2025.11.08 to v2026.03.30", "- other names: renamed cairn.system.timeZone in v2026.05.01", "System timezone"} {
 		if !strings.Contains(h.Contents.Value, want) {
 			t.Errorf("hover on timeZone lacks %q:\n%s", want, h.Contents.Value)
 		}
