@@ -98,8 +98,8 @@ func TestMalformedMessages(t *testing.T) {
 	}
 }
 
-// The server returns on exit, and when its input ends (also in the middle
-// of a message).
+// The server returns on exit (an error without shutdown first, as LSP
+// says), and when its input ends (also in the middle of a message).
 func TestExits(t *testing.T) {
 	for name, in := range map[string]string{
 		"exit":             frame(`{"jsonrpc":"2.0","method":"exit"}`) + frame(`{"jsonrpc":"2.0","id":1,"method":"shutdown"}`),
@@ -108,9 +108,17 @@ func TestExits(t *testing.T) {
 		"cut in a message": "Content-Length: 100\r\n\r\n{",
 	} {
 		msgs, err := run(t, in)
-		if err != nil || len(msgs) != 0 {
+		want := error(nil)
+		if name == "exit" {
+			want = ErrExitWithoutShutdown
+		}
+		if err != want || len(msgs) != 0 {
 			t.Errorf("%s: %v, answered %+v", name, err, msgs)
 		}
+	}
+	msgs, err := run(t, frame(`{"jsonrpc":"2.0","id":1,"method":"shutdown"}`)+frame(`{"jsonrpc":"2.0","method":"exit"}`)+frame(`{"jsonrpc":"2.0","id":2,"method":"shutdown"}`))
+	if err != nil || len(msgs) != 1 {
+		t.Errorf("exit after shutdown: %v, answered %+v", err, msgs)
 	}
 }
 
@@ -160,7 +168,7 @@ func FuzzLSP(f *testing.F) {
 	f.Add(frame(`{"jsonrpc":"2.0","id":1,"method":"shutdown"}`) + frame(`{"jsonrpc":"2.0","method":"exit"}`))
 	f.Fuzz(func(t *testing.T, in string) {
 		var out bytes.Buffer
-		if err := Serve(context.Background(), strings.NewReader(in), &out, Options{Log: io.Discard}); err != nil {
+		if err := Serve(context.Background(), strings.NewReader(in), &out, Options{Log: io.Discard}); err != nil && err != ErrExitWithoutShutdown {
 			t.Fatalf("Serve: %v", err)
 		}
 	})

@@ -50,10 +50,15 @@ type document struct {
 	seq     uint64 // when it last changed, in the server's changes
 }
 
+// ErrExitWithoutShutdown is Serve's error when the client said exit
+// without shutdown first: LSP asks the server to exit with code 1 then.
+var ErrExitWithoutShutdown = errors.New("exit without shutdown")
+
 // Serve runs a session reading messages from r and writing to w until the
 // client says exit, r ends, or ctx is done. It returns nil on exit after
-// shutdown, and on the end of r; the checks it started are finished or
-// abandoned before it returns.
+// shutdown, and on the end of r (ErrExitWithoutShutdown on exit without
+// shutdown); the checks it started are finished or abandoned before it
+// returns.
 func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	if opts.Check.Cache == nil {
 		// The schema stays parsed for the session: a change pays for its
@@ -105,6 +110,11 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 			return err
 		case body := <-msgs:
 			if exit := s.handle(ctx, body); exit {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				if !s.shutdown {
+					return ErrExitWithoutShutdown
+				}
 				return nil
 			}
 		}
