@@ -10,7 +10,9 @@
 # same 1000 hosts as 1000 JSON files, `axc vet` of one file (10 hosts) of
 # the 1000-host package, a one-file commit of it as the pre-commit hook
 # checks it (`axc vet --staged FILE` in a git work tree), one JSON host,
-# and `axc --version` as the floor,
+# and `axc --version` as the floor; and axc lsp driven by bench/lspbench
+# (open and change latency of the one-host file and of the 10-host file,
+# memory after 100 and 1000 changes), beside `axc vet` of the same file,
 # beside bench/cuefloor on the same hosts: what CUE alone costs (parse the
 # schema and the hosts, evaluate, validate), which no CUE-based vet can go
 # below.
@@ -62,7 +64,8 @@ go build -o "$tmp/cue" cuelang.org/go/cmd/cue # go.mod's version of cuelang.org/
 go build -o "$tmp/peakrss" ./bench/peakrss
 go build -o "$tmp/genhosts" ./bench/genhosts
 go build -o "$tmp/cuefloor" ./bench/cuefloor
-axc=$tmp/axc cue=$tmp/cue peakrss=$tmp/peakrss genhosts=$tmp/genhosts cuefloor=$tmp/cuefloor
+go build -o "$tmp/lspbench" ./bench/lspbench
+axc=$tmp/axc cue=$tmp/cue peakrss=$tmp/peakrss genhosts=$tmp/genhosts cuefloor=$tmp/cuefloor lspbench=$tmp/lspbench
 
 # --- generating the author repositories --------------------------------------
 
@@ -172,6 +175,15 @@ floor1_ms=$ms floor1_mib=$mib floor1_cpu=$cpu
 measure "$RUNS" "$tmp/repo-1000" "$cuefloor" hosts/hosts.cue hosts/hosts_050.cue
 floorfile_ms=$ms floorfile_mib=$mib floorfile_cpu=$cpu
 
+# The language server, driven by bench/lspbench as an editor would: first
+# diagnostics after opening the file, a change to its diagnostics (median
+# and 90th percentile of 30, after 5 untimed), and for the one-host file
+# the server's memory after 100 and after 1000 changes.
+echo "timing axc lsp (bench/lspbench): one-host file, and one file (10 hosts) of 1000 hosts..."
+lsp1=$(cd "$tmp/repo-1" && "$lspbench" -axc "$axc" -edits 30 -mem hosts/hosts_000.cue)
+lspfile=$(cd "$tmp/repo-1000" && "$lspbench" -axc "$axc" -edits 30 hosts/hosts_050.cue)
+kv() { printf '%s\n' "$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }
+
 # --- report ---------------------------------------------------------------------
 
 # ratio A B: A/B to two decimals.
@@ -239,6 +251,25 @@ printf '  %-4s  one-file commit ≤ 10%% of the package  (%sx)\n' "$(verdict "$c
 printf '  %-4s  one file ≤ 2× axc --version           (%sx)\n' "$(verdict "$file_ms <= 2 * $version_ms")" "$(ratio "$file_ms" "$version_ms")"
 printf '  %-4s  1 host (CUE) ≤ 1.3× axc --version     (%sx)\n' "$(verdict "${axc_ms[1]} <= 1.3 * $version_ms")" "$(ratio "${axc_ms[1]}" "$version_ms")"
 printf '  %-4s  1 host (JSON) ≤ 1.3× axc --version    (%sx)\n' "$(verdict "$json1_ms <= 1.3 * $version_ms")" "$(ratio "$json1_ms" "$version_ms")"
+
+echo
+echo "axc lsp (client side: includes the pipes), beside axc vet of the same file:"
+row3='%-44s  %8s  %8s  %s\n'
+# shellcheck disable=SC2059
+printf "$row3" case "lsp ms" "vet ms" ratio
+# shellcheck disable=SC2059
+printf "$row3" "1-host file: open -> first diagnostics" "$(kv "$lsp1" open_ms)" "${axc_ms[1]}" "$(ratio "$(kv "$lsp1" open_ms)" "${axc_ms[1]}")x vet"
+# shellcheck disable=SC2059
+printf "$row3" "1-host file: change -> diagnostics (p90)" "$(kv "$lsp1" change_ms) ($(kv "$lsp1" change_p90_ms))" "${axc_ms[1]}" "$(ratio "$(kv "$lsp1" change_ms)" "${axc_ms[1]}")x vet"
+# shellcheck disable=SC2059
+printf "$row3" "10 hosts of 1000: open -> first diagnostics" "$(kv "$lspfile" open_ms)" "$file_ms" "$(ratio "$(kv "$lspfile" open_ms)" "$file_ms")x vet"
+# shellcheck disable=SC2059
+printf "$row3" "10 hosts of 1000: change -> diagnostics (p90)" "$(kv "$lspfile" change_ms) ($(kv "$lspfile" change_p90_ms))" "$file_ms" "$(ratio "$(kv "$lspfile" change_ms)" "$file_ms")x vet"
+echo "  server memory (1-host file): $(kv "$lsp1" rss100_mib) MiB after 100 changes, $(kv "$lsp1" rss1000_mib) MiB after 1000"
+printf '  %-4s  lsp change, 1 host ≤ 10 ms           (%s ms)\n' "$(verdict "$(kv "$lsp1" change_ms) <= 10")" "$(kv "$lsp1" change_ms)"
+printf '  %-4s  lsp change, 10 hosts of 1000 ≤ 10 ms (%s ms)\n' "$(verdict "$(kv "$lspfile" change_ms) <= 10")" "$(kv "$lspfile" change_ms)"
+printf '  %-4s  lsp open, 10 hosts of 1000 ≤ 300 ms  (%s ms)\n' "$(verdict "$(kv "$lspfile" open_ms) <= 300")" "$(kv "$lspfile" open_ms)"
+printf '  %-4s  lsp memory, 1000 changes ≤ 1.2× 100  (%sx)\n' "$(verdict "$(kv "$lsp1" rss1000_mib) <= 1.2 * $(kv "$lsp1" rss100_mib)")" "$(ratio "$(kv "$lsp1" rss1000_mib)" "$(kv "$lsp1" rss100_mib)")"
 # Whether a target is within reach of any CUE-based vet on this machine,
 # by CPU time: a busy machine stretches wall time (of --version too, which
 # can hide the floor), not CPU time.

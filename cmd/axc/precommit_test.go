@@ -27,6 +27,19 @@ func preCommitAvailable() (bool, error) {
 	return true, nil
 }
 
+// nvimAvailable reports whether Neovim is installed, for the scripts that
+// drive axc lsp from a real editor; with AXC_REQUIRE_NVIM=1 (CI) its
+// absence fails them instead of skipping them.
+func nvimAvailable() (bool, error) {
+	if _, err := exec.LookPath("nvim"); err != nil {
+		if os.Getenv("AXC_REQUIRE_NVIM") == "1" {
+			return false, fmt.Errorf("AXC_REQUIRE_NVIM=1 but nvim is not installed: %v", err)
+		}
+		return false, nil
+	}
+	return true, nil
+}
+
 // preCommitConfig writes a .pre-commit-config.yaml (usage: precommithook
 // FILE) running the hooks this repository provides, as
 // .pre-commit-hooks.yaml defines them (entry, files, always_run, …), as a

@@ -89,6 +89,8 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 				// node and npm, to run yaml-language-server (an error
 				// under AXC_REQUIRE_NPM=1 when they are absent).
 				return yamlls.Available()
+			case "nvim":
+				return nvimAvailable()
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},

@@ -416,3 +416,40 @@ func (x *Index) backward(kind Kind, path []string, from, to int) []string {
 	}
 	return cur
 }
+
+// OtherNames says under which names the releases before and after tag have
+// path, which tag has, where they differ from it: "called
+// axios.system.timeZone up to v2026.03.30", "renamed cairn.system.timeZone
+// in v2026.05.01", both joined by "; ", or "" when every release having it
+// calls it so.
+func (x *Index) OtherNames(tag string, kind Kind, path []string) string {
+	i := x.pos(tag)
+	if i < 0 || len(path) == 0 {
+		return ""
+	}
+	if ok, _ := x.has(kind, i, path); !ok {
+		return ""
+	}
+	var out []string
+	for k := i; k > 0; k-- {
+		prev := x.backward(kind, path, k, k-1)
+		if prev == nil {
+			break
+		}
+		if strings.Join(prev, ".") != strings.Join(path, ".") {
+			out = append(out, "called "+strings.Join(prev, ".")+" up to "+x.tags[k-1])
+			break
+		}
+	}
+	for k := i; k+1 < len(x.tags); k++ {
+		next, _ := x.forward(kind, path, k, k+1)
+		if next == nil {
+			break
+		}
+		if strings.Join(next, ".") != strings.Join(path, ".") {
+			out = append(out, "renamed "+strings.Join(next, ".")+" in "+x.tags[k+1])
+			break
+		}
+	}
+	return strings.Join(out, "; ")
+}

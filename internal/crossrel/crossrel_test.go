@@ -119,3 +119,25 @@ func TestEmbeddedTable(t *testing.T) {
 		t.Errorf("services.ai.local.enable under v2025.11.08: %q", got)
 	}
 }
+
+// An option renamed between releases says its other name from either
+// side; one never renamed says nothing.
+func TestOtherNames(t *testing.T) {
+	table, err := release.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := Build(table, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ tag, name, want string }{
+		{"v2026.03.30", "axios.system.timeZone", "renamed cairn.system.timeZone in v2026.05.01"},
+		{"v2026.05.01", "cairn.system.timeZone", "called axios.system.timeZone up to v2026.03.30"},
+		{"v2026.05.01", "services.openssh.enable", ""},
+	} {
+		if got := idx.OtherNames(c.tag, Option, strings.Split(c.name, ".")); got != c.want {
+			t.Errorf("OtherNames(%s, %s) = %q, want %q", c.tag, c.name, got, c.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"cuelang.org/go/cue/ast"
@@ -70,7 +71,7 @@ func (l *Loader) directInstance(absDir, pkgName string, files []source) (*build.
 	// for one evaluated in chunks (EachLean), full for one evaluated
 	// whole; the other is parsed only if needed.
 	_, chunked := inChunks(parsed)
-	src := schemaSource{files: l.files, cfg: cfg, dir: mod.schemaDir, lean: chunked}
+	src := schemaSource{files: l.files, cfg: cfg, dir: mod.schemaDir, lean: chunked, version: mod.version, cache: l.schemaCache}
 	inst, schemaErr := importingSchema(build.NewContext(), absDir, src)
 	inst.PkgName = pkgName
 	for _, f := range parsed {
@@ -151,10 +152,57 @@ type schemaSource struct {
 	cfg   parser.Config
 	dir   string
 	lean  bool
+	// version is the language version cfg parses in (the key of cache).
+	version string
+	// cache, when set, keeps the instances made from these files.
+	cache *SchemaCache
 }
 
-// schemaInstance is the schema of src as a package of ctx.
+// SchemaCache keeps one schema parsed, as the complete build instances the
+// entries' packages import, for a process that checks against it again and
+// again (the language server): a check then pays for its package, not for
+// parsing the schema. Sharing a complete instance is safe: the chunks of
+// one package already share theirs (see schemaInstance).
+type SchemaCache struct {
+	mu    sync.Mutex
+	insts map[schemaKey]*build.Instance
+}
+
+// schemaKey is what a schema instance depends on beyond its files.
+type schemaKey struct {
+	dir, version string
+	lean         bool
+}
+
+// NewSchemaCache returns an empty cache for one schema's files.
+func NewSchemaCache() *SchemaCache { return &SchemaCache{insts: map[schemaKey]*build.Instance{}} }
+
+// SetSchemaCache makes the loader take the schema's instances from c, and
+// keep them there: c must be used with one schema (one release) only.
+func (l *Loader) SetSchemaCache(c *SchemaCache) { l.schemaCache = c }
+
+// schemaInstance is the schema of src as a package of ctx, or, with a
+// cache, as the cache keeps it.
 func schemaInstance(ctx *build.Context, src schemaSource) (*build.Instance, error) {
+	if src.cache == nil || src.version == "" {
+		return parseSchema(ctx, src)
+	}
+	key := schemaKey{dir: src.dir, version: src.version, lean: src.lean}
+	src.cache.mu.Lock()
+	defer src.cache.mu.Unlock()
+	if inst, ok := src.cache.insts[key]; ok {
+		return inst, nil
+	}
+	inst, err := parseSchema(build.NewContext(), src)
+	if err != nil {
+		return nil, err
+	}
+	src.cache.insts[key] = inst
+	return inst, nil
+}
+
+// parseSchema parses the schema of src as a package of ctx.
+func parseSchema(ctx *build.Context, src schemaSource) (*build.Instance, error) {
 	inst := ctx.NewInstance(src.dir, nil)
 	inst.ImportPath = schema.ImportPath
 	for _, name := range slices.Sorted(maps.Keys(src.files)) {

@@ -142,12 +142,18 @@ type Loader struct {
 	kind *Kind
 	// reach is what a change reaches beyond the paths (SetReach).
 	reach []Reach
+	// in is where entry files are read (SetFiles): the disk, or the disk
+	// under an editor's unsaved texts.
+	in safeio.Files
+	// schemaCache keeps the schema parsed across Loads and loaders
+	// (SetSchemaCache); nil: parsed for each package.
+	schemaCache *SchemaCache
 }
 
 // NewWithSchema returns a loader for the schema whose .cue files are in
 // fsys (at its root): the embedded one, or a schema being developed.
 func NewWithSchema(fsys fs.FS) (*Loader, error) {
-	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}, fsys: fsys, kind: Hosts}
+	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}, fsys: fsys, kind: Hosts, in: safeio.Disk}
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
@@ -173,6 +179,10 @@ func NewWithSchema(fsys fs.FS) (*Loader, error) {
 
 // SetKind makes the loader read entries of kind k (Hosts by default).
 func (l *Loader) SetKind(k *Kind) { l.kind = k }
+
+// SetFiles makes the loader read entry files (hosts, users and their
+// packages) from in rather than from the disk.
+func (l *Loader) SetFiles(in safeio.Files) { l.in = in }
 
 // Kind is what the loader reads.
 func (l *Loader) Kind() *Kind { return l.kind }
@@ -293,7 +303,7 @@ func (l *Loader) Load(paths []string) (*Result, error) {
 }
 
 func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
-	info, err := os.Stat(p)
+	info, err := l.in.Stat(p)
 	if err != nil {
 		return nil, &InputError{Path: p, Err: IOReason(err)}
 	}
@@ -311,7 +321,7 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 		// A CUE file is read with the rest of its package: hosts may use
 		// fields declared in other files, and pre-commit passes only the
 		// files that changed.
-		data, err := readInputFile(p, l.kind)
+		data, err := readInputFile(l.in, p, l.kind)
 		if err != nil {
 			return nil, err
 		}
@@ -331,7 +341,7 @@ func (l *Loader) loadPath(p string, res *Result) ([]*Host, error) {
 // loadDir reads a directory: its CUE package, and each JSON or YAML file as
 // a host of its own.
 func (l *Loader) loadDir(dir string, res *Result) ([]*Host, error) {
-	entries, err := safeio.ReadDir(dir)
+	entries, err := l.in.ReadDir(dir)
 	if err != nil {
 		return nil, &InputError{Path: dir, Err: IOReason(err)}
 	}
@@ -376,8 +386,8 @@ func (l *Loader) loadDir(dir string, res *Result) ([]*Host, error) {
 // readInputFile reads a host or user file: a regular file of bounded size
 // (safeio), so that a FIFO, a device or a huge file cannot hang axc or
 // exhaust its memory, and text.
-func readInputFile(p string, k *Kind) ([]byte, error) {
-	data, err := safeio.ReadFile(p, MaxFileSize)
+func readInputFile(in safeio.Files, p string, k *Kind) ([]byte, error) {
+	data, err := in.ReadFile(p, MaxFileSize)
 	if errors.Is(err, safeio.ErrTooLarge) {
 		return nil, &InputError{Path: p, Err: fmt.Sprintf("larger than %s, the most a %s file may be", safeio.Size(MaxFileSize), k.Noun)}
 	}
@@ -449,7 +459,7 @@ func (l *Loader) loadDataFile(p, ext string, res *Result) ([]*Host, error) {
 		return nil, nil
 	}
 	l.loaded[abs] = true
-	data, err := readInputFile(p, l.kind)
+	data, err := readInputFile(l.in, p, l.kind)
 	if err != nil {
 		return nil, err
 	}
@@ -548,7 +558,7 @@ func (l *Loader) mergedRequests() []*pkgRequest {
 	var out []*pkgRequest
 	for _, r := range l.pkgs {
 		if r.pkgName == "" {
-			name, sources, err := readPackage(r.dir, r.absDir, "", l.kind)
+			name, sources, err := readPackage(l.in, r.dir, r.absDir, "", l.kind)
 			if err == nil {
 				r.pkgName, r.sources = name, sources // errors are loadPackage's to report
 			}
@@ -578,7 +588,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	pkgName, sources := req.pkgName, req.sources
 	if sources == nil {
 		var err error
-		if pkgName, sources, err = readPackage(dir, absDir, req.pkgName, l.kind); err != nil {
+		if pkgName, sources, err = readPackage(l.in, dir, absDir, req.pkgName, l.kind); err != nil {
 			return nil, err
 		}
 	}
@@ -649,7 +659,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		if _, ok := sources[f.Filename]; !ok {
 			// A file of the same package in a parent directory, which CUE
 			// includes in the package: chunks re-read it like the others.
-			data, err := readInputFile(f.Filename, l.kind)
+			data, err := readInputFile(l.in, f.Filename, l.kind)
 			if err != nil {
 				return nil, err
 			}
@@ -809,8 +819,8 @@ func unusedName(dir, name string) string {
 // clause and two packages in one directory are reported in plain words. It
 // returns the package's name (pkgName, when given) and the sources of its
 // files.
-func readPackage(dir, absDir, pkgName string, k *Kind) (string, map[string][]byte, error) {
-	entries, err := safeio.ReadDir(absDir)
+func readPackage(in safeio.Files, dir, absDir, pkgName string, k *Kind) (string, map[string][]byte, error) {
+	entries, err := in.ReadDir(absDir)
 	if err != nil {
 		return "", nil, &InputError{Path: dir, Err: IOReason(err)}
 	}
@@ -836,7 +846,7 @@ func readPackage(dir, absDir, pkgName string, k *Kind) (string, map[string][]byt
 			r.err = &InputError{Path: shown, Err: `a name with ":" or "\" cannot be loaded by CUE: rename it`}
 			return
 		}
-		r.data, r.err = readInputFile(shown, k)
+		r.data, r.err = readInputFile(in, shown, k)
 		if r.err == nil {
 			r.f, r.err = parser.ParseFile(shown, r.data, parser.PackageClauseOnly)
 		}

@@ -2,7 +2,6 @@ package load
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -10,8 +9,6 @@ import (
 	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
-
-	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // Reach widens a vet of some files to what a change reaches beyond them:
@@ -61,7 +58,7 @@ func (l *Loader) loadReach(res *Result) ([]*Host, error) {
 	var hosts []*Host
 	var errs InputErrors
 	for _, r := range l.reach {
-		if info, err := os.Stat(r.Dir); err != nil || !info.IsDir() {
+		if info, err := l.in.Stat(r.Dir); err != nil || !info.IsDir() {
 			continue // removed with the change: nothing there to reach
 		}
 		if r.Whole {
@@ -72,7 +69,7 @@ func (l *Loader) loadReach(res *Result) ([]*Host, error) {
 			hosts = append(hosts, hs...)
 			continue
 		}
-		entries, err := safeio.ReadDir(r.Dir)
+		entries, err := l.in.ReadDir(r.Dir)
 		if err != nil {
 			return nil, &InputError{Path: r.Dir, Err: IOReason(err)}
 		}
@@ -91,7 +88,7 @@ func (l *Loader) loadReach(res *Result) ([]*Host, error) {
 				continue
 			}
 			p := filepath.Join(r.Dir, name)
-			data, err := readInputFile(p, l.kind)
+			data, err := readInputFile(l.in, p, l.kind)
 			if err != nil {
 				errs = append(errs, err.(*InputError))
 				continue

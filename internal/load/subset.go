@@ -263,8 +263,8 @@ var closing = map[token.Token]byte{token.LBRACE: '}', token.LBRACK: ']', token.L
 // JSON and YAML files. complete is false when a CUE file's top level could
 // declare names its syntax does not show (a comprehension, an embedding).
 // vet uses it to know every user when only some user files are named.
-func DeclaredNames(dir string) (names []string, complete bool, err error) {
-	entries, err := safeio.ReadDir(dir)
+func DeclaredNames(in safeio.Files, dir string) (names []string, complete bool, err error) {
+	entries, err := in.ReadDir(dir)
 	if err != nil {
 		return nil, false, &InputError{Path: dir, Err: IOReason(err)}
 	}
@@ -279,7 +279,7 @@ func DeclaredNames(dir string) (names []string, complete bool, err error) {
 			names = append(names, strings.TrimSuffix(name, filepath.Ext(name)))
 			continue
 		}
-		src, err := readInputFile(filepath.Join(dir, name), Users)
+		src, err := readInputFile(in, filepath.Join(dir, name), Users)
 		if err != nil {
 			return nil, false, err
 		}
@@ -323,8 +323,8 @@ func FileNames(name string, src []byte) (all, entries []string, complete bool) {
 
 // ReadFileNames is FileNames of the file at p, read as an entry file of
 // kind k is (a regular file, bounded, text).
-func ReadFileNames(p string, k *Kind) (all, entries []string, complete bool, err error) {
-	src, err := readInputFile(p, k)
+func ReadFileNames(in safeio.Files, p string, k *Kind) (all, entries []string, complete bool, err error) {
+	src, err := readInputFile(in, p, k)
 	if err != nil {
 		return nil, nil, false, err
 	}

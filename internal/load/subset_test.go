@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 func TestTopLevelLabels(t *testing.T) {
@@ -72,7 +74,7 @@ func TestDeclaredNames(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	names, complete, err := DeclaredNames(dir)
+	names, complete, err := DeclaredNames(safeio.Disk, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +85,7 @@ func TestDeclaredNames(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "gen.cue"), []byte("package users\n\nfor n in [\"x\"] {(n): {}}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, complete, _ := DeclaredNames(dir); complete {
+	if _, complete, _ := DeclaredNames(safeio.Disk, dir); complete {
 		t.Errorf("a comprehension at the top: complete, want not")
 	}
 }

@@ -7,15 +7,17 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axc-dev/axc/internal/check"
 	"github.com/axc-dev/axc/internal/compile"
 	"github.com/axc-dev/axc/internal/output"
+	"github.com/axc-dev/axc/internal/safeio"
 	"github.com/axc-dev/axc/internal/termtext"
 	"github.com/axc-dev/axc/internal/vet"
 )
 
 func newBuildCmd() *cobra.Command {
 	var outDir string
-	var check, force bool
+	var checkOnly, force bool
 	c := &cobra.Command{
 		Use:   "build [PATH...] [-o DIR]",
 		Short: "compile hosts to the Nix files axios.lib.mkSystem takes",
@@ -80,33 +82,33 @@ unified diff when it is not.`,
 			if outDir == "" {
 				// The top of the repository the hosts belong to: where
 				// flake.nix goes, wherever in the repository axc runs.
-				root := splitInputs(args).root
+				root := check.SplitInputs(safeio.Disk, args).Root
 				if root == "" {
 					return usageErrorf("build needs -o DIR: no repository (a directory holding flake.nix, flake.lock, cue.mod or .git) at or above the hosts")
 				}
 				outDir = displayPath(root)
 			}
-			return build(cmd, args, outDir, check, force)
+			return build(cmd, args, outDir, checkOnly, force)
 		},
 	}
 	c.Flags().StringVarP(&outDir, "out", "o", "", "output directory (the flake's root; default the top of the hosts' repository)")
-	c.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 with a diff when DIR is not up to date")
+	c.Flags().BoolVar(&checkOnly, "check", false, "write nothing; exit 1 with a diff when DIR is not up to date")
 	c.Flags().BoolVar(&force, "force", false, "overwrite files that axc did not generate (in git, only files the last commit holds)")
 	c.MarkFlagDirname("out")
 	return c
 }
 
-func build(cmd *cobra.Command, paths []string, outDir string, check, force bool) error {
+func build(cmd *cobra.Command, paths []string, outDir string, checkOnly, force bool) error {
 	out, ds, err := vetAndCompile(cmd, paths, outDir, nil)
 	if err != nil {
 		return err
 	}
-	vet.Write(cmd.ErrOrStderr(), out.checked.name, ds, "text")
+	vet.Write(cmd.ErrOrStderr(), out.Schema.Name, ds, "text")
 	if vet.HasErrors(ds, false) {
 		return errFindings
 	}
 	var in compile.FlakeInput
-	if r := out.checked.release; r != nil {
+	if r := out.Schema.Release; r != nil {
 		// Pinned to what was checked: the tag, or the rev of an untagged
 		// commit.
 		ref := r.Tag
@@ -115,13 +117,13 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 		}
 		in = compile.FlakeInput{Name: r.Namespace, URL: "github:" + r.Repo + "/" + ref}
 	}
-	flake, err := compile.Flake(out.hosts, sourceList(outDir, out.sources), in, out.args)
+	flake, err := compile.Flake(out.Hosts, sourceList(outDir, out.Sources), in, out.Args)
 	if err != nil {
 		return fmt.Errorf("internal error: flake.nix: %v", err) // names were vetted
 	}
-	out.files["flake.nix"] = flake
-	if check {
-		d, err := output.Check(outDir, output.Build, out.files)
+	out.Files["flake.nix"] = flake
+	if checkOnly {
+		d, err := output.Check(outDir, output.Build, out.Files)
 		if err != nil {
 			return ioError(err)
 		}
@@ -133,7 +135,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 		summary(cmd, "%s, %s up to date", okSummary(out, ds), outDir)
 		return nil
 	}
-	res, err := writeBuild(cmd, outDir, out.files, force)
+	res, err := writeBuild(cmd, outDir, out.Files, force)
 	if err != nil {
 		return err
 	}
@@ -151,18 +153,6 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 	return nil
 }
 
-// sourceName names a host's file relative to the output directory, so that
-// the header does not depend on where axc ran.
-func sourceName(outDir, f string) string {
-	abs, err := filepath.Abs(outDir)
-	if err == nil {
-		if r, err := filepath.Rel(abs, f); err == nil {
-			return filepath.ToSlash(r)
-		}
-	}
-	return filepath.ToSlash(f)
-}
-
 // sourceList names the inputs relative to the output directory.
 func sourceList(outDir string, paths []string) string {
 	if len(paths) == 0 {
@@ -174,7 +164,7 @@ func sourceList(outDir string, paths []string) string {
 		if err != nil {
 			abs = p
 		}
-		names[i] = sourceName(outDir, abs)
+		names[i] = check.SourceName(outDir, abs)
 	}
 	return strings.Join(names, ", ")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axc-dev/axc/internal/confine"
+	"github.com/axc-dev/axc/internal/check"
 	"github.com/axc-dev/axc/internal/importer"
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/output"
@@ -159,19 +160,19 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	chk := ir.chk
 	if dryRun {
 		// Else the vet of what is written says it.
-		chk.warn(cmd)
+		warn(cmd, chk)
 	}
 	tag := ""
-	if chk.release != nil {
-		tag = chk.release.Tag
+	if chk.Release != nil {
+		tag = chk.Release.Tag
 	}
-	res, err := importer.Import(importer.Options{Inputs: inputs, OutDir: outDir, Schema: chk.fsys, Release: tag})
+	res, err := importer.Import(importer.Options{Inputs: inputs, OutDir: outDir, Schema: chk.FS, Release: tag})
 	var ie *importer.Error
 	var ioe *importer.IOError
 	switch {
 	case errors.As(err, &ie):
 		if !dryRun {
-			chk.warn(cmd)
+			warn(cmd, chk)
 		}
 		for _, p := range ie.Problems {
 			termtext.Println(cmd.ErrOrStderr(), p.String())
@@ -200,7 +201,7 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 	if len(res.Users) > 0 {
 		what += ", " + count(len(res.Users), "user")
 	}
-	what += " (" + chk.name + ")"
+	what += " (" + chk.Name + ")"
 	if dryRun {
 		out := cmd.OutOrStdout()
 		for _, name := range slices.Sorted(maps.Keys(files)) {
@@ -215,7 +216,7 @@ func runImport(cmd *cobra.Command, inputs []string, outDir string, dryRun, force
 				continue
 			}
 			if strings.HasPrefix(name, scaffold.SchemaDir+"/") {
-				termtext.Printf(out, "-- %s -- (the schema of %s, vendored)", shown, chk.name)
+				termtext.Printf(out, "-- %s -- (the schema of %s, vendored)", shown, chk.Name)
 				continue
 			}
 			termtext.Printf(out, "-- %s --", shown)
@@ -253,7 +254,7 @@ func vetImported(cmd *cobra.Command, ir *importRelease, outDir string, hosts boo
 		summary(cmd, "%s; axc vet cannot check them:", what)
 		return err
 	}
-	vet.Write(cmd.ErrOrStderr(), out.checked.name, ds, "text")
+	vet.Write(cmd.ErrOrStderr(), out.Schema.Name, ds, "text")
 	ir.say(cmd)
 	errs := 0
 	for _, d := range ds {
@@ -292,15 +293,15 @@ func findingCount(errs, warnings int) string {
 // lock as its flake.lock (nil: it has one). So the output vets against
 // the release it was imported for, and cue eval ./hosts works offline.
 // With --schema (no release) nothing is added.
-func addBase(files map[string][]byte, outDir string, chk *checked, lock []byte) error {
-	if chk.release == nil {
+func addBase(files map[string][]byte, outDir string, chk *check.Schema, lock []byte) error {
+	if chk.Release == nil {
 		return nil
 	}
 	abs, err := filepath.Abs(outDir)
 	if err != nil {
 		return ioError(err)
 	}
-	base, err := scaffold.Base(*chk.release, scaffold.ModulePath("", filepath.Base(abs)))
+	base, err := scaffold.Base(*chk.Release, scaffold.ModulePath("", filepath.Base(abs)))
 	if err != nil {
 		return fmt.Errorf("internal error: %v", err) // the module path is made valid
 	}

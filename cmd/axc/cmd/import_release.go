@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axc-dev/axc/internal/check"
 	"github.com/axc-dev/axc/internal/importer"
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/release"
@@ -19,7 +20,7 @@ import (
 // importRelease is the release an import writes for, and how the output
 // keeps it: the next axc vet in DIR checks against the same release.
 type importRelease struct {
-	chk *checked
+	chk *check.Schema
 	// lock is the flake.lock to write in DIR: nil when DIR's repository
 	// has one (or with --schema).
 	lock []byte
@@ -121,8 +122,8 @@ func chooseImportRelease(cmd *cobra.Command, inputs []string, outDir string) (*i
 		return nil, fmt.Errorf("internal error: %v", err) // tested: every release has its schema
 	}
 	r := choice.Release
-	ir.chk = &checked{fsys: fsys, release: &r, table: table, name: r.Namespace + " " + r.Tag, warning: choice.Warning}
-	ir.why = fmt.Sprintf("release %s: %s", ir.chk.name, ir.why)
+	ir.chk = &check.Schema{FS: fsys, Release: &r, Table: table, Name: r.Namespace + " " + r.Tag, Warning: choice.Warning}
+	ir.why = fmt.Sprintf("release %s: %s", ir.chk.Name, ir.why)
 	return ir, nil
 }
 

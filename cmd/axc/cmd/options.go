@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axc-dev/axc/internal/check"
 	"github.com/axc-dev/axc/internal/crossrel"
 	"github.com/axc-dev/axc/internal/options"
 	"github.com/axc-dev/axc/internal/release"
@@ -56,8 +57,8 @@ Exit codes: 0 listed, 1 nothing matches, 2 usage error.`,
 			if err != nil {
 				return err
 			}
-			chk.warn(cmd)
-			entries, err := options.Read(chk.fsys, tags, nil)
+			warn(cmd, chk)
+			entries, err := options.Read(chk.FS, tags, nil)
 			if err != nil {
 				return fmt.Errorf("internal error: %v", err) // tested: every release reads
 			}
@@ -88,12 +89,12 @@ Exit codes: 0 listed, 1 nothing matches, 2 usage error.`,
 // optionsSchema is the schema options describes, and every release's tag:
 // the release is the one of the current directory's flake.lock (options
 // reads no hosts).
-func optionsSchema(cmd *cobra.Command) (*checked, []string, error) {
+func optionsSchema(cmd *cobra.Command) (*check.Schema, []string, error) {
 	chk, err := chooseSchema(cmd, []string{"."})
 	if err != nil {
 		return nil, nil, err
 	}
-	table := chk.table
+	table := chk.Table
 	if table == nil { // --schema DIR
 		if table, err = release.Builtin(); err != nil {
 			return nil, nil, err
@@ -105,8 +106,8 @@ func optionsSchema(cmd *cobra.Command) (*checked, []string, error) {
 // noMatch says that nothing matches query, and which releases have a
 // match: for a name another release has, as vet says it of an unknown
 // name (renamed cairn.system.timeZone in v2026.05.01).
-func noMatch(chk *checked, tags []string, query string) string {
-	msg := fmt.Sprintf("no option or host field of %s matches %q", chk.name, query)
+func noMatch(chk *check.Schema, tags []string, query string) string {
+	msg := fmt.Sprintf("no option or host field of %s matches %q", chk.Name, query)
 	if why := otherReleases(chk, query); why != "" {
 		return msg + " (" + why + ")"
 	}
@@ -118,17 +119,17 @@ func noMatch(chk *checked, tags []string, query string) string {
 
 // otherReleases says how other releases have the name query, as an option
 // or a host field, or "" (a glob, or a name no release has).
-func otherReleases(chk *checked, query string) string {
-	if chk.release == nil || query == "" || options.IsGlob(query) {
+func otherReleases(chk *check.Schema, query string) string {
+	if chk.Release == nil || query == "" || options.IsGlob(query) {
 		return ""
 	}
-	idx, err := crossrel.Build(chk.table, nil)
+	idx, err := crossrel.Build(chk.Table, nil)
 	if err != nil {
 		return ""
 	}
 	path := strings.Split(query, ".")
-	asOption := idx.Explain(chk.release.Tag, crossrel.Option, path)
-	asField := idx.Explain(chk.release.Tag, crossrel.Field, path)
+	asOption := idx.Explain(chk.Release.Tag, crossrel.Option, path)
+	asField := idx.Explain(chk.Release.Tag, crossrel.Field, path)
 	// One says all when it starts with the other (a host section's
 	// options: the option's says what it became).
 	switch {
@@ -154,7 +155,7 @@ func completeOptionNames(cmd *cobra.Command, args []string, toComplete string) (
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveError
 	}
-	entries, err := options.Read(chk.fsys, nil, nil) // no releases: only names
+	entries, err := options.Read(chk.FS, nil, nil) // no releases: only names
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveError
 	}

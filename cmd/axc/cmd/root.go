@@ -150,7 +150,7 @@ Exit codes: 0 ok, 1 findings, 2 usage or I/O error.`,
 	root.PersistentFlags().String("schema", "", "use the schema in `DIR` instead of the built-in one")
 	root.PersistentFlags().MarkHidden("schema")
 	root.PersistentFlags().String("axios", "", "check against axios release `TAG` (or a commit REV) instead of the one flake.lock pins")
-	root.AddCommand(newVetCmd(), newBuildCmd(), newInitCmd(), newImportCmd(), newSchemaCmd(), newVersionCmd(), newShowCmd(), newOptionsCmd())
+	root.AddCommand(newVetCmd(), newBuildCmd(), newInitCmd(), newImportCmd(), newSchemaCmd(), newVersionCmd(), newShowCmd(), newOptionsCmd(), newLspCmd())
 	registerReleaseCompletion(root)
 	return root
 }

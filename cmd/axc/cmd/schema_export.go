@@ -58,8 +58,8 @@ Exit codes: 0 written, 2 usage error.`,
 			if err != nil {
 				return err
 			}
-			chk.warn(cmd)
-			out, err := jsonschema.Generate(chk.fsys, chk.name)
+			warn(cmd, chk)
+			out, err := jsonschema.Generate(chk.FS, chk.Name)
 			if err != nil {
 				return fmt.Errorf("internal error: %v", err) // tested: every release exports
 			}

@@ -8,8 +8,10 @@ import (
 	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
 
+	"github.com/axc-dev/axc/internal/check"
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/nearest"
+	"github.com/axc-dev/axc/internal/safeio"
 	"github.com/axc-dev/axc/internal/show"
 	"github.com/axc-dev/axc/internal/vet"
 	"github.com/axc-dev/axc/schema"
@@ -81,11 +83,11 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string, wi
 	if err != nil {
 		return err
 	}
-	l, res, err := loadEntries(paths, chk0.fsys, load.Hosts, nil)
+	l, res, err := loadEntries(paths, chk0, load.Hosts, nil)
 	if err != nil {
 		return err
 	}
-	opts, err := schema.OptionsFrom(chk0.fsys)
+	opts, err := schema.OptionsFrom(chk0.FS)
 	if err != nil {
 		return fmt.Errorf("internal error: %v", err) // tested: every release's options parse
 	}
@@ -121,7 +123,7 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string, wi
 				mine = append(mine, d)
 			}
 		}
-		vet.Write(cmd.OutOrStdout(), chk0.name, mine, "text")
+		vet.Write(cmd.OutOrStdout(), chk0.Name, mine, "text")
 		return exitErrorf(exitFindings, "host %s has errors: fix them to see it as axios would", name)
 	}
 	if viewErr != nil {
@@ -129,13 +131,13 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string, wi
 	}
 	var docs *show.Docs
 	if withDoc {
-		if docs, err = show.NewDocs(chk0.fsys, opts, l.Contract()); err != nil {
+		if docs, err = show.NewDocs(chk0.FS, opts, l.Contract()); err != nil {
 			return fmt.Errorf("internal error: %v", err) // tested: every release's host.cue parses
 		}
 	}
 	var out []byte
 	if format == "json" {
-		out, err = show.JSON(chk0.name, name, view, docs)
+		out, err = show.JSON(chk0.Name, name, view, docs)
 	} else {
 		out, err = show.CUE(name, view, docs)
 	}
@@ -149,12 +151,12 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string, wi
 // showUsers are the views of the users beside the hosts at paths, by
 // name: those that vet clean (vet reports the others, and a host listing
 // one of them).
-func showUsers(chk *checked, paths []string) (map[string]*show.Node, error) {
-	in := splitInputs(paths)
-	if len(in.users) == 0 {
+func showUsers(chk *check.Schema, paths []string) (map[string]*show.Node, error) {
+	in := check.SplitInputs(safeio.Disk, paths)
+	if len(in.Users) == 0 {
 		return nil, nil
 	}
-	ul, ures, err := loadEntries(in.users, chk.fsys, load.Users, nil)
+	ul, ures, err := loadEntries(in.Users, chk, load.Users, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +186,7 @@ func hostNames(cmd *cobra.Command) []string {
 	if err != nil {
 		return nil
 	}
-	_, res, err := loadEntries(defaultHostPaths(), chk0.fsys, load.Hosts, nil)
+	_, res, err := loadEntries(defaultHostPaths(), chk0, load.Hosts, nil)
 	if err != nil {
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axc-dev/axc/internal/check"
 	"github.com/axc-dev/axc/internal/vet"
 )
 
@@ -59,14 +60,14 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 			if !validFormat(format) {
 				return usageErrorf("--format %q: want one of %s", format, strings.Join(vet.Formats, ", "))
 			}
-			rc := &reach{}
+			rc := &check.Reach{}
 			if stagedOnly {
 				var err error
-				if rc, err = stagedReach(); err != nil {
+				if rc, err = check.StagedReach(); err != nil {
 					return exitErrorf(exitUsage, "--staged: %v", err)
 				}
-				args = append(args, rc.paths...)
-				if len(args) == 0 && rc.empty() {
+				args = append(args, rc.Paths...)
+				if len(args) == 0 && rc.Empty() {
 					summary(cmd, "nothing to vet: the staged changes hold no host or user file")
 					return nil
 				}
@@ -82,7 +83,7 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 					summary(cmd, "%s", okSummary(out, ds))
 				}
 			}()
-			if err := vet.Write(cmd.OutOrStdout(), out.checked.name, ds, format); err != nil {
+			if err := vet.Write(cmd.OutOrStdout(), out.Schema.Name, ds, format); err != nil {
 				return ioError(err)
 			}
 			if vet.HasErrors(ds, strict) {
@@ -111,17 +112,17 @@ func validFormat(f string) bool {
 
 // okSummary is the line vet and build print when no host has an error: how
 // many hosts, against which release.
-func okSummary(out *compiled, ds []vet.Diagnostic) string {
+func okSummary(out *check.Compiled, ds []vet.Diagnostic) string {
 	var parts []string
-	if len(out.hosts) > 0 || out.users == 0 {
-		parts = append(parts, count(len(out.hosts), "host"))
+	if len(out.Hosts) > 0 || out.Users == 0 {
+		parts = append(parts, count(len(out.Hosts), "host"))
 	}
-	if out.users > 0 {
-		parts = append(parts, count(out.users, "user"))
+	if out.Users > 0 {
+		parts = append(parts, count(out.Users, "user"))
 	}
 	msg := strings.Join(parts, ", ") + " ok"
 	if len(ds) > 0 {
 		msg += ", " + count(len(ds), "warning")
 	}
-	return msg + " (" + out.checked.name + ")"
+	return msg + " (" + out.Schema.Name + ")"
 }

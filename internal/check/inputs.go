@@ -1,4 +1,4 @@
-package cmd
+package check
 
 import (
 	"os"
@@ -7,30 +7,31 @@ import (
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/output"
 	"github.com/axc-dev/axc/internal/reporoot"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
-// inputs are the paths of one run, split into hosts and users.
-type inputs struct {
-	hosts, users []string
-	// defaultUsers: users were not named; they come from the users
+// Inputs are the paths of one run, split into hosts and users.
+type Inputs struct {
+	Hosts, Users []string
+	// DefaultUsers: users were not named; they come from the users
 	// directory beside the hosts, when there is one.
-	defaultUsers bool
-	// allHosts: the hosts were named by directory (or by default), so
+	DefaultUsers bool
+	// AllHosts: the hosts were named by directory (or by default), so
 	// every host of the fleet is read.
-	allHosts bool
-	// root is the configuration repository the first input belongs to
+	AllHosts bool
+	// Root is the configuration repository the first input belongs to
 	// (reporoot), absolute; "" when there is none.
-	root string
+	Root string
 }
 
-// defaultHostPaths is what vet, build and show read when given no PATH:
+// DefaultHostPaths is what vet, build and show read when given no PATH:
 // the hosts directory of the repository the working directory belongs to,
 // wherever in it axc runs: the working directory itself when it is called
 // hosts, else the nearest hosts directory beside it or above it, up to the
 // top of the repository (reporoot); ./hosts when there is none. It is named
 // relative to the working directory: "./hosts" at the top, "." in hosts/,
 // "../hosts" in users/.
-func defaultHostPaths() []string {
+func DefaultHostPaths() []string {
 	wd, err := os.Getwd()
 	if err != nil {
 		return []string{"./" + output.HostsDir}
@@ -38,13 +39,13 @@ func defaultHostPaths() []string {
 	root, _ := reporoot.Find(wd)
 	for d := wd; ; d = filepath.Dir(d) {
 		if filepath.Base(d) == output.HostsDir {
-			return []string{displayPath(d)}
+			return []string{DisplayPath(d)}
 		}
-		if hosts := filepath.Join(d, output.HostsDir); isDir(hosts) {
+		if hosts := filepath.Join(d, output.HostsDir); isDir(safeio.Disk, hosts) {
 			if d == wd {
 				break // ./hosts, as it always was named
 			}
-			return []string{displayPath(hosts)}
+			return []string{DisplayPath(hosts)}
 		}
 		if root == "" || d == root || filepath.Dir(d) == d {
 			break
@@ -53,45 +54,45 @@ func defaultHostPaths() []string {
 	return []string{"./" + output.HostsDir}
 }
 
-// displayPath names the absolute path p as the user in the working
+// DisplayPath names the absolute path p as the user in the working
 // directory would (load.RelPath): "users" at the top of the repository,
 // "." or "../users" deeper in it, p itself from outside.
-func displayPath(p string) string { return load.RelPath(p) }
+func DisplayPath(p string) string { return load.RelPath(p) }
 
-// splitInputs sorts paths into hosts and users: a directory named users,
+// SplitInputs sorts paths into hosts and users: a directory named users,
 // or a file in one, holds users. Without user paths, the users directory
 // beside the (first) hosts directory is read when it exists. Paths are
 // judged by where they are, not by how they are written: "." in users/ is
 // the users, bob.cue there a user.
-func splitInputs(paths []string) inputs {
-	var in inputs
+func SplitInputs(files safeio.Files, paths []string) Inputs {
+	var in Inputs
 	for _, p := range paths {
-		if isUsersPath(p) {
-			in.users = append(in.users, p)
+		if isUsersPath(files, p) {
+			in.Users = append(in.Users, p)
 		} else {
-			in.hosts = append(in.hosts, p)
+			in.Hosts = append(in.Hosts, p)
 		}
 	}
-	if len(in.hosts) == 0 && len(in.users) == 0 {
-		in.hosts = defaultHostPaths()
+	if len(in.Hosts) == 0 && len(in.Users) == 0 {
+		in.Hosts = DefaultHostPaths()
 	}
-	in.allHosts = len(in.hosts) > 0
-	for _, p := range in.hosts {
-		if info, err := os.Stat(p); err == nil && !info.IsDir() {
-			in.allHosts = false
+	in.AllHosts = len(in.Hosts) > 0
+	for _, p := range in.Hosts {
+		if info, err := files.Stat(p); err == nil && !info.IsDir() {
+			in.AllHosts = false
 		}
 	}
-	first := append(append([]string{}, in.hosts...), in.users...)[0]
-	in.root = repoOf(first)
-	if len(in.users) == 0 && len(in.hosts) > 0 {
-		dir := absDir(in.hosts[0])
+	first := append(append([]string{}, in.Hosts...), in.Users...)[0]
+	in.Root = repoOf(files, first)
+	if len(in.Users) == 0 && len(in.Hosts) > 0 {
+		dir := absDir(files, in.Hosts[0])
 		users := filepath.Join(filepath.Dir(dir), output.UsersDir)
 		// A users directory that declares no user (holding only the
 		// generated .nix files, say) is no input; one that cannot be read
 		// is, so that loading says why.
-		if isDir(users) {
-			if names, complete, err := load.DeclaredNames(users); err != nil || len(names) > 0 || !complete {
-				in.users, in.defaultUsers = []string{displayPath(users)}, true
+		if isDir(files, users) {
+			if names, complete, err := load.DeclaredNames(files, users); err != nil || len(names) > 0 || !complete {
+				in.Users, in.DefaultUsers = []string{DisplayPath(users)}, true
 			}
 		}
 	}
@@ -100,12 +101,12 @@ func splitInputs(paths []string) inputs {
 
 // isUsersPath reports whether p names users: a directory called users, or
 // a file in one.
-func isUsersPath(p string) bool {
+func isUsersPath(files safeio.Files, p string) bool {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		abs = filepath.Clean(p)
 	}
-	if isDir(abs) {
+	if isDir(files, abs) {
 		return filepath.Base(abs) == output.UsersDir
 	}
 	return filepath.Base(filepath.Dir(abs)) == output.UsersDir
@@ -113,12 +114,12 @@ func isUsersPath(p string) bool {
 
 // absDir is the absolute directory of the input p: p itself, or the
 // directory of a file.
-func absDir(p string) string {
+func absDir(files safeio.Files, p string) string {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		abs = filepath.Clean(p)
 	}
-	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
+	if info, err := files.Stat(abs); err == nil && !info.IsDir() {
 		return filepath.Dir(abs)
 	}
 	return abs
@@ -126,12 +127,12 @@ func absDir(p string) string {
 
 // repoOf is the repository the input p belongs to, "" when none (or p
 // cannot be read: loading it says why).
-func repoOf(p string) string {
-	root, _ := reporoot.Find(absDir(p))
+func repoOf(files safeio.Files, p string) string {
+	root, _ := reporoot.Find(absDir(files, p))
 	return root
 }
 
-func isDir(p string) bool {
-	info, err := os.Stat(p)
+func isDir(files safeio.Files, p string) bool {
+	info, err := files.Stat(p)
 	return err == nil && info.IsDir()
 }

@@ -1,36 +1,37 @@
-package cmd
+package check
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/output"
 	"github.com/axc-dev/axc/internal/reporoot"
+	"github.com/axc-dev/axc/internal/safeio"
 	"github.com/axc-dev/axc/internal/staged"
 )
 
-// reach is what a vet of some files reaches beyond the hosts and users
+// Reach is what a vet of some files reaches beyond the hosts and users
 // they declare (load.Reach): the hosts that list a user a changed user
 // file declares or declared, and the entries that refer to what a deleted
 // or changed file declared. A commit then cannot leave the repository
 // failing a whole vet while the vet of its files passes.
-type reach struct {
-	hosts, users []load.Reach
-	// paths are the files the staged change adds or changes, vetted as
+type Reach struct {
+	Hosts, Users []load.Reach
+	// Paths are the files the staged change adds or changes, vetted as
 	// if named.
-	paths []string
+	Paths []string
 }
 
-func (r *reach) empty() bool {
-	return len(r.hosts) == 0 && len(r.users) == 0 && len(r.paths) == 0
+// Empty reports whether r reaches nothing.
+func (r *Reach) Empty() bool {
+	return len(r.Hosts) == 0 && len(r.Users) == 0 && len(r.Paths) == 0
 }
 
-// entryFileKind says whether p is a host or user file as vet reads them
+// EntryFileKind says whether p is a host or user file as vet reads them
 // (a .cue, .json, .yaml or .yml file in a directory named hosts or users,
 // not one CUE leaves out), and which: output.HostsDir or output.UsersDir.
-func entryFileKind(p string) string {
+func EntryFileKind(p string) string {
 	base := filepath.Base(p)
 	switch strings.ToLower(filepath.Ext(base)) {
 	case ".cue", ".json", ".yaml", ".yml":
@@ -67,17 +68,17 @@ func usersReach(usersDir string, names []string, complete bool) load.Reach {
 
 // namedUsersReach is what the user files named reach: the hosts that list
 // the users they declare.
-func namedUsersReach(users []string) []load.Reach {
+func namedUsersReach(files safeio.Files, users []string) []load.Reach {
 	var out []load.Reach
 	for _, p := range users {
 		abs, err := filepath.Abs(p)
 		if err != nil {
 			continue
 		}
-		if info, err := os.Stat(abs); err != nil || info.IsDir() {
+		if info, err := files.Stat(abs); err != nil || info.IsDir() {
 			continue // a directory of users: the hosts are not reached
 		}
-		_, entries, complete, err := load.ReadFileNames(abs, load.Users)
+		_, entries, complete, err := load.ReadFileNames(files, abs, load.Users)
 		if err != nil {
 			continue // loading the file says what is wrong with it
 		}
@@ -86,21 +87,21 @@ func namedUsersReach(users []string) []load.Reach {
 	return out
 }
 
-// stagedReach is what the staged change of the git work tree holding the
+// StagedReach is what the staged change of the git work tree holding the
 // working directory reaches: its host and user files that exist, as
 // paths; what its changed and deleted files declared in HEAD, in their
 // packages; and, for user files, the hosts listing those users.
-func stagedReach() (*reach, error) {
-	changes, err := staged.Changes(".", func(p string) bool { return entryFileKind(p) != "" }, load.MaxFileSize)
+func StagedReach() (*Reach, error) {
+	changes, err := staged.Changes(".", func(p string) bool { return EntryFileKind(p) != "" }, load.MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
-	r := &reach{}
+	r := &Reach{}
 	for _, c := range changes {
 		dir := filepath.Dir(c.Path)
-		kind := entryFileKind(c.Path)
+		kind := EntryFileKind(c.Path)
 		if c.Status != 'D' {
-			r.paths = append(r.paths, displayPath(c.Path))
+			r.Paths = append(r.Paths, DisplayPath(c.Path))
 		}
 		if c.Status == 'A' {
 			continue // what it declares is on disk
@@ -116,10 +117,10 @@ func stagedReach() (*reach, error) {
 			gone.Whole = true // what it declared is not known: all of it
 		}
 		if kind == output.UsersDir {
-			r.users = append(r.users, gone)
-			r.hosts = append(r.hosts, usersReach(dir, entries, complete))
+			r.Users = append(r.Users, gone)
+			r.Hosts = append(r.Hosts, usersReach(dir, entries, complete))
 		} else {
-			r.hosts = append(r.hosts, gone)
+			r.Hosts = append(r.Hosts, gone)
 		}
 	}
 	return r, nil
@@ -129,15 +130,15 @@ func stagedReach() (*reach, error) {
 // commit that only deletes files): no host or user named, the users beside
 // the hosts read whole, so that a host listing a user that is gone says
 // so.
-func reachInputs(rc *reach) inputs {
-	var in inputs
+func reachInputs(files safeio.Files, rc *Reach) Inputs {
+	var in Inputs
 	var dir string
-	for _, r := range rc.hosts {
+	for _, r := range rc.Hosts {
 		dir = filepath.Dir(r.Dir)
 		break
 	}
 	if dir == "" {
-		for _, r := range rc.users {
+		for _, r := range rc.Users {
 			dir = filepath.Dir(r.Dir)
 			break
 		}
@@ -145,9 +146,9 @@ func reachInputs(rc *reach) inputs {
 	if dir == "" {
 		return in
 	}
-	in.root, _ = reporoot.Find(dir)
-	if users := filepath.Join(dir, output.UsersDir); isDir(users) {
-		in.users, in.defaultUsers = []string{displayPath(users)}, true
+	in.Root, _ = reporoot.Find(dir)
+	if users := filepath.Join(dir, output.UsersDir); isDir(files, users) {
+		in.Users, in.DefaultUsers = []string{DisplayPath(users)}, true
 	}
 	return in
 }

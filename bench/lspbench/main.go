@@ -1,0 +1,225 @@
+// Command lspbench drives `axc lsp` as an editor would and measures what a
+// person typing feels: the time from opening a host file to its first
+// diagnostics, the time from a change to the diagnostics of that version
+// (each change a new comment line, so the text differs every time), and
+// the server's resident memory after many changes.
+//
+//	lspbench -axc ./axc -edits 50 [-mem] hosts/hosts_050.cue
+//
+// It prints key=value lines (times in ms, memory in MiB) for bench/run.sh.
+// Latencies are measured here, at the client: they include the pipes, so
+// they bound the server's own time from above.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	axc := flag.String("axc", "axc", "the axc binary")
+	edits := flag.Int("edits", 30, "timed changes, after 5 untimed ones")
+	mem := flag.Bool("mem", false, "also report the server's memory after 100 and 1000 changes")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: lspbench [-axc PATH] [-edits N] [-mem] FILE")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() != 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := run(*axc, flag.Arg(0), *edits, *mem); err != nil {
+		fmt.Fprintln(os.Stderr, "lspbench:", err)
+		os.Exit(1)
+	}
+}
+
+type conn struct {
+	in  io.Writer
+	out *bufio.Reader
+	id  int
+}
+
+func (c *conn) send(msg map[string]any) error {
+	msg["jsonrpc"] = "2.0"
+	body, err := json.Marshal(msg)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(c.in, "Content-Length: %d\r\n\r\n%s", len(body), body)
+	return err
+}
+
+func (c *conn) read() (map[string]any, error) {
+	length := -1
+	for {
+		line, err := c.out.ReadString('\n')
+		if err != nil {
+			return nil, err
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			break
+		}
+		if v, ok := strings.CutPrefix(line, "Content-Length: "); ok {
+			length, _ = strconv.Atoi(v)
+		}
+	}
+	body := make([]byte, length)
+	if _, err := io.ReadFull(c.out, body); err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(body, &m)
+}
+
+// diagnostics waits for the diagnostics of uri at version.
+func (c *conn) diagnostics(uri string, version int) (int, error) {
+	for {
+		m, err := c.read()
+		if err != nil {
+			return 0, err
+		}
+		if m["method"] != "textDocument/publishDiagnostics" {
+			continue
+		}
+		p, _ := m["params"].(map[string]any)
+		if p["uri"] != uri {
+			continue
+		}
+		if v, ok := p["version"].(float64); ok && int(v) == version {
+			ds, _ := p["diagnostics"].([]any)
+			return len(ds), nil
+		}
+	}
+}
+
+func run(axc, file string, edits int, mem bool) error {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return err
+	}
+	text, err := os.ReadFile(abs)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(axc, "lsp")
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		in.Close()
+		cmd.Wait()
+	}()
+	c := &conn{in: in, out: bufio.NewReaderSize(out, 1<<20)}
+	if err := c.send(map[string]any{"id": 1, "method": "initialize", "params": map[string]any{"capabilities": map[string]any{}}}); err != nil {
+		return err
+	}
+	for {
+		m, err := c.read()
+		if err != nil {
+			return err
+		}
+		if m["id"] != nil {
+			break
+		}
+	}
+	c.send(map[string]any{"method": "initialized", "params": map[string]any{}})
+	uri := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	start := time.Now()
+	c.send(map[string]any{"method": "textDocument/didOpen", "params": map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "cue", "version": 1, "text": string(text)}}})
+	n, err := c.diagnostics(uri, 1)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("open_ms=%.1f\n", ms(time.Since(start)))
+	fmt.Printf("diagnostics=%d\n", n)
+	version := 1
+	change := func() (time.Duration, error) {
+		version++
+		t := string(text) + fmt.Sprintf("\n// edit %d\n", version)
+		start := time.Now()
+		if err := c.send(map[string]any{"method": "textDocument/didChange", "params": map[string]any{"textDocument": map[string]any{"uri": uri, "version": version}, "contentChanges": []any{map[string]any{"text": t}}}}); err != nil {
+			return 0, err
+		}
+		_, err := c.diagnostics(uri, version)
+		return time.Since(start), err
+	}
+	for range 5 { // warm-up
+		if _, err := change(); err != nil {
+			return err
+		}
+	}
+	var lat []float64
+	for range edits {
+		d, err := change()
+		if err != nil {
+			return err
+		}
+		lat = append(lat, ms(d))
+	}
+	slices.Sort(lat)
+	fmt.Printf("change_ms=%.1f\n", lat[len(lat)/2])
+	fmt.Printf("change_p90_ms=%.1f\n", lat[len(lat)*9/10])
+	if !mem {
+		return nil
+	}
+	for version < 100 {
+		if _, err := change(); err != nil {
+			return err
+		}
+	}
+	rss100, err := rss(cmd.Process.Pid)
+	if err != nil {
+		return err
+	}
+	for version < 1000 {
+		if _, err := change(); err != nil {
+			return err
+		}
+	}
+	rss1000, err := rss(cmd.Process.Pid)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("rss100_mib=%.1f\nrss1000_mib=%.1f\n", rss100, rss1000)
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// rss is the resident memory of process pid, in MiB (Linux).
+func rss(pid int) (float64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kib, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return float64(kib) / 1024, err
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
