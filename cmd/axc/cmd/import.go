@@ -12,8 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/axc-dev/axc/internal/confine"
 	"github.com/axc-dev/axc/internal/check"
+	"github.com/axc-dev/axc/internal/confine"
 	"github.com/axc-dev/axc/internal/importer"
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/output"
