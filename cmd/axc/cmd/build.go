@@ -2,13 +2,11 @@ package cmd
 
 import (
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/axc-dev/axc/internal/compile"
 	"github.com/axc-dev/axc/internal/output"
+	"github.com/axc-dev/axc/internal/pipeline"
 	"github.com/axc-dev/axc/internal/termtext"
 	"github.com/axc-dev/axc/internal/vet"
 )
@@ -80,7 +78,7 @@ unified diff when it is not.`,
 			if outDir == "" {
 				// The top of the repository the hosts belong to: where
 				// flake.nix goes, wherever in the repository axc runs.
-				root := splitInputs(args).root
+				root := splitInputs(args).Root
 				if root == "" {
 					return usageErrorf("build needs -o DIR: no repository (a directory holding flake.nix, flake.lock, cue.mod or .git) at or above the hosts")
 				}
@@ -105,17 +103,10 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 	if vet.HasErrors(ds, false) {
 		return errFindings
 	}
-	var in compile.FlakeInput
-	if r := out.checked.release; r != nil {
-		// Pinned to what was checked: the tag, or the rev of an untagged
-		// commit.
-		ref := r.Tag
-		if r.Untagged {
-			ref = r.Rev
-		}
-		in = compile.FlakeInput{Name: r.Namespace, URL: "github:" + r.Repo + "/" + ref}
-	}
-	flake, err := compile.Flake(out.hosts, sourceList(outDir, out.sources), in, out.args)
+	// Pinned to what was checked: the tag, or the rev of an untagged
+	// commit.
+	flake, err := pipeline.Flake(&pipeline.Output{Hosts: out.hosts, Args: out.args},
+		&pipeline.Checked{Release: out.checked.release}, pipeline.SourceList(outDir, out.sources))
 	if err != nil {
 		return fmt.Errorf("internal error: flake.nix: %v", err) // names were vetted
 	}
@@ -149,32 +140,4 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 	}
 	summary(cmd, "%s; %s", okSummary(out, ds), msg)
 	return nil
-}
-
-// sourceName names a host's file relative to the output directory, so that
-// the header does not depend on where axc ran.
-func sourceName(outDir, f string) string {
-	abs, err := filepath.Abs(outDir)
-	if err == nil {
-		if r, err := filepath.Rel(abs, f); err == nil {
-			return filepath.ToSlash(r)
-		}
-	}
-	return filepath.ToSlash(f)
-}
-
-// sourceList names the inputs relative to the output directory.
-func sourceList(outDir string, paths []string) string {
-	if len(paths) == 0 {
-		paths = defaultHostPaths()
-	}
-	names := make([]string, len(paths))
-	for i, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			abs = p
-		}
-		names[i] = sourceName(outDir, abs)
-	}
-	return strings.Join(names, ", ")
 }

@@ -1,40 +1,46 @@
 package cmd
 
 import (
-	"cmp"
-	"fmt"
+	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
 
-	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
 
 	"github.com/axc-dev/axc/internal/compile"
 	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/pipeline"
 	"github.com/axc-dev/axc/internal/release"
 	"github.com/axc-dev/axc/internal/safeio"
 	"github.com/axc-dev/axc/internal/termtext"
 	"github.com/axc-dev/axc/internal/vet"
-	"github.com/axc-dev/axc/schema"
 )
 
 // loadEntries reads the hosts or users at paths, and those r reaches,
 // against the schema fsys; unreadable input is a usage error.
 func loadEntries(paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
-	l, err := load.NewWithSchema(fsys)
+	l, res, err := pipeline.LoadEntries(paths, fsys, k, r)
 	if err != nil {
-		return nil, nil, &exitError{code: exitUsage, records: prefixed("schema: ", err)}
-	}
-	l.SetKind(k)
-	l.SetReach(r)
-	res, err := l.Load(paths)
-	if err != nil {
-		// Unreadable input (load.InputErrors) and anything else that stops
-		// loading are usage or I/O errors.
-		return nil, nil, exitErr(exitUsage, err)
+		return nil, nil, pipelineError(err)
 	}
 	return l, res, nil
+}
+
+// pipelineError is err of the pipeline as axc reports it: a schema that
+// does not read, input that cannot be read or used, an output directory
+// that cannot be, all exit 2.
+func pipelineError(err error) error {
+	var pe *pipeline.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	switch pe.Kind {
+	case pipeline.Schema:
+		return &exitError{code: exitUsage, records: prefixed("schema: ", pe.Err)}
+	case pipeline.IO:
+		return ioError(pe.Err)
+	default:
+		return exitErr(exitUsage, pe.Err)
+	}
 }
 
 // checked is the schema a run checks against: an axios release, or a
@@ -62,36 +68,16 @@ func chooseSchema(cmd *cobra.Command, paths []string) (*checked, error) {
 	if dir, _ := cmd.Flags().GetString("schema"); dir != "" {
 		return &checked{fsys: safeio.DirFS(dir, load.MaxFileSize), name: "schema " + dir}, nil
 	}
-	table, err := release.Builtin()
+	flag, _ := cmd.Flags().GetString("axios")
+	c, err := pipeline.Choose(flag, paths)
 	if err != nil {
+		var pe *pipeline.Error
+		if errors.As(err, &pe) {
+			return nil, usageErrorf("%v", pe.Err)
+		}
 		return nil, err
 	}
-	opts := release.Options{}
-	opts.Flag, _ = cmd.Flags().GetString("axios")
-	if opts.Flag == "" {
-		if len(paths) == 0 {
-			paths = defaultHostPaths()
-		}
-		dir := paths[0]
-		if info, err := os.Stat(dir); err == nil && !info.IsDir() {
-			dir = filepath.Dir(dir)
-		}
-		// An input that cannot be read has no lock to find: loading it
-		// says what is wrong with it.
-		if lock, _ := release.FindLock(dir); lock != "" {
-			opts.LockFile = load.RelPath(lock) // as messages show it
-		}
-	}
-	choice, err := table.Choose(opts)
-	if err != nil {
-		return nil, usageErrorf("%v", err)
-	}
-	fsys, err := schema.Release(choice.Release.Tag)
-	if err != nil {
-		return nil, fmt.Errorf("internal error: %v", err) // tested: every release has its schema
-	}
-	r := choice.Release
-	return &checked{fsys: fsys, release: &r, table: table, name: r.Namespace + " " + r.Tag, warning: choice.Warning}, nil
+	return &checked{fsys: c.FS, release: c.Release, table: c.Table, name: c.Name, warning: c.Warning}, nil
 }
 
 // compiled is what the hosts and users compile to: file contents by path
@@ -124,17 +110,17 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string, rc *reach)
 		in = splitInputs(paths)
 	}
 	if rc != nil {
-		hostReach = append(append(hostReach, rc.hosts...), namedUsersReach(in.users)...)
+		hostReach = append(append(hostReach, rc.hosts...), namedUsersReach(in.Users)...)
 		userReach = rc.users
 	}
-	if len(in.hosts) == 0 && outDir != "" {
+	if len(in.Hosts) == 0 && outDir != "" {
 		// The flake is the hosts': built from users alone it would drop
 		// every host.
 		return nil, nil, usageErrorf("build writes the hosts and their users together: name the hosts too (or no PATH, for ./hosts and ./users)")
 	}
-	first := in.hosts
+	first := in.Hosts
 	if len(first) == 0 {
-		first = in.users
+		first = in.Users
 	}
 	if len(first) == 0 && len(hostReach) > 0 {
 		first = []string{hostReach[0].Dir}
@@ -144,146 +130,17 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string, rc *reach)
 		return nil, nil, err
 	}
 	chk0.warn(cmd)
-	contract, err := schema.ReadContract(chk0.fsys)
+	po, ds, err := pipeline.Run(pipeline.Config{
+		Inputs:    in,
+		HostReach: hostReach,
+		UserReach: userReach,
+		Checked:   &pipeline.Checked{FS: chk0.fsys, Release: chk0.release, Table: chk0.table, Name: chk0.name, Warning: chk0.warning},
+		OutDir:    outDir,
+	})
 	if err != nil {
-		return nil, nil, &exitError{code: exitUsage, records: prefixed("schema: ", err)}
+		return nil, nil, pipelineError(err)
 	}
-	if contract.User == nil {
-		in.users = nil // a schema without #User (--schema): no users
-	}
-	var l *load.Loader
-	var res *load.Result
-	if len(in.hosts) > 0 || len(hostReach) > 0 {
-		if l, res, err = loadEntries(in.hosts, chk0.fsys, load.Hosts, hostReach); err != nil {
-			return nil, nil, err
-		}
-	}
-	var ul *load.Loader
-	var ures *load.Result
-	if len(in.users) > 0 {
-		if ul, ures, err = loadEntries(in.users, chk0.fsys, load.Users, userReach); err != nil {
-			return nil, nil, err
-		}
-	}
-	// vet checks for the directory build writes by default: the top of
-	// the hosts' repository.
-	comp, err := compile.New(cmp.Or(outDir, in.root, "."), chk0.fsys)
-	if err != nil {
-		return nil, nil, ioError(err)
-	}
-	comp.CheckOnly = outDir == ""
-	out := &compiled{files: map[string][]byte{}, checked: chk0, args: comp.FileArgs(), sources: append(append([]string{}, in.hosts...), in.users...)}
-
-	var chk, uchk *vet.Checker
-	var refs []vet.UserRef
-	if res != nil {
-		// One pass over the hosts, while each is evaluated: vet it, and
-		// compile the hosts without error (their problems are findings too).
-		data := make([][]byte, len(res.Hosts))
-		refs = make([]vet.UserRef, len(res.Hosts))
-		chk = vet.NewChecker(l, res)
-		if chk0.release != nil {
-			// Unknown names that another release has say so.
-			chk.Release, chk.Releases = chk0.release.Tag, chk0.table
-		}
-		// A host with errors is seen again with the full schema's messages
-		// (EachLean).
-		res.EachLean(func(i int, h *load.Host, v cue.Value) bool {
-			refs[i] = vet.HostUserRef(v, contract)
-			if !chk.Host(i, h, v) {
-				// Not compiled: what compiling would find that CUE cannot
-				// is looked for on its own, so that every problem is said.
-				addProblems(chk, i, comp.DottedKeys(h, v, false))
-				return false
-			}
-			data[i], _ = compileOne(chk, i, comp.Host, h, v, sourceName(outDir, h.Pos.Filename()))
-			return true
-		})
-		for i, h := range res.Hosts {
-			out.files[compile.HostFile(h.Name)] = data[i]
-			fh := compile.FlakeHost{Name: h.Name}
-			if len(refs[i].Names) > 0 {
-				fh.ConfigDir = contract.Users.ConfigDir
-			}
-			out.hosts = append(out.hosts, fh)
-		}
-	}
-	if ures != nil {
-		data := make([][]byte, len(ures.Hosts))
-		uchk = vet.NewChecker(ul, ures)
-		ures.EachLean(func(i int, u *load.Host, v cue.Value) bool {
-			if !uchk.Host(i, u, v) {
-				addProblems(uchk, i, comp.DottedKeys(u, v, true))
-				return false
-			}
-			data[i], _ = compileOne(uchk, i, comp.User, u, v, sourceName(outDir, u.Pos.Filename()))
-			return true
-		})
-		for i, u := range ures.Hosts {
-			out.files[compile.UserFile(u.Name)] = data[i]
-		}
-		out.users = len(ures.Hosts)
-	}
-	if chk != nil {
-		// A package that does not load whole (a syntax error) may hide
-		// hosts or users: saying that a user is on no host, or that a
-		// name is no user, would only repeat that error.
-		uc := vet.UserCheck{Contract: contract, Users: ures, Checker: uchk, AllHosts: in.allHosts && res.Errors == nil}
-		if ures != nil && ures.Errors != nil {
-			uc.Unseen = true
-		}
-		if chk0.release != nil {
-			uc.Release = chk0.release.Tag
-		}
-		if len(in.users) > 0 {
-			uc.UsersDir = in.users[0]
-		}
-		// Some user files named: the others of their package exist too.
-		seen := map[string]bool{}
-		for _, p := range in.users {
-			if info, err := os.Stat(p); err != nil || info.IsDir() || seen[filepath.Dir(p)] {
-				continue
-			}
-			seen[filepath.Dir(p)] = true
-			uc.UsersDir = filepath.Dir(p)
-			names, complete, err := load.DeclaredNames(filepath.Dir(p))
-			uc.Declared = append(uc.Declared, names...)
-			uc.Unseen = uc.Unseen || err != nil || !complete
-		}
-		chk.CheckUsers(refs, uc)
-	}
-	var ds []vet.Diagnostic
-	if chk != nil {
-		ds = append(ds, chk.Diagnostics()...)
-	}
-	if uchk != nil {
-		ds = append(ds, uchk.Diagnostics()...)
-	}
-	return out, vet.Sorted(ds), nil
-}
-
-// compileOne compiles one entry (host or user) that vetted clean; its
-// problems become findings of chk.
-func compileOne(chk *vet.Checker, i int, fn func(*load.Host, cue.Value, string) ([]byte, []compile.Problem, error), h *load.Host, v cue.Value, source string) ([]byte, bool) {
-	out, problems, err := fn(h, v, source)
-	if err != nil {
-		// A bug (the printer refused a value compile made): say so at
-		// the entry rather than write a broken file.
-		chk.Add(i, vet.Problem{Msg: "internal error: " + err.Error()})
-		return nil, false
-	}
-	addProblems(chk, i, problems)
-	for _, p := range problems {
-		if !p.Warning {
-			return out, false
-		}
-	}
-	return out, true
-}
-
-// addProblems makes compile's problems of entry i findings of chk.
-func addProblems(chk *vet.Checker, i int, problems []compile.Problem) {
-	for _, p := range problems {
-		chk.Add(i, vet.Problem{Path: p.Path, Msg: p.Msg, Warning: p.Warning, Label: p.Label})
-	}
+	out := &compiled{files: po.Files, hosts: po.Hosts, users: po.Users, checked: chk0, args: po.Args,
+		sources: append(append([]string{}, in.Hosts...), in.Users...)}
+	return out, ds, nil
 }

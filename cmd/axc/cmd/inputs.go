@@ -1,137 +1,21 @@
 package cmd
 
 import (
-	"os"
-	"path/filepath"
-
 	"github.com/axc-dev/axc/internal/load"
-	"github.com/axc-dev/axc/internal/output"
-	"github.com/axc-dev/axc/internal/reporoot"
+	"github.com/axc-dev/axc/internal/pipeline"
 )
 
-// inputs are the paths of one run, split into hosts and users.
-type inputs struct {
-	hosts, users []string
-	// defaultUsers: users were not named; they come from the users
-	// directory beside the hosts, when there is one.
-	defaultUsers bool
-	// allHosts: the hosts were named by directory (or by default), so
-	// every host of the fleet is read.
-	allHosts bool
-	// root is the configuration repository the first input belongs to
-	// (reporoot), absolute; "" when there is none.
-	root string
-}
+// inputs are the paths of one run, split into hosts and users
+// (pipeline.Split).
+type inputs = pipeline.Inputs
 
-// defaultHostPaths is what vet, build and show read when given no PATH:
-// the hosts directory of the repository the working directory belongs to,
-// wherever in it axc runs: the working directory itself when it is called
-// hosts, else the nearest hosts directory beside it or above it, up to the
-// top of the repository (reporoot); ./hosts when there is none. It is named
-// relative to the working directory: "./hosts" at the top, "." in hosts/,
-// "../hosts" in users/.
-func defaultHostPaths() []string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return []string{"./" + output.HostsDir}
-	}
-	root, _ := reporoot.Find(wd)
-	for d := wd; ; d = filepath.Dir(d) {
-		if filepath.Base(d) == output.HostsDir {
-			return []string{displayPath(d)}
-		}
-		if hosts := filepath.Join(d, output.HostsDir); isDir(hosts) {
-			if d == wd {
-				break // ./hosts, as it always was named
-			}
-			return []string{displayPath(hosts)}
-		}
-		if root == "" || d == root || filepath.Dir(d) == d {
-			break
-		}
-	}
-	return []string{"./" + output.HostsDir}
-}
+func splitInputs(paths []string) inputs { return pipeline.Split(paths) }
+
+func defaultHostPaths() []string { return pipeline.DefaultHostPaths() }
+
+func isDir(p string) bool { return pipeline.IsDir(p) }
 
 // displayPath names the absolute path p as the user in the working
 // directory would (load.RelPath): "users" at the top of the repository,
 // "." or "../users" deeper in it, p itself from outside.
 func displayPath(p string) string { return load.RelPath(p) }
-
-// splitInputs sorts paths into hosts and users: a directory named users,
-// or a file in one, holds users. Without user paths, the users directory
-// beside the (first) hosts directory is read when it exists. Paths are
-// judged by where they are, not by how they are written: "." in users/ is
-// the users, bob.cue there a user.
-func splitInputs(paths []string) inputs {
-	var in inputs
-	for _, p := range paths {
-		if isUsersPath(p) {
-			in.users = append(in.users, p)
-		} else {
-			in.hosts = append(in.hosts, p)
-		}
-	}
-	if len(in.hosts) == 0 && len(in.users) == 0 {
-		in.hosts = defaultHostPaths()
-	}
-	in.allHosts = len(in.hosts) > 0
-	for _, p := range in.hosts {
-		if info, err := os.Stat(p); err == nil && !info.IsDir() {
-			in.allHosts = false
-		}
-	}
-	first := append(append([]string{}, in.hosts...), in.users...)[0]
-	in.root = repoOf(first)
-	if len(in.users) == 0 && len(in.hosts) > 0 {
-		dir := absDir(in.hosts[0])
-		users := filepath.Join(filepath.Dir(dir), output.UsersDir)
-		// A users directory that declares no user (holding only the
-		// generated .nix files, say) is no input; one that cannot be read
-		// is, so that loading says why.
-		if isDir(users) {
-			if names, complete, err := load.DeclaredNames(users); err != nil || len(names) > 0 || !complete {
-				in.users, in.defaultUsers = []string{displayPath(users)}, true
-			}
-		}
-	}
-	return in
-}
-
-// isUsersPath reports whether p names users: a directory called users, or
-// a file in one.
-func isUsersPath(p string) bool {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		abs = filepath.Clean(p)
-	}
-	if isDir(abs) {
-		return filepath.Base(abs) == output.UsersDir
-	}
-	return filepath.Base(filepath.Dir(abs)) == output.UsersDir
-}
-
-// absDir is the absolute directory of the input p: p itself, or the
-// directory of a file.
-func absDir(p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		abs = filepath.Clean(p)
-	}
-	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
-		return filepath.Dir(abs)
-	}
-	return abs
-}
-
-// repoOf is the repository the input p belongs to, "" when none (or p
-// cannot be read: loading it says why).
-func repoOf(p string) string {
-	root, _ := reporoot.Find(absDir(p))
-	return root
-}
-
-func isDir(p string) bool {
-	info, err := os.Stat(p)
-	return err == nil && info.IsDir()
-}

@@ -145,9 +145,9 @@ func reachInputs(rc *reach) inputs {
 	if dir == "" {
 		return in
 	}
-	in.root, _ = reporoot.Find(dir)
+	in.Root, _ = reporoot.Find(dir)
 	if users := filepath.Join(dir, output.UsersDir); isDir(users) {
-		in.users, in.defaultUsers = []string{displayPath(users)}, true
+		in.Users, in.DefaultUsers = []string{displayPath(users)}, true
 	}
 	return in
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/nearest"
+	"github.com/axc-dev/axc/internal/pipeline"
 	"github.com/axc-dev/axc/internal/show"
 	"github.com/axc-dev/axc/internal/vet"
 	"github.com/axc-dev/axc/schema"
@@ -151,10 +152,10 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string, wi
 // one of them).
 func showUsers(chk *checked, paths []string) (map[string]*show.Node, error) {
 	in := splitInputs(paths)
-	if len(in.users) == 0 {
+	if len(in.Users) == 0 {
 		return nil, nil
 	}
-	ul, ures, err := loadEntries(in.users, chk.fsys, load.Users, nil)
+	ul, ures, err := loadEntries(in.Users, chk.fsys, load.Users, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +199,7 @@ func hostNames(cmd *cobra.Command) []string {
 // noSuchHost says that no host at paths is called name, and which hosts
 // there are (the nearest first, when one is close).
 func noSuchHost(name string, paths []string, hosts []*load.Host) error {
-	where := sourceList(".", paths)
+	where := pipeline.SourceList(".", paths)
 	if len(hosts) == 0 {
 		return usageErrorf("no host %s in %s: it has no hosts", name, where)
 	}
