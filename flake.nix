@@ -33,6 +33,10 @@
           # (nix-hash) and fails when a dependency change left it stale.
           vendorHash = "sha256-9/I0V0I3VPTbE5MkDtkJkXsST7VnjlPBLMe/Ci+l4TU=";
           subPackages = [ "cmd/axc" ];
+          # The man pages made from the commands' help (docs/man, kept
+          # exact by TestManPages).
+          nativeBuildInputs = [ pkgs.installShellFiles ];
+          postInstall = "installManPage docs/man/*.1";
           env.CGO_ENABLED = 0;
           ldflags = [
             "-s"

@@ -32,7 +32,8 @@ type flakeOutputs struct {
 
 type flakePackage struct {
 	Pname, Version, VendorHash, System, MainProgram string
-	SubPackages, Ldflags                            []string
+	SubPackages, Ldflags, NativeBuildInputs         []string
+	PostInstall                                     string
 	Cgo                                             int
 	SrcIsRoot, DoCheck                              bool
 }
@@ -85,6 +86,9 @@ func TestFlakeBuildsAxc(t *testing.T) {
 				"-X github.com/axc-dev/axc/cmd/axc/cmd.Version=v" + version,
 				"-X github.com/axc-dev/axc/cmd/axc/cmd.Revision=0123456789abcdef0123456789abcdef01234567"},
 			SrcIsRoot: true,
+			// The man pages of docs/man.
+			NativeBuildInputs: []string{"installShellFiles"},
+			PostInstall:       "installManPage docs/man/*.1",
 		}
 		if p.VendorHash == "" {
 			t.Errorf("%s: no vendorHash", name)

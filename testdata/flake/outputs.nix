@@ -9,7 +9,8 @@ let
   self = outputs // { rev = "0123456789abcdef0123456789abcdef01234567"; };
   outputs = flake.outputs { inherit self nixpkgs; };
   package = p: {
-    inherit (p.args) pname version vendorHash subPackages ldflags doCheck;
+    inherit (p.args) pname version vendorHash subPackages ldflags doCheck postInstall;
+    nativeBuildInputs = map (d: d.name) p.args.nativeBuildInputs;
     inherit (p) system;
     cgo = p.args.env.CGO_ENABLED;
     mainProgram = p.args.meta.mainProgram;

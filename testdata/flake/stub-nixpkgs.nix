@@ -19,6 +19,7 @@ let
     cue = drv "cue" { };
     nix = drv "nix" { };
     git = drv "git" { };
+    installShellFiles = drv "installShellFiles" { };
   };
 in
 {

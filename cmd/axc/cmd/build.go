@@ -99,7 +99,7 @@ func build(cmd *cobra.Command, paths []string, outDir string, check, force bool)
 	if err != nil {
 		return err
 	}
-	vet.Write(cmd.ErrOrStderr(), out.checked.name, ds, "text")
+	vet.Write(cmd.ErrOrStderr(), out.checked.name, ds, "text", colorFor(cmd, cmd.ErrOrStderr()))
 	if vet.HasErrors(ds, false) {
 		return errFindings
 	}

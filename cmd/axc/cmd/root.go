@@ -149,6 +149,7 @@ Exit codes: 0 ok, 1 findings, 2 usage or I/O error.`,
 	// DIR instead of the schema built into axc.
 	root.PersistentFlags().String("schema", "", "use the schema in `DIR` instead of the built-in one")
 	root.PersistentFlags().MarkHidden("schema")
+	addColorFlag(root)
 	root.PersistentFlags().String("axios", "", "check against axios release `TAG` (or a commit REV) instead of the one flake.lock pins")
 	root.AddCommand(newVetCmd(), newBuildCmd(), newInitCmd(), newImportCmd(), newSchemaCmd(), newVersionCmd(), newShowCmd(), newOptionsCmd())
 	registerReleaseCompletion(root)

@@ -122,7 +122,7 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string, wi
 				mine = append(mine, d)
 			}
 		}
-		vet.Write(cmd.OutOrStdout(), chk0.name, mine, "text")
+		vet.Write(cmd.OutOrStdout(), chk0.name, mine, "text", colorFor(cmd, cmd.OutOrStdout()))
 		return exitErrorf(exitFindings, "host %s has errors: fix them to see it as axios would", name)
 	}
 	if viewErr != nil {

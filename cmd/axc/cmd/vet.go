@@ -82,7 +82,7 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 					summary(cmd, "%s", okSummary(out, ds))
 				}
 			}()
-			if err := vet.Write(cmd.OutOrStdout(), out.checked.name, ds, format); err != nil {
+			if err := vet.Write(cmd.OutOrStdout(), out.checked.name, ds, format, colorFor(cmd, cmd.OutOrStdout())); err != nil {
 				return ioError(err)
 			}
 			if vet.HasErrors(ds, strict) {
