@@ -279,8 +279,9 @@ func exportAll(ts *testscript.TestScript, fsys fs.FS, k *load.Kind, paths []stri
 	return out
 }
 
-// copyRepo copies the repository's CUE module (cue.mod, schema, hosts, users) into
-// $WORK/repo, so that scripts can run the real cue command on it.
+// copyRepo copies the repository's CUE module (cue.mod, schema) and the
+// example fleet's hosts and users (examples/fleet, inside that module) into
+// $WORK/repo, so that scripts can run the real cue command on them.
 func copyRepo(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) > 1 {
 		ts.Fatalf("usage: copyrepo [FLEET]")
@@ -293,10 +294,10 @@ func copyRepo(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(os.CopyFS(ts.MkAbs("repo"), os.DirFS(src)))
 		return
 	}
-	for _, dir := range []string{"cue.mod", "schema", "hosts", "users"} {
+	for _, dir := range []string{"cue.mod", "schema", "examples/fleet/hosts", "examples/fleet/users"} {
 		entries, err := os.ReadDir(filepath.Join(root, dir))
 		ts.Check(err)
-		dst := ts.MkAbs(filepath.Join("repo", dir))
+		dst := ts.MkAbs(filepath.Join("repo", filepath.Base(dir)))
 		ts.Check(os.MkdirAll(dst, 0o755))
 		for _, e := range entries {
 			if e.IsDir() || filepath.Ext(e.Name()) != ".cue" {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"cuelang.org/go/cue"
@@ -408,4 +409,40 @@ func SourceName(outDir, f string) string {
 		}
 	}
 	return filepath.ToSlash(f)
+}
+
+// SourceList names the inputs relative to the output directory (the
+// default host paths when there are none), as file headers name them.
+func SourceList(outDir string, paths []string) string {
+	if len(paths) == 0 {
+		paths = DefaultHostPaths()
+	}
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			abs = p
+		}
+		names[i] = SourceName(outDir, abs)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Flake is the flake.nix of a run whose hosts are complete (out, with no
+// error among its diagnostics), for outDir: its framework input pinned to
+// what was checked, the tag or the rev of an untagged commit.
+func Flake(out *Compiled, outDir string) ([]byte, error) {
+	var in compile.FlakeInput
+	if r := out.Schema.Release; r != nil {
+		ref := r.Tag
+		if r.Untagged {
+			ref = r.Rev
+		}
+		in = compile.FlakeInput{Name: r.Namespace, URL: "github:" + r.Repo + "/" + ref}
+	}
+	flake, err := compile.Flake(out.Hosts, SourceList(outDir, out.Sources), in, out.Args)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: flake.nix: %v", err) // names were vetted
+	}
+	return flake, nil
 }

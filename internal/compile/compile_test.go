@@ -20,7 +20,7 @@ import (
 // release each is written for: the shipped hosts (the newest release), the
 // example fleet of the pinned commit, and the test suite's own.
 var inputs = []struct{ dir, release string }{
-	{"../../hosts", "v2026.05.01"},
+	{"../../examples/fleet/hosts", "v2026.05.01"},
 	{"../../testdata/fleet-2025.11/hosts", "96990f9"},
 	{"../../testdata/build", "96990f9"},
 }

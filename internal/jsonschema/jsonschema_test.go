@@ -162,7 +162,7 @@ func firstOption(t testing.TB, tag, typ string) string {
 // without hostname.
 func TestShippedHosts(t *testing.T) {
 	for _, c := range []struct{ tag, dir string }{
-		{releaseTable(t).Newest().Tag, filepath.Join("..", "..", "hosts")},
+		{releaseTable(t).Newest().Tag, filepath.Join("..", "..", "examples", "fleet", "hosts")},
 		{"96990f9", filepath.Join("..", "..", "testdata", "fleet-2025.11", "hosts")},
 	} {
 		t.Run(c.tag, func(t *testing.T) {

@@ -125,7 +125,7 @@ func testPackages(t *testing.T) (pkgs []testPackage, mustDirect int) {
 	type pkgDir struct{ name, dir string }
 	var dirs []pkgDir
 	for _, d := range []string{"hosts", "users"} {
-		abs, err := filepath.Abs(filepath.Join("..", "..", d))
+		abs, err := filepath.Abs(filepath.Join("..", "..", "examples", "fleet", d))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -233,10 +233,13 @@ func TestExpansionAcceptsScripts(t *testing.T) {
 	if err != nil || len(scripts) == 0 {
 		t.Fatalf("no test scripts: %v", err)
 	}
-	shipped := []string{filepath.Join("..", "..", "hosts"), filepath.Join("..", "..", "users")}
+	shipped := []string{filepath.Join("..", "..", "examples", "fleet", "hosts"), filepath.Join("..", "..", "examples", "fleet", "users")}
 	pkgs := map[string][]*ast.File{}
 	for _, dir := range shipped {
 		names, _ := filepath.Glob(filepath.Join(dir, "*.cue"))
+		if len(names) == 0 {
+			t.Fatalf("no shipped CUE files in %s", dir)
+		}
 		for _, n := range names {
 			data, err := os.ReadFile(n)
 			if err != nil {

@@ -35,11 +35,15 @@ func FuzzTopLevelLabels(f *testing.F) {
 	} {
 		f.Add([]byte(src))
 	}
-	if files, err := filepath.Glob("../../hosts/*.cue"); err == nil {
-		for _, p := range files {
-			if src, err := os.ReadFile(p); err == nil {
-				f.Add(src)
-			}
+	// The shipped example fleet's hosts: a seed set that is never empty
+	// (a moved fleet fails here rather than seeding nothing).
+	files, err := filepath.Glob("../../examples/fleet/hosts/*.cue")
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no shipped hosts to seed from: %v", err)
+	}
+	for _, p := range files {
+		if src, err := os.ReadFile(p); err == nil {
+			f.Add(src)
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {

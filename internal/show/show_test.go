@@ -34,7 +34,7 @@ func TestShippedHosts(t *testing.T) {
 			defaults[o.Name] = o.Default
 		}
 	}
-	l, res := loadtest.Load(t, tag, "../../hosts")
+	l, res := loadtest.Load(t, tag, "../../examples/fleet/hosts")
 	if len(res.Hosts) != 3 {
 		t.Fatalf("loaded %d hosts, want 3", len(res.Hosts))
 	}

@@ -110,3 +110,34 @@ func WriteLines(w io.Writer, text string) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// Part is a piece of a record: its text, escaped like any other, and the
+// ANSI SGR parameters it is shown with on a colour terminal ("1" bold,
+// "1;31" bold red, "" plain).
+type Part struct {
+	Text string
+	SGR  string
+}
+
+// SGR parameters of the parts axc colours.
+const (
+	BoldRed    = "1;31"
+	BoldYellow = "1;33"
+)
+
+// PrintParts writes one record made of parts: each part's text escaped,
+// and, when color, set in its SGR colours and reset after it. The escape
+// sequences are axc's own; nothing in a part's text can make one.
+func PrintParts(w io.Writer, color bool, parts ...Part) error {
+	var b strings.Builder
+	for _, p := range parts {
+		if color && p.SGR != "" && p.Text != "" {
+			b.WriteString("\x1b[" + p.SGR + "m" + Escape(p.Text) + "\x1b[0m")
+			continue
+		}
+		b.WriteString(Escape(p.Text))
+	}
+	b.WriteByte('\n')
+	_, err := io.WriteString(w, b.String())
+	return err
+}

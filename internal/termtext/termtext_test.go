@@ -83,3 +83,24 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+// A part's text is escaped like any record's: a name holding ESC cannot
+// set or reset colours, or start a line; plain output has no sequences.
+func TestPrintParts(t *testing.T) {
+	parts := []Part{{Text: "a\x1b[0m.cue:1:2:", SGR: BoldRed}, {Text: " "}, {Text: "x\ny"}, {Text: "", SGR: BoldYellow}}
+	for _, tc := range []struct {
+		color bool
+		want  string
+	}{
+		{false, "a\\x1b[0m.cue:1:2: x\\ny\n"},
+		{true, "\x1b[1;31ma\\x1b[0m.cue:1:2:\x1b[0m x\\ny\n"},
+	} {
+		var b strings.Builder
+		if err := PrintParts(&b, tc.color, parts...); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != tc.want {
+			t.Errorf("color %v: %q, want %q", tc.color, b.String(), tc.want)
+		}
+	}
+}

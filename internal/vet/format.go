@@ -20,20 +20,17 @@ type Report struct {
 }
 
 // Write prints ds in format; the json format names the release checked.
-func Write(w io.Writer, release string, ds []Diagnostic, format string) error {
+// color sets the text format's locations in bold and its severity in
+// colour (an error's subject red, a warning's "warning:" yellow), for a
+// terminal; the other formats are never coloured.
+func Write(w io.Writer, release string, ds []Diagnostic, format string, color bool) error {
 	switch format {
 	case "text":
 		for _, d := range ds {
-			prefix := ""
-			if d.Severity == Warning {
-				prefix = "warning: "
-			}
-			subject := ""
-			if d.Path != "" {
-				subject = d.Path + ": "
-			}
 			// One line a diagnostic, whatever the names in it hold.
-			termtext.Printf(w, "%s%s%s%s", location(d), prefix, subject, d.Message)
+			if err := termtext.PrintParts(w, color, textParts(d)...); err != nil {
+				return err
+			}
 		}
 	case "json":
 		if ds == nil {
@@ -54,6 +51,28 @@ func Write(w io.Writer, release string, ds []Diagnostic, format string) error {
 		return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 	}
 	return nil
+}
+
+// textParts are the parts of d's line in the text format:
+// file:line:col: [warning: ]path: message; in colour, the location bold
+// red for an error, bold yellow with its "warning:" for a warning.
+func textParts(d Diagnostic) []termtext.Part {
+	sgr := termtext.BoldRed
+	var parts []termtext.Part
+	if d.Severity == Warning {
+		sgr = termtext.BoldYellow
+	}
+	if loc := location(d); loc != "" {
+		// The colour stops before the space.
+		parts = append(parts, termtext.Part{Text: strings.TrimSuffix(loc, " "), SGR: sgr}, termtext.Part{Text: " "})
+	}
+	if d.Severity == Warning {
+		parts = append(parts, termtext.Part{Text: "warning:", SGR: sgr}, termtext.Part{Text: " "})
+	}
+	if d.Path != "" {
+		parts = append(parts, termtext.Part{Text: d.Path + ": "})
+	}
+	return append(parts, termtext.Part{Text: d.Message})
 }
 
 func location(d Diagnostic) string {

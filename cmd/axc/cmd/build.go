@@ -2,13 +2,10 @@ package cmd
 
 import (
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/axc-dev/axc/internal/check"
-	"github.com/axc-dev/axc/internal/compile"
 	"github.com/axc-dev/axc/internal/output"
 	"github.com/axc-dev/axc/internal/safeio"
 	"github.com/axc-dev/axc/internal/termtext"
@@ -103,23 +100,13 @@ func build(cmd *cobra.Command, paths []string, outDir string, checkOnly, force b
 	if err != nil {
 		return err
 	}
-	vet.Write(cmd.ErrOrStderr(), out.Schema.Name, ds, "text")
+	vet.Write(cmd.ErrOrStderr(), out.Schema.Name, ds, "text", colorFor(cmd, cmd.ErrOrStderr()))
 	if vet.HasErrors(ds, false) {
 		return errFindings
 	}
-	var in compile.FlakeInput
-	if r := out.Schema.Release; r != nil {
-		// Pinned to what was checked: the tag, or the rev of an untagged
-		// commit.
-		ref := r.Tag
-		if r.Untagged {
-			ref = r.Rev
-		}
-		in = compile.FlakeInput{Name: r.Namespace, URL: "github:" + r.Repo + "/" + ref}
-	}
-	flake, err := compile.Flake(out.Hosts, sourceList(outDir, out.Sources), in, out.Args)
+	flake, err := check.Flake(out, outDir)
 	if err != nil {
-		return fmt.Errorf("internal error: flake.nix: %v", err) // names were vetted
+		return err
 	}
 	out.Files["flake.nix"] = flake
 	if checkOnly {
@@ -153,18 +140,3 @@ func build(cmd *cobra.Command, paths []string, outDir string, checkOnly, force b
 	return nil
 }
 
-// sourceList names the inputs relative to the output directory.
-func sourceList(outDir string, paths []string) string {
-	if len(paths) == 0 {
-		paths = defaultHostPaths()
-	}
-	names := make([]string, len(paths))
-	for i, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			abs = p
-		}
-		names[i] = check.SourceName(outDir, abs)
-	}
-	return strings.Join(names, ", ")
-}

@@ -254,7 +254,7 @@ func vetImported(cmd *cobra.Command, ir *importRelease, outDir string, hosts boo
 		summary(cmd, "%s; axc vet cannot check them:", what)
 		return err
 	}
-	vet.Write(cmd.ErrOrStderr(), out.Schema.Name, ds, "text")
+	vet.Write(cmd.ErrOrStderr(), out.Schema.Name, ds, "text", colorFor(cmd, cmd.ErrOrStderr()))
 	ir.say(cmd)
 	errs := 0
 	for _, d := range ds {

@@ -149,6 +149,7 @@ Exit codes: 0 ok, 1 findings, 2 usage or I/O error.`,
 	// DIR instead of the schema built into axc.
 	root.PersistentFlags().String("schema", "", "use the schema in `DIR` instead of the built-in one")
 	root.PersistentFlags().MarkHidden("schema")
+	addColorFlag(root)
 	root.PersistentFlags().String("axios", "", "check against axios release `TAG` (or a commit REV) instead of the one flake.lock pins")
 	root.AddCommand(newVetCmd(), newBuildCmd(), newInitCmd(), newImportCmd(), newSchemaCmd(), newVersionCmd(), newShowCmd(), newOptionsCmd(), newLspCmd())
 	registerReleaseCompletion(root)
@@ -161,21 +162,35 @@ var Version string
 
 // Revision, when set at link time (-X github.com/axc-dev/axc/cmd/axc/cmd.Revision=COMMIT),
 // is the VCS revision axc was built from, for a build that does not record
-// it (go build -buildvcs=false).
+// it (go build -buildvcs=false, a Nix build with no .git).
 var Revision string
 
-// version is the module version axc was built at (go install …@v1.2.3),
-// else the VCS revision the binary was built from, else "devel".
+// version is the version axc reports (axc --version, axc version, the pin
+// of what axc init writes); see versionOf.
 func version() string {
-	if Version != "" {
-		return Version
+	bi, _ := debug.ReadBuildInfo()
+	return versionOf(Version, Revision, bi)
+}
+
+// versionOf is the version of a build: the version stamped at link time
+// (ldVersion, -X …Version: the flake build, CI), else the module version
+// Go recorded (the tag of go install …@vX.Y.Z, or the pseudo-version Go
+// derives from the commit of a checkout), else "devel-" and the first 12
+// digits of the VCS revision (ldRevision, else the one Go recorded; -dirty
+// when the work tree had changes), else "devel": bare only when the build
+// knows none of them. A version stamped on purpose is preferred to one Go
+// derived: go build -ldflags -X…Version=v1.2.3 in a checkout records a
+// pseudo-version too. bi may be nil (no build information).
+func versionOf(ldVersion, ldRevision string, bi *debug.BuildInfo) string {
+	if ldVersion != "" {
+		return ldVersion
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
+	if bi != nil {
 		if v := bi.Main.Version; v != "" && v != "(devel)" {
 			return v
 		}
 	}
-	rev, dirty := revision()
+	rev, dirty := revisionOf(ldRevision, bi)
 	if rev == "" {
 		return "devel"
 	}
@@ -189,11 +204,17 @@ func version() string {
 // revision is the whole VCS revision axc was built from ("" when not
 // known), and whether the work tree had changes.
 func revision() (rev string, dirty bool) {
-	if Revision != "" {
-		return Revision, false
+	bi, _ := debug.ReadBuildInfo()
+	return revisionOf(Revision, bi)
+}
+
+// revisionOf is the revision stamped at link time, else the one Go
+// recorded, and whether the work tree had changes.
+func revisionOf(ldRevision string, bi *debug.BuildInfo) (rev string, dirty bool) {
+	if ldRevision != "" {
+		return ldRevision, false
 	}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
+	if bi == nil {
 		return "", false
 	}
 	for _, s := range bi.Settings {

@@ -123,7 +123,7 @@ func showHost(cmd *cobra.Command, name string, paths []string, format string, wi
 				mine = append(mine, d)
 			}
 		}
-		vet.Write(cmd.OutOrStdout(), chk0.Name, mine, "text")
+		vet.Write(cmd.OutOrStdout(), chk0.Name, mine, "text", colorFor(cmd, cmd.OutOrStdout()))
 		return exitErrorf(exitFindings, "host %s has errors: fix them to see it as axios would", name)
 	}
 	if viewErr != nil {
@@ -200,7 +200,7 @@ func hostNames(cmd *cobra.Command) []string {
 // noSuchHost says that no host at paths is called name, and which hosts
 // there are (the nearest first, when one is close).
 func noSuchHost(name string, paths []string, hosts []*load.Host) error {
-	where := sourceList(".", paths)
+	where := check.SourceList(".", paths)
 	if len(hosts) == 0 {
 		return usageErrorf("no host %s in %s: it has no hosts", name, where)
 	}

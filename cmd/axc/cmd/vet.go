@@ -83,7 +83,7 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 					summary(cmd, "%s", okSummary(out, ds))
 				}
 			}()
-			if err := vet.Write(cmd.OutOrStdout(), out.Schema.Name, ds, format); err != nil {
+			if err := vet.Write(cmd.OutOrStdout(), out.Schema.Name, ds, format, colorFor(cmd, cmd.OutOrStdout())); err != nil {
 				return ioError(err)
 			}
 			if vet.HasErrors(ds, strict) {
