@@ -98,6 +98,7 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 			"vendorschema":  vendorSchema,
 			"nixeq":         nixEqual,
 			"copyrepo":      copyRepo,
+			"copytree":      copyTree,
 			"precommithook": preCommitConfig,
 			"yamlls":        yamlLanguageServer,
 		},
@@ -282,6 +283,19 @@ func exportAll(ts *testscript.TestScript, fsys fs.FS, k *load.Kind, paths []stri
 // copyRepo copies the repository's CUE module (cue.mod, schema) and the
 // example fleet's hosts and users (examples/fleet, inside that module) into
 // $WORK/repo, so that scripts can run the real cue command on them.
+// copyTree copies files and directories of this repository, whole, to
+// the same paths under $WORK: what a fresh clone holds there, for the
+// README's commands run as written.
+func copyTree(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: copytree PATH...")
+	}
+	root := filepath.Join("..", "..")
+	for _, p := range args {
+		ts.Check(os.CopyFS(ts.MkAbs(p), os.DirFS(filepath.Join(root, p))))
+	}
+}
+
 func copyRepo(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) > 1 {
 		ts.Fatalf("usage: copyrepo [FLEET]")
