@@ -127,6 +127,9 @@ func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {
 		return c, nil
 	}
 	a := &Approximation{Lock: name, Input: best.Name(), Repo: best.Repo, Rev: best.Rev}
+	if i := strings.Index(lowerASCII(string(data)), `"`+best.Rev+`"`); i >= 0 {
+		a.Line, a.Column = lineCol(data, int64(i))
+	}
 	if best.LastModified != nil {
 		a.Committed = time.Unix(*best.LastModified, 0).UTC().Format("2006-01-02 15:04:05 UTC")
 	}
@@ -223,6 +226,9 @@ type Approximation struct {
 	// what differs is not known (a fork's commit, or one newer than axc).
 	Known   bool
 	Differs []string
+	// Line and Column place the pinned rev in the lock file (1-based; 0
+	// when not found).
+	Line, Column int
 }
 
 // DiffersText says what differs, in words: "mkSystem differs, options
@@ -231,26 +237,36 @@ func (a *Approximation) DiffersText() string {
 	if !a.Known {
 		return "axc's table of upstream commits does not know this one (a fork's, or newer than this axc), so mkSystem and the options may differ"
 	}
-	var parts []string
-	for _, d := range a.Differs {
-		switch d {
-		case DiffersMkSystem:
-			parts = append(parts, "mkSystem differs")
-		case DiffersOptions:
-			parts = append(parts, "options differ")
-		}
-	}
-	return strings.Join(parts, ", ")
+	return strings.Join(a.DiffersList(), ", ")
 }
 
 // Message is the approximation in one line, naming the lock file.
-func (a *Approximation) Message() string {
+func (a *Approximation) Message() string { return a.Lock + ": " + a.Finding() }
+
+// Finding is the approximation in one line, for a finding placed at the
+// pinned rev in the lock file.
+func (a *Approximation) Finding() string {
 	committed := ""
 	if a.Committed != "" {
 		committed = " (committed " + a.Committed + ")"
 	}
-	return fmt.Sprintf("%s: input %s pins %s at rev %s%s, which is not a release axc knows; checking against %s (%s), %s: %s",
-		a.Lock, a.Input, a.Repo, a.Rev, committed, a.StandIn.Tag, a.StandIn.Date, a.Why, a.DiffersText())
+	return fmt.Sprintf("input %s pins %s at rev %s%s, which is not a release axc knows; checking against %s (%s), %s: %s",
+		a.Input, a.Repo, a.Rev, committed, a.StandIn.Tag, a.StandIn.Date, a.Why, a.DiffersText())
+}
+
+// DiffersList is what differs, one phrase each ("mkSystem differs",
+// "options differ"); empty when not known.
+func (a *Approximation) DiffersList() []string {
+	var out []string
+	for _, d := range a.Differs {
+		switch d {
+		case DiffersMkSystem:
+			out = append(out, "mkSystem differs")
+		case DiffersOptions:
+			out = append(out, "options differ")
+		}
+	}
+	return out
 }
 
 // maxListed is how many inputs a message lists; a lock of thousands

@@ -45,6 +45,9 @@ type checked struct {
 	table   *release.Table   // every release (nil with --schema)
 	name    string           // what the summary says: "axios 96990f9"
 	warning string
+	// approx: the lock pins a commit whose stand-in is checked; vet and
+	// build make it a finding at the lock (the others print warning).
+	approx *release.Approximation
 }
 
 // warn prints the choice's warning, if any (a lock pinning a rev axc does
@@ -91,7 +94,7 @@ func chooseSchema(cmd *cobra.Command, paths []string) (*checked, error) {
 		return nil, fmt.Errorf("internal error: %v", err) // tested: every release has its schema
 	}
 	r := choice.Release
-	return &checked{fsys: fsys, release: &r, table: table, name: r.Namespace + " " + r.Tag, warning: choice.Warning}, nil
+	return &checked{fsys: fsys, release: &r, table: table, name: r.Namespace + " " + r.Tag, warning: choice.Warning, approx: choice.Approx}, nil
 }
 
 // compiled is what the hosts and users compile to: file contents by path
@@ -103,6 +106,7 @@ type compiled struct {
 	users   int // how many users were checked
 	checked *checked
 	args    []string // the host files' arguments
+	approx  *vet.Approximation
 	sources []string // the paths read: hosts, then users
 }
 
@@ -143,7 +147,9 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string, rc *reach)
 	if err != nil {
 		return nil, nil, err
 	}
-	chk0.warn(cmd)
+	if chk0.approx == nil {
+		chk0.warn(cmd) // what is a finding is said as one, below
+	}
 	contract, err := schema.ReadContract(chk0.fsys)
 	if err != nil {
 		return nil, nil, &exitError{code: exitUsage, records: prefixed("schema: ", err)}
@@ -258,6 +264,13 @@ func vetAndCompile(cmd *cobra.Command, paths []string, outDir string, rc *reach)
 	}
 	if uchk != nil {
 		ds = append(ds, uchk.Diagnostics()...)
+	}
+	if chk0.approx != nil {
+		// The release checked is a stand-in: a warning (--strict fails
+		// on it), at the rev the lock pins.
+		var d vet.Diagnostic
+		out.approx, d = vet.ApproximationOf(chk0.approx)
+		ds = append(ds, d)
 	}
 	return out, vet.Sorted(ds), nil
 }
