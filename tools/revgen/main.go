@@ -17,6 +17,7 @@ import (
 
 	"github.com/axc-dev/axc/internal/release"
 	"github.com/axc-dev/axc/internal/release/revgen"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 func main() {
@@ -44,7 +45,7 @@ func run(gitDir, out, heads string) error {
 			return err
 		}
 	case "":
-		old, err := os.ReadFile(out)
+		old, err := safeio.ReadFile(out, 16<<20)
 		if err != nil {
 			return fmt.Errorf("%v (pass -heads=mirror to start a table)", err)
 		}

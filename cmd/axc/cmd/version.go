@@ -15,7 +15,7 @@ func newVersionCmd() *cobra.Command {
 		Long: `Version prints axc's version, then every axios (later cairn) release axc
 has a schema for, oldest first, with its commit: the values --axios takes.
 Then the coverage of its table of upstream commits: a flake.lock pinning one
-that has a release's contract exactly is checked as that release; any other
+that has a release's mkSystem and options exactly is checked as that release; any other
 commit is checked against a stand-in release, with a warning that says what
 differs.`,
 		Example: `  axc version`,
@@ -33,7 +33,7 @@ differs.`,
 			cov := table.Coverage()
 			rels := table.Releases()
 			fmt.Fprintf(w, "upstream commits axc knows: %d since %s besides the releases:\n", cov.Commits, rels[0].Tag)
-			fmt.Fprintf(w, "  %d have a release's contract exactly, %d are checked against a stand-in\n", cov.Exact, cov.Commits-cov.Exact)
+			fmt.Fprintf(w, "  %d have a release's mkSystem and options exactly, %d are checked against a stand-in\n", cov.Exact, cov.Commits-cov.Exact)
 			return nil
 		},
 	}

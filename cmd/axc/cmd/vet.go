@@ -39,9 +39,9 @@ and what its changed and deleted files declared in HEAD, so that deleting
 or renaming a user, or a value other files use, is checked at the hosts it
 breaks. With nothing of the kind staged it vets nothing (exit 0).
 
-A flake.lock that pins a commit which is no release is checked against the
-release whose host contract it has when axc's table of upstream history
-says it has one exactly; otherwise against a stand-in (the nearest release
+A flake.lock that pins a commit which is no release is checked as the release
+whose mkSystem and options it has byte for byte, when axc's table of
+upstream history says it has one; otherwise against a stand-in (the nearest release
 it descends from, on its side of the axios/cairn rename), and that is a
 warning at the pinned rev saying what differs (mkSystem, options), in every
 format; with --strict it fails the run.
