@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -24,6 +25,7 @@ import (
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/load/loadtest"
 	"github.com/axc-dev/axc/internal/nix/nixtest"
+	"github.com/axc-dev/axc/schema"
 )
 
 // FuzzHostFile feeds whole host files (a CUE package file, a JSON host or a
@@ -539,8 +541,23 @@ func (c *fuzzCase) checkNix() {
 		if k := dottedOptionKey(want); k != "" {
 			t.Errorf("%s: built with key %q at the top of extraConfig: NixOS reads it as one option name", h.name, k)
 		}
+		// Build writes what the author set: the written fields mean in Nix
+		// what cue export says, and the others are the schema's defaults.
+		orig := want.(map[string]any)
+		want = nixtest.KeepWritten(orig, got)
 		if d := nixtest.CompareExport(ctx, want, got, h.dir, hostsDir); d != "" {
 			t.Errorf("%s: Nix and cue export differ: %s\n%s", h.name, d, readFile(file))
+			continue
+		}
+		fsys, err := schema.Release(pinnedRelease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := nixtest.Defaulted(fsys, h.dir, h.name, want.(map[string]any)); err != nil {
+			t.Errorf("%s: the written fields, checked again: %v", h.name, err)
+			continue
+		} else if !reflect.DeepEqual(again, any(orig)) {
+			t.Errorf("%s: what build left out is not the schema's defaults:\nwritten, defaulted again: %v\ncue export: %v", h.name, again, orig)
 			continue
 		}
 		t.Logf("%s: Nix and cue export agree", h.name)

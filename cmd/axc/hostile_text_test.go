@@ -76,7 +76,7 @@ func TestHostileTextIsEscaped(t *testing.T) {
 		{"vet findings", []string{"--axios", "96990f9", "vet", "fleet/hosts"}, n, 0},
 		{"build findings", []string{"--axios", "96990f9", "build", "fleet/hosts", "-o", "out"}, 0, n},
 		{"unknown user", []string{"--axios", "v2026.05.01", "vet", "users/hosts"}, len(ureport.Diagnostics), 0},
-		{"lock warning", []string{"vet", "locked/hosts"}, 0, 2},                                                     // the warning, the summary
+		{"lock warning", []string{"vet", "locked/hosts"}, 1, 1},                                                     // the finding, the summary
 		{"import notes", []string{"--axios", "v2026.05.01", "import", "nix", "-o", "imported", "--dry-run"}, -1, 3}, // a note, the release, the summary
 		{"unreadable inputs", []string{"--axios", "96990f9", "vet", "no" + evil + ".json", "nor" + evil + ".cue"}, 0, 2},
 		{"init flags", []string{"init", "new" + evil, "--hostname", "h" + evil, "--user", "u" + evil}, 0, 2},

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	cuecmd "cuelang.org/go/cmd/cue/cmd"
@@ -188,7 +189,16 @@ func nixEqual(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(nixtest.ParseFile(ctx, file))
 		got, err := nixtest.HostConfig(ctx, file)
 		ts.Check(err)
-		want := h.export.(map[string]any)
+		// Build writes what the author set (and hostname, hardware, the
+		// users wiring), not the release's defaults. Two checks keep that
+		// honest: every field written evaluates in Nix to what cue export
+		// gives for it (and nothing else is written); and the fields left
+		// out are defaults: the author's export with only the written
+		// fields, checked again against the schema (as a JSON host), gives
+		// the whole export back.
+		orig := h.export.(map[string]any)
+		want := nixtest.DeepCopy(orig).(map[string]any)
+		written := map[string]bool{} // top-level fields that stand for the export's
 		if u := contract.Users; u.Module != "" {
 			// Releases that import one user module by path: users becomes
 			// that path, to the user file build wrote.
@@ -199,10 +209,33 @@ func nixEqual(ts *testscript.TestScript, neg bool, args []string) {
 					ts.Check(err)
 					want[u.Module] = "./" + filepath.ToSlash(rel)
 				}
+				if _, ok := got.(map[string]any)[u.Module]; ok || len(names) != 1 {
+					written[u.Field] = true
+				}
 			}
 		}
-		if diff := nixtest.CompareExport(ctx, want, got, h.dir, filepath.Dir(file)); diff != "" {
+		kept := nixtest.KeepWritten(want, got).(map[string]any)
+		if diff := nixtest.CompareExport(ctx, kept, got, h.dir, filepath.Dir(file)); diff != "" {
 			ts.Fatalf("%s: Nix and cue export differ: %s", h.name, diff)
+		}
+		for k := range kept {
+			written[k] = true
+		}
+		authored := map[string]any{}
+		for k, v := range orig {
+			if written[k] {
+				authored[k] = nixtest.KeepWritten(v, kept[k])
+				if _, ok := kept[k]; !ok {
+					authored[k] = v // users, which stands for the module path
+				}
+			}
+		}
+		again, err := nixtest.Defaulted(fsys, h.dir, h.name, authored)
+		ts.Check(err)
+		if !reflect.DeepEqual(again, any(orig)) {
+			a, _ := json.Marshal(again)
+			o, _ := json.Marshal(orig)
+			ts.Fatalf("%s: what build left out is not the schema's defaults:\nwritten fields, defaulted again: %s\ncue export: %s", h.name, a, o)
 		}
 	}
 	uc := contract.User

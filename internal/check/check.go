@@ -85,6 +85,10 @@ type Schema struct {
 	Table   *release.Table   // every release (nil with SchemaDir)
 	Name    string           // what the summary says: "axios 96990f9"
 	Warning string
+	// Approx: the lock pins a commit whose stand-in is checked; vet and
+	// build make it a finding at the lock (the other commands print
+	// Warning).
+	Approx *release.Approximation
 }
 
 // UsageError is a choice the run cannot make (an --axios no release
@@ -128,7 +132,7 @@ func ChooseSchema(o Options, paths []string) (*Schema, error) {
 		return nil, fmt.Errorf("internal error: %v", err) // tested: every release has its schema
 	}
 	r := choice.Release
-	return &Schema{FS: fsys, Release: &r, Table: table, Name: r.Namespace + " " + r.Tag, Warning: choice.Warning}, nil
+	return &Schema{FS: fsys, Release: &r, Table: table, Name: r.Namespace + " " + r.Tag, Warning: choice.Warning, Approx: choice.Approx}, nil
 }
 
 // LoadEntries reads the hosts or users at paths, and those r reaches,
@@ -168,6 +172,9 @@ type Compiled struct {
 	Args []string
 	// Sources are the paths read: hosts, then users.
 	Sources []string
+	// Approx: the release checked is a stand-in for the commit the lock
+	// pins (also a finding among the diagnostics), for --format json.
+	Approx *vet.Approximation
 }
 
 // Run loads the hosts and users at paths, vets them and compiles them for
@@ -212,7 +219,7 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	if err != nil {
 		return nil, nil, err
 	}
-	if chk0.Warning != "" && o.Warn != nil {
+	if chk0.Warning != "" && o.Warn != nil && chk0.Approx == nil { // an approximation is a finding, below
 		o.Warn(chk0.Warning)
 	}
 	contract, err := schema.ReadContract(chk0.FS)
@@ -329,6 +336,13 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	}
 	if uchk != nil {
 		ds = append(ds, uchk.Diagnostics()...)
+	}
+	if chk0.Approx != nil {
+		// The release checked is a stand-in: a warning (--strict fails
+		// on it), at the rev the lock pins.
+		var d vet.Diagnostic
+		out.Approx, d = vet.ApproximationOf(chk0.Approx)
+		ds = append(ds, d)
 	}
 	return out, vet.Sorted(ds), nil
 }

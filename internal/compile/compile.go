@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -94,7 +95,13 @@ type Compiler struct {
 // hostState is what compiling one host collects; a Compiler itself is
 // read-only, so hosts can be compiled concurrently.
 type hostState struct {
-	h        *load.Host
+	h *load.Host
+	// authorOnly: leave out what only the schema's defaults set (a host's
+	// hostConfig, see Host).
+	authorOnly bool
+	// emptied are the paths (joined by NUL) of structs that held fields,
+	// all of them defaults left out.
+	emptied  []string
 	problems []Problem
 	// home is the field of a user holding home-manager settings ("" for
 	// hosts).
@@ -225,7 +232,12 @@ func (c *Compiler) Host(h *load.Host, v cue.Value, source string) (data []byte, 
 	if err := CheckHostName(h.Name); err != nil {
 		return nil, []Problem{{Msg: err.Error()}}, nil
 	}
-	st := &hostState{h: h}
+	// hostConfig holds what the author set, not the checked release's
+	// defaults: mkSystem falls back on its own for an absent field, so a
+	// lock pinning a commit whose fallbacks differ from the release axc
+	// checked against still gets that commit's (cue eval and axc show are
+	// where the defaults are seen).
+	st := &hostState{h: h, authorOnly: true}
 	body, err := c.value(st, v, nil)
 	if err = st.converted(err); err != nil {
 		return nil, nil, fmt.Errorf("host %s: %v", h.Name, err)
@@ -286,6 +298,7 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 	switch v.Kind() {
 	case cue.StructKind:
 		var attrs nix.Attrs
+		pruned := false // a field left out: a default
 		it, err := v.Fields()
 		if err != nil {
 			return nil, err
@@ -319,11 +332,22 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 				it = must(v.Fields()) // not alone: plain data after all
 				it.Next()
 			}
+			if st.authorOnly && schemaDefault(st, it.Value(), path, name) {
+				pruned = true
+				continue
+			}
 			e, err := c.value(st, it.Value(), append(path, name))
 			if err != nil {
 				return nil, err
 			}
+			if sub, ok := e.(nix.Attrs); ok && len(sub) == 0 && st.authorOnly && emptied(st, it.Value(), path, name) {
+				pruned = true
+				continue // a struct of defaults only, like modules: mkSystem's "or { }"
+			}
 			attrs = append(attrs, nix.Binding{Path: []string{name}, Value: e})
+		}
+		if pruned && len(attrs) == 0 {
+			st.emptied = append(st.emptied, strings.Join(path, "\x00"))
 		}
 		return attrs, nil
 	case cue.ListKind:
@@ -387,6 +411,37 @@ func (c *Compiler) value(st *hostState, v cue.Value, path []string) (nix.Expr, e
 		return st.problem(path, "bytes are not a Nix value: write a string (\"…\") instead of '…'")
 	}
 	return st.problem(path, "not a concrete value: set it to a value, not a type")
+}
+
+// alwaysWritten are the host fields build writes whatever their value:
+// mkSystem reads them without a fallback in every release (hostname, which
+// axc sets from the host's name when the author does not; hardware, read
+// as hostCfg.hardware).
+var alwaysWritten = []string{"hostname", "hardware"}
+
+// schemaDefault reports whether field name of the struct at path holds
+// only a default of the schema: a disjunction whose default the author's
+// files did not choose (a default the author wrote is theirs, and kept).
+func schemaDefault(st *hostState, v cue.Value, path []string, name string) bool {
+	if len(path) == 0 && slices.Contains(alwaysWritten, name) {
+		return false
+	}
+	d, ok := v.Default()
+	if !ok {
+		return false
+	}
+	return !st.h.IsAuthorFile(d.Pos().Filename())
+}
+
+// emptied reports whether the struct at path+name, written as { }, is
+// empty only because its fields were defaults: then it is left out too
+// (mkSystem reads every struct but hardware with a fallback). A struct the
+// author wrote empty, or one that always is written, stays.
+func emptied(st *hostState, v cue.Value, path []string, name string) bool {
+	if len(path) == 0 && slices.Contains(alwaysWritten, name) {
+		return false
+	}
+	return slices.Contains(st.emptied, strings.Join(append(slices.Clone(path), name), "\x00"))
 }
 
 // rawField is the one field of the escape hatch {$nix: "expr"}.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -74,9 +75,20 @@ func TestGeneratedNixEvaluatesToCUEExport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := decode(t, js)
+			// Build writes what the author set: the written fields mean in
+			// Nix what cue export says, and the others are the schema's
+			// defaults (nixtest.Defaulted).
+			orig := decode(t, js).(map[string]any)
+			want := nixtest.KeepWritten(orig, got)
 			if diff := nixtest.CompareExport(t.Context(), want, got, h.Dir, filepath.Dir(file)); diff != "" {
 				t.Errorf("%s/%s: Nix and cue export differ: %s\nfile:\n%s", in.dir, h.Name, diff, data)
+			}
+			again, err := nixtest.Defaulted(l.SchemaFS(), h.Dir, h.Name, want.(map[string]any))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(again, any(orig)) {
+				t.Errorf("%s/%s: what build left out is not the schema's defaults:\nwritten, defaulted again: %v\ncue export: %v", in.dir, h.Name, again, orig)
 			}
 		}
 	}

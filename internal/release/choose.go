@@ -29,8 +29,15 @@ type Choice struct {
 	// from the root: "axios", "my-axios", "foo/axios"), or "default (newest)".
 	Source string
 	// Warning, when not empty, says that the lock pins a commit that is no
-	// release axc knows, and which release stands in for it.
+	// release axc knows, and which release stands in for it (Approx, when
+	// the commit is placed by the lock's rev), or that the lock's input
+	// only looks like the framework's.
 	Warning string
+	// Approx, when not nil, is the approximation the warning states.
+	Approx *Approximation
+	// Equal: the lock pins an upstream commit that is no release but has
+	// exactly Release's contract (the rev table): no warning.
+	Equal bool
 	// Note, when not empty, is information: the lock has no framework
 	// input, or inputs of inputs pin other revs than the one chosen.
 	Note string
@@ -119,22 +126,147 @@ func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {
 		c.Release = r
 		return c, nil
 	}
+	a := &Approximation{Lock: name, Input: best.Name(), Repo: best.Repo, Rev: best.Rev}
+	if i := strings.Index(lowerASCII(string(data)), `"`+best.Rev+`"`); i >= 0 {
+		a.Line, a.Column = lineCol(data, int64(i))
+	}
+	if best.LastModified != nil {
+		a.Committed = time.Unix(*best.LastModified, 0).UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	if e, ok := t.revs.lookup(best.Rev); ok {
+		r, _ := t.byTag(e.tag)
+		c.Release = r
+		if len(e.differs) == 0 {
+			// Upstream's commit with exactly this release's contract
+			// (the rev table): checked as that release, nothing to say.
+			c.Equal = true
+			return c, nil
+		}
+		a.StandIn, a.Known, a.Differs = r, true, e.differs
+		a.Why = "its nearest release ancestor"
+		if e.cairnSide {
+			a.Why = "the oldest " + r.Namespace + " release: the commit is on the " + r.Namespace + " side of the rename"
+		}
+		c.Approx, c.Warning = a, a.Message()
+		return c, nil
+	}
 	pinned := fmt.Sprintf("input %s pins %s at rev %s", best.Name(), best.Repo, best.Rev)
 	if best.LastModified == nil {
 		return Choice{}, fmt.Errorf("%s: %s, which is not a release axc knows, and has no locked.lastModified to place it among them; pass --axios TAG (one of %s)",
 			name, pinned, strings.Join(t.Tags(), ", "))
 	}
-	when := time.Unix(*best.LastModified, 0).UTC().Format("2006-01-02 15:04:05 UTC")
-	r, ok := t.AtTime(*best.LastModified)
+	r, why, ok := t.standIn(best.Repo, *best.LastModified)
 	if !ok {
 		old := t.releases[0]
 		return Choice{}, fmt.Errorf("%s: %s (committed %s), older than every release axc knows (the oldest is %s of %s); update the input, or pass --axios TAG",
-			name, pinned, when, old.Tag, old.Date)
+			name, pinned, a.Committed, old.Tag, old.Date)
 	}
-	c.Release = r
-	c.Warning = fmt.Sprintf("%s: %s (committed %s), which is not a release axc knows; checking against %s (%s), the newest release not newer than it",
-		name, pinned, when, r.Tag, r.Date)
+	a.StandIn, a.Why = r, why
+	c.Release, c.Approx, c.Warning = r, a, a.Message()
 	return c, nil
+}
+
+// standIn is the release that stands in for a commit of repo, committed at
+// sec, that the rev table does not know: the newest release not newer than
+// it, in the namespace of its side of the rename (the cairn side: committed
+// at or after the rename, or in a repository only cairn releases have).
+// Failing that on the cairn side, the oldest cairn release.
+func (t *Table) standIn(repo string, sec int64) (Release, string, bool) {
+	var cairn string // the namespace after the rename
+	for _, r := range t.releases {
+		if r.Namespace != t.releases[0].Namespace {
+			cairn = r.Namespace
+			break
+		}
+	}
+	onCairnSide := cairn != "" && (t.revs != nil && t.revs.renameTime > 0 && sec >= t.revs.renameTime || t.repoOnlyOf(repo, cairn))
+	if !onCairnSide {
+		r, ok := t.AtTime(sec)
+		return r, "the newest release not newer than it", ok
+	}
+	for i := len(t.releases) - 1; i >= 0; i-- {
+		if r := t.releases[i]; r.Namespace == cairn && r.LastModified <= sec {
+			return r, "the newest release not newer than it", true
+		}
+	}
+	for _, r := range t.releases {
+		if r.Namespace == cairn {
+			return r, "the oldest " + cairn + " release: the commit is on the " + cairn + " side of the rename", true
+		}
+	}
+	return Release{}, "", false
+}
+
+// repoOnlyOf reports whether every release of repo is in namespace ns.
+func (t *Table) repoOnlyOf(repo, ns string) bool {
+	found := false
+	for _, r := range t.releases {
+		if equalFoldASCII(r.Repo, repo) {
+			if r.Namespace != ns {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
+}
+
+// Approximation says that the lock pins a commit that is no release and
+// whose contract is not known to equal one: its stand-in is checked.
+type Approximation struct {
+	Lock, Input, Repo, Rev string
+	// Committed is the commit time ("2025-11-30 10:53:20 UTC"), or "" when
+	// the lock does not say.
+	Committed string
+	StandIn   Release
+	// Why says how the stand-in was chosen.
+	Why string
+	// Known: the commit is in the rev table, which says what differs from
+	// the stand-in (Differs: DiffersMkSystem, DiffersOptions). Otherwise
+	// what differs is not known (a fork's commit, or one newer than axc).
+	Known   bool
+	Differs []string
+	// Line and Column place the pinned rev in the lock file (1-based; 0
+	// when not found).
+	Line, Column int
+}
+
+// DiffersText says what differs, in words: "mkSystem differs, options
+// differ", or that it is not known.
+func (a *Approximation) DiffersText() string {
+	if !a.Known {
+		return "axc's table of upstream commits does not know this one (a fork's, or newer than this axc), so mkSystem and the options may differ"
+	}
+	return strings.Join(a.DiffersList(), ", ")
+}
+
+// Message is the approximation in one line, naming the lock file.
+func (a *Approximation) Message() string { return a.Lock + ": " + a.Finding() }
+
+// Finding is the approximation in one line, for a finding placed at the
+// pinned rev in the lock file.
+func (a *Approximation) Finding() string {
+	committed := ""
+	if a.Committed != "" {
+		committed = " (committed " + a.Committed + ")"
+	}
+	return fmt.Sprintf("input %s pins %s at rev %s%s, which is not a release axc knows; checking against %s (%s), %s: %s",
+		a.Input, a.Repo, a.Rev, committed, a.StandIn.Tag, a.StandIn.Date, a.Why, a.DiffersText())
+}
+
+// DiffersList is what differs, one phrase each ("mkSystem differs",
+// "options differ"); empty when not known.
+func (a *Approximation) DiffersList() []string {
+	var out []string
+	for _, d := range a.Differs {
+		switch d {
+		case DiffersMkSystem:
+			out = append(out, "mkSystem differs")
+		case DiffersOptions:
+			out = append(out, "options differ")
+		}
+	}
+	return out
 }
 
 // maxListed is how many inputs a message lists; a lock of thousands

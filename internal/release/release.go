@@ -79,6 +79,9 @@ func (r Release) Time() time.Time { return time.Unix(r.LastModified, 0).UTC() }
 // Table is the list of known releases, oldest first. It is never empty.
 type Table struct {
 	releases []Release
+	// revs maps upstream commits that are no release to the release they
+	// equal or stand in for (nil: only releases are known by rev).
+	revs *revTable
 }
 
 // TableFile is the name Parse gives the CUE text in its errors.
@@ -392,6 +395,9 @@ func Builtin() (*Table, error) {
 	t, err := Parse(src)
 	if err != nil {
 		return nil, fmt.Errorf("internal error: %v", err) // tested: the table parses
+	}
+	if t.revs, err = parseRevs(revsFile, t); err != nil {
+		return nil, fmt.Errorf("internal error: %v", err) // tested: the rev table parses
 	}
 	return t, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/axc-dev/axc/internal/release"
 	"github.com/axc-dev/axc/internal/termtext"
 )
 
@@ -15,8 +16,39 @@ var Formats = []string{"text", "json", "github"}
 // Report is what vet says of a run: the schema checked against (an axios
 // release, "axios 96990f9") and the diagnostics.
 type Report struct {
-	Release     string       `json:"release"`
-	Diagnostics []Diagnostic `json:"diagnostics"`
+	Release string `json:"release"`
+	// Approximation, when the lock pins a commit that is no release and
+	// whose contract is not known to equal one's: what was checked instead.
+	Approximation *Approximation `json:"approximation,omitempty"`
+	Diagnostics   []Diagnostic   `json:"diagnostics"`
+}
+
+// Approximation is release.Approximation for --format json.
+type Approximation struct {
+	Lock  string `json:"lock"`
+	Input string `json:"input"`
+	Repo  string `json:"repo"`
+	// Rev is the commit the lock pins; Committed its time, if the lock says.
+	Rev       string `json:"rev"`
+	Committed string `json:"committed,omitempty"`
+	// StandIn is the release checked instead, and Why how it was chosen.
+	StandIn string `json:"standIn"`
+	Why     string `json:"why"`
+	// Known: axc's rev table knows the commit, and Differs says what of
+	// the contract differs from the stand-in ("mkSystem differs",
+	// "options differ"); otherwise what differs is not known (null).
+	Known   bool     `json:"known"`
+	Differs []string `json:"differs"`
+}
+
+// ApproximationOf converts a, placing the finding at the pinned rev.
+func ApproximationOf(a *release.Approximation) (*Approximation, Diagnostic) {
+	d := Diagnostic{File: a.Lock, Line: a.Line, Column: a.Column, Message: a.Finding(), Severity: Warning}
+	if d.Line == 0 {
+		d.Line, d.Column = 1, 1
+	}
+	return &Approximation{Lock: a.Lock, Input: a.Input, Repo: a.Repo, Rev: a.Rev, Committed: a.Committed,
+		StandIn: a.StandIn.Tag, Why: a.Why, Known: a.Known, Differs: a.DiffersList()}, d
 }
 
 // Write prints ds in format; the json format names the release checked.
@@ -24,6 +56,13 @@ type Report struct {
 // colour (an error's subject red, a warning's "warning:" yellow), for a
 // terminal; the other formats are never coloured.
 func Write(w io.Writer, release string, ds []Diagnostic, format string, color bool) error {
+	return WriteReport(w, Report{Release: release, Diagnostics: ds}, format, color)
+}
+
+// WriteReport prints the report's diagnostics in format; the json format
+// gives the whole report.
+func WriteReport(w io.Writer, rep Report, format string, color bool) error {
+	ds := rep.Diagnostics
 	switch format {
 	case "text":
 		for _, d := range ds {
@@ -38,7 +77,8 @@ func Write(w io.Writer, release string, ds []Diagnostic, format string, color bo
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(Report{Release: release, Diagnostics: ds})
+		rep.Diagnostics = ds
+		return enc.Encode(rep)
 	case "github":
 		for _, d := range ds {
 			text := d.Message

@@ -29,8 +29,11 @@ or .git):
                    and home-manager.users.NAME
   flake.nix        nixosConfigurations.NAME = axios.lib.mkSystem … per host
 
-hostConfig is the host exactly as cue export gives it: mkSystem's defaults
-filled in, and only the option values the author set. Relative paths in
+hostConfig holds the host fields the author set (and hostname and hardware,
+which mkSystem reads without a fallback), not the checked release's
+defaults: mkSystem applies its own fallbacks, those of the commit the flake
+pins (axc show and cue eval show the defaults); extraConfig holds only the
+option values the author set. Relative paths in
 path-typed fields become Nix path literals pointing to the same files from
 DIR/hosts (DIR/users for users); {$nix: "…"} values are written as verbatim
 Nix. A path the flake reads outside its repository (the git work tree

@@ -40,6 +40,13 @@ and what its changed and deleted files declared in HEAD, so that deleting
 or renaming a user, or a value other files use, is checked at the hosts it
 breaks. With nothing of the kind staged it vets nothing (exit 0).
 
+A flake.lock that pins a commit which is no release is checked as the release
+whose mkSystem and options it has byte for byte, when axc's table of
+upstream history says it has one; otherwise against a stand-in (the nearest release
+it descends from, on its side of the axios/cairn rename), and that is a
+warning at the pinned rev saying what differs (mkSystem, options), in every
+format; with --strict it fails the run.
+
 Each host and user is checked on its own, so one broken entry never hides
 another's problems. Warnings (a virt, secrets or selfHosted section whose
 module is off, an unused user, a path the built flake would read outside its
@@ -83,7 +90,8 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 					summary(cmd, "%s", okSummary(out, ds))
 				}
 			}()
-			if err := vet.Write(cmd.OutOrStdout(), out.Schema.Name, ds, format, colorFor(cmd, cmd.OutOrStdout())); err != nil {
+			rep := vet.Report{Release: out.Schema.Name, Approximation: out.Approx, Diagnostics: ds}
+			if err := vet.WriteReport(cmd.OutOrStdout(), rep, format, colorFor(cmd, cmd.OutOrStdout())); err != nil {
 				return ioError(err)
 			}
 			if vet.HasErrors(ds, strict) {

@@ -3,32 +3,19 @@
 {
   hostConfig = {
     hostname = "desktop";
-    system = "x86_64-linux";
     formFactor = "desktop";
     hardware = {
       cpu = "amd";
       gpu = "amd";
       vendor = "msi";
       hasSSD = true;
-      isLaptop = false;
     };
     modules = {
-      system = true;
-      networking = true;
-      users = true;
       desktop = true;
       development = true;
       graphics = true;
-      virt = false;
       gaming = true;
-      ai = true;
-      secrets = false;
-      services = false;
-      pim = false;
-      syncthing = false;
-      companion = false;
     };
-    homeProfile = "standard";
     extraConfig = {
       boot = {
         lanzaboote = {

@@ -3,7 +3,6 @@
 {
   hostConfig = {
     hostname = "laptop";
-    system = "x86_64-linux";
     formFactor = "laptop";
     hardware = {
       cpu = "intel";
@@ -13,20 +12,10 @@
       isLaptop = true;
     };
     modules = {
-      system = true;
-      networking = true;
-      users = true;
       desktop = true;
       development = true;
       graphics = true;
-      virt = false;
-      gaming = false;
-      ai = true;
       secrets = true;
-      services = false;
-      pim = false;
-      syncthing = false;
-      companion = false;
     };
     homeProfile = "normie";
     secrets = {

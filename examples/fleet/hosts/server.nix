@@ -6,28 +6,13 @@
     system = "x86_64-linux";
     hardware = {
       cpu = "intel";
-      gpu = null;
-      vendor = null;
       hasSSD = true;
-      isLaptop = false;
     };
     modules = {
-      system = true;
-      networking = true;
-      users = true;
-      desktop = false;
-      development = false;
-      graphics = false;
       virt = true;
-      gaming = false;
       ai = false;
-      secrets = false;
       services = true;
-      pim = false;
-      syncthing = false;
-      companion = false;
     };
-    homeProfile = "standard";
     virt = {
       containers = {
         enable = true;
