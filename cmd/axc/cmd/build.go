@@ -142,4 +142,3 @@ func build(cmd *cobra.Command, paths []string, outDir string, checkOnly, force b
 	summary(cmd, "%s; %s", okSummary(out, ds), msg)
 	return nil
 }
-
