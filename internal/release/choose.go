@@ -1,10 +1,7 @@
 package release
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -300,20 +297,8 @@ func FindLock(dir string) (string, error) {
 		return "", err
 	}
 	lock := filepath.Join(root, "flake.lock")
-	if ok, err := exists(lock); err != nil || !ok {
+	if ok, err := reporoot.Exists(lock); err != nil || !ok {
 		return "", err
 	}
 	return lock, nil
-}
-
-func exists(path string) (bool, error) {
-	_, err := os.Lstat(path)
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return false, nil
-	default:
-		return false, err
-	}
 }

@@ -49,7 +49,7 @@ func FindWith(dir string, markers []string) (string, error) {
 	}
 	for {
 		for _, m := range markers {
-			switch ok, err := exists(filepath.Join(dir, m)); {
+			switch ok, err := Exists(filepath.Join(dir, m)); {
 			case err != nil:
 				return "", err
 			case ok:
@@ -64,9 +64,9 @@ func FindWith(dir string, markers []string) (string, error) {
 	}
 }
 
-// exists reports whether p is there, of any type (a .git file, a dangling
+// Exists reports whether p is there, of any type (a .git file, a dangling
 // link: Lstat, as Nix and git look).
-func exists(p string) (bool, error) {
+func Exists(p string) (bool, error) {
 	_, err := os.Lstat(p)
 	switch {
 	case err == nil:
