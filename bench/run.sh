@@ -24,6 +24,7 @@
 #
 #	bash bench/run.sh            # vet only
 #	bash bench/run.sh --build    # also time `axc build` on 1000 hosts
+#	bash bench/run.sh --fleet    # also 10,000 hosts, and fleets that all fail
 #
 # Environment: RUNS (timed runs per size, default 5), RUNS_1000 (for 1000
 # hosts, default 3), BENCH_KEEP=1 keeps the temporary directory.
@@ -35,12 +36,13 @@ set -euo pipefail
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 die() { echo "bench: $*" >&2; exit 1; }
 
-build=0
+build=0 fleet=0
 for arg in "$@"; do
 	case $arg in
 	--build) build=1 ;;
+	--fleet) fleet=1 build=1 ;;
 	-h | --help) usage; exit 0 ;;
-	*) die "unknown argument $arg (want --build)" ;;
+	*) die "unknown argument $arg (want --build or --fleet)" ;;
 	esac
 done
 
@@ -295,4 +297,82 @@ if ((build)); then
 	fi
 	measure "$RUNS_1000" "$dir" "$axc" build hosts -o "$tmp/nix-out"
 	echo "axc build, 1000 hosts: $ms ms wall, $cpu ms cpu (median of $RUNS_1000), $mib MiB peak"
+fi
+
+# --- fleets (optional): 10,000 hosts, and fleets where every host fails -------
+#
+# The hosts are written for axios 96990f9 (their lock pins it); with the
+# newest release's schema vendored (axc init --upgrade) and checked with
+# --axios v2026.05.01, past the cairn rename, every host has several
+# findings, as during a release migration, when users vet everything at once.
+
+# failing DIR: DIR's hosts, migrated to v2026.05.01's schema only.
+failing() {
+	cp -r "$1" "$1-fail"
+	rm -f "$1-fail"/cue.mod/pkg/axc.dev/axc/schema/*.cue
+	cp schema/releases/v2026.05.01/*.cue "$1-fail/cue.mod/pkg/axc.dev/axc/schema/"
+}
+
+# measure_failing RUNS DIR CMD...: measure, for a command that must exit 1
+# (findings): one untimed run, then RUNS timed ones.
+measure_failing() {
+	local runs=$1 dir=$2 r walls=() cpus=() kib=0 k w c rc
+	shift 2
+	for ((r = 0; r <= runs; r++)); do
+		rc=0
+		run "$dir" "$@" || rc=$?
+		if ((rc != 1)); then
+			head -n 20 "$tmp/out" >&2
+			die "exit $rc, want 1 (findings), in $dir: $*"
+		fi
+		((r == 0)) && continue
+		read -r w k c <"$tmp/m"
+		walls+=("$w") cpus+=("$c")
+		if ((k > kib)); then kib=$k; fi
+	done
+	ms=$(median "${walls[@]}") cpu=$(median "${cpus[@]}")
+	mib=$(awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}')
+}
+
+if ((fleet)); then
+	echo
+	echo "generating 10000 hosts..."
+	gen "$tmp/repo-10000" 10000
+	failing "$tmp/repo-1000"
+	failing "$tmp/repo-10000"
+	measure 1 "$tmp/repo-10000" "$axc" vet hosts
+	v10k_ms=$ms v10k_cpu=$cpu v10k_mib=$mib
+	measure_failing "$RUNS_1000" "$tmp/repo-1000-fail" "$axc" vet --axios v2026.05.01 hosts
+	f1k_ms=$ms f1k_cpu=$cpu f1k_mib=$mib
+	measure_failing 1 "$tmp/repo-10000-fail" "$axc" vet --axios v2026.05.01 hosts
+	f10k_ms=$ms f10k_cpu=$cpu f10k_mib=$mib
+	measure 1 "$tmp/repo-10000" "$axc" build hosts -o "$tmp/nix-out-10000"
+	b10k_ms=$ms b10k_cpu=$cpu b10k_mib=$mib
+	measure "$RUNS_1000" "$tmp/repo-1000" "$axc" build hosts -o "$tmp/nix-out-1000"
+	b1k_ms=$ms
+	echo
+	echo "fleets (10,000: one timed run; 1000: median of $RUNS_1000):"
+	# shellcheck disable=SC2059
+	printf "$row2" case "wall ms" "cpu ms" "peak MiB" ratio
+	# shellcheck disable=SC2059
+	printf "$row2" "1000 valid hosts" "${axc_ms[1000]}" "${axc_cpu[1000]}" "${axc_mib[1000]}" "$(ratio "${axc_ms[1000]}" "${cue_ms[1000]}")x cue vet -c (cpu $(ratio "${axc_cpu[1000]}" "${cue_cpu[1000]}")x)"
+	# shellcheck disable=SC2059
+	printf "$row2" "10,000 valid hosts" "$v10k_ms" "$v10k_cpu" "$v10k_mib" "$(ratio "$v10k_ms" "${axc_ms[1000]}")x 1000"
+	# shellcheck disable=SC2059
+	printf "$row2" "1000 failing hosts" "$f1k_ms" "$f1k_cpu" "$f1k_mib" "$(ratio "$f1k_ms" "${axc_ms[1000]}")x 1000 valid"
+	# shellcheck disable=SC2059
+	printf "$row2" "10,000 failing hosts" "$f10k_ms" "$f10k_cpu" "$f10k_mib" "$(ratio "$f10k_ms" "$f1k_ms")x 1000 failing"
+	# shellcheck disable=SC2059
+	printf "$row2" "axc build, 1000 hosts" "$b1k_ms" "" "" "$(ratio "$b1k_ms" "${axc_ms[1000]}")x vet"
+	# shellcheck disable=SC2059
+	printf "$row2" "axc build, 10,000 hosts" "$b10k_ms" "$b10k_cpu" "$b10k_mib" "$(ratio "$b10k_ms" "$v10k_ms")x vet"
+	echo
+	printf '  %-4s  1000 valid ≤ 0.30× cue vet -c wall    (%sx)\n' "$(verdict "${axc_ms[1000]} <= 0.3 * ${cue_ms[1000]}")" "$(ratio "${axc_ms[1000]}" "${cue_ms[1000]}")"
+	printf '  %-4s  1000 valid ≤ 0.45× cue vet -c cpu     (%sx)\n' "$(verdict "${axc_cpu[1000]} <= 0.45 * ${cue_cpu[1000]}")" "$(ratio "${axc_cpu[1000]}" "${cue_cpu[1000]}")"
+	printf '  %-4s  10,000 valid ≤ 11× 1000               (%sx)\n' "$(verdict "$v10k_ms <= 11 * ${axc_ms[1000]}")" "$(ratio "$v10k_ms" "${axc_ms[1000]}")"
+	printf '  %-4s  10,000 failing ≤ 11× 1000 failing     (%sx)\n' "$(verdict "$f10k_ms <= 11 * $f1k_ms")" "$(ratio "$f10k_ms" "$f1k_ms")"
+	printf '  %-4s  10,000 valid ≤ 1 GiB                  (%s MiB)\n' "$(verdict "$v10k_mib <= 1024")" "$v10k_mib"
+	printf '  %-4s  10,000 failing ≤ 1 GiB                (%s MiB)\n' "$(verdict "$f10k_mib <= 1024")" "$f10k_mib"
+	printf '  %-4s  1000 failing ≤ 1.5× 1000 valid        (%sx)\n' "$(verdict "$f1k_ms <= 1.5 * ${axc_ms[1000]}")" "$(ratio "$f1k_ms" "${axc_ms[1000]}")"
+	printf '  %-4s  build 1000 ≤ 1.1× vet 1000            (%sx)\n' "$(verdict "$b1k_ms <= 1.1 * ${axc_ms[1000]}")" "$(ratio "$b1k_ms" "${axc_ms[1000]}")"
 fi
