@@ -273,8 +273,12 @@ func Files(r Repo) (map[string][]byte, error) {
 	if r.User != nil {
 		files = append(files, struct{ tmpl, file string }{"user.cue.tmpl", UserFile(r.User.Name)})
 	}
+	data, err := dataOf(r)
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range files {
-		if out[f.file], err = render(f.tmpl, f.file, r); err != nil {
+		if out[f.file], err = render(f.tmpl, f.file, data); err != nil {
 			return nil, err
 		}
 	}
@@ -302,41 +306,52 @@ func Base(r release.Release, module string) (map[string][]byte, error) {
 	for name, data := range files {
 		out[path.Join(SchemaDir, name)] = data
 	}
-	repo := Repo{Release: r, Module: module}
+	data, err := dataOf(Repo{Release: r, Module: module})
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range []struct{ tmpl, file string }{
 		{"module.cue.tmpl", ModuleFile},
 		{"hosts.cue.tmpl", HostsPattern},
 		{"users.cue.tmpl", UsersPattern},
 	} {
-		if out[f.file], err = render(f.tmpl, f.file, repo); err != nil {
+		if out[f.file], err = render(f.tmpl, f.file, data); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// render executes the template name for the repository r, as the file
-// file: a .cue file formatted as cue fmt formats it.
-func render(name, file string, r Repo) ([]byte, error) {
+// templateData is what the templates read of a repository.
+type templateData struct {
+	Repo
+	Language, GPU string
+	IsLaptop      bool
+	// HardwareField is the host field that imports the machine's
+	// hardware configuration (a NixOS module), HardwareFile that
+	// module's file, and HardwarePath the field's value (relative to
+	// the host's file).
+	HardwareField, HardwareFile, HardwarePath string
+}
+
+// dataOf is the template data of r, made once for all of r's files (the
+// hardware field is read from the release's schema).
+func dataOf(r Repo) (templateData, error) {
 	gpu := r.Host.GPU
 	if gpu == NoGPU {
 		gpu = ""
 	}
 	hwField, err := hardwareField(r.Release.Tag)
 	if err != nil {
-		return nil, err
+		return templateData{}, err
 	}
 	hwFile := HardwareFile(r.Host.Name)
-	data := struct {
-		Repo
-		Language, GPU string
-		IsLaptop      bool
-		// HardwareField is the host field that imports the machine's
-		// hardware configuration (a NixOS module), HardwareFile that
-		// module's file, and HardwarePath the field's value (relative to
-		// the host's file).
-		HardwareField, HardwareFile, HardwarePath string
-	}{r, Language, gpu, r.Host.FormFactor == "laptop", hwField, hwFile, "./" + strings.TrimPrefix(hwFile, "hosts/")}
+	return templateData{r, Language, gpu, r.Host.FormFactor == "laptop", hwField, hwFile, "./" + strings.TrimPrefix(hwFile, "hosts/")}, nil
+}
+
+// render executes the template name with data, as the file
+// file: a .cue file formatted as cue fmt formats it.
+func render(name, file string, data templateData) ([]byte, error) {
 	var b bytes.Buffer
 	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
 		return nil, err
@@ -344,6 +359,7 @@ func render(name, file string, r Repo) ([]byte, error) {
 	text := b.Bytes()
 	if strings.HasSuffix(file, ".cue") {
 		// Aligned as cue fmt aligns it, and proof that it parses.
+		var err error
 		if text, err = format.Source(text, format.Simplify()); err != nil {
 			return nil, fmt.Errorf("internal error: %s: %v", file, err)
 		}
