@@ -127,6 +127,11 @@ func ChooseSchema(o Options, paths []string) (*Schema, error) {
 	if err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
+	return SchemaOf(table, choice)
+}
+
+// SchemaOf is the schema of the release choice made from table.
+func SchemaOf(table *release.Table, choice release.Choice) (*Schema, error) {
 	fsys, err := schema.Release(choice.Release.Tag)
 	if err != nil {
 		return nil, fmt.Errorf("internal error: %v", err) // tested: every release has its schema

@@ -14,7 +14,6 @@ import (
 	"github.com/axc-dev/axc/internal/release"
 	"github.com/axc-dev/axc/internal/safeio"
 	"github.com/axc-dev/axc/internal/scaffold"
-	"github.com/axc-dev/axc/schema"
 )
 
 // importRelease is the release an import writes for, and how the output
@@ -117,12 +116,9 @@ func chooseImportRelease(cmd *cobra.Command, inputs []string, outDir string) (*i
 		ir.lock = scaffold.Lock(choice.Release)
 		ir.why = fmt.Sprintf("no flake.lock for %s or in %s; %s%s", strings.Join(inputs, ", "), outDir, choice.Note, newLock)
 	}
-	fsys, err := schema.Release(choice.Release.Tag)
-	if err != nil {
-		return nil, fmt.Errorf("internal error: %v", err) // tested: every release has its schema
+	if ir.chk, err = check.SchemaOf(table, choice); err != nil {
+		return nil, err
 	}
-	r := choice.Release
-	ir.chk = &check.Schema{FS: fsys, Release: &r, Table: table, Name: r.Namespace + " " + r.Tag, Warning: choice.Warning}
 	ir.why = fmt.Sprintf("release %s: %s", ir.chk.Name, ir.why)
 	return ir, nil
 }
