@@ -43,6 +43,15 @@ func init() {
 }
 
 // doc is the open document params name, or nil.
+// openDoc decodes params into p and returns the open document p names:
+// nil when it is not open (or not a file axc checks).
+func (s *Server) openDoc(params json.RawMessage, p documentParams) (*document, error) {
+	if err := decode(params, p); err != nil {
+		return nil, err
+	}
+	return s.doc(p.documentURI()), nil
+}
+
 func (s *Server) doc(uri string) *document {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -231,12 +240,9 @@ func (sd *schemaDocs) entryMarkdown(e *options.Entry) string {
 
 func (s *Server) hover(_ context.Context, params json.RawMessage) (any, error) {
 	var p textDocumentPositionParams
-	if err := decode(params, &p); err != nil {
+	d, err := s.openDoc(params, &p)
+	if err != nil || d == nil {
 		return nil, err
-	}
-	d := s.doc(p.TextDocument.URI)
-	if d == nil {
-		return nil, nil
 	}
 	f := parseDoc(d)
 	if f == nil {
@@ -272,12 +278,9 @@ const placeholder = "axc__completing__"
 
 func (s *Server) completion(_ context.Context, params json.RawMessage) (any, error) {
 	var p textDocumentPositionParams
-	if err := decode(params, &p); err != nil {
+	d, err := s.openDoc(params, &p)
+	if err != nil || d == nil {
 		return nil, err
-	}
-	d := s.doc(p.TextDocument.URI)
-	if d == nil {
-		return nil, nil
 	}
 	text := d.text
 	off := offsetOf(text, p.Position)
@@ -525,12 +528,9 @@ func nodeRange(text string, n ast.Node) lspRange {
 
 func (s *Server) definition(_ context.Context, params json.RawMessage) (any, error) {
 	var p textDocumentPositionParams
-	if err := decode(params, &p); err != nil {
+	d, err := s.openDoc(params, &p)
+	if err != nil || d == nil {
 		return nil, err
-	}
-	d := s.doc(p.TextDocument.URI)
-	if d == nil {
-		return nil, nil
 	}
 	off := offsetOf(d.text, p.Position)
 	if f := parseDoc(d); f != nil {
@@ -588,12 +588,9 @@ func (s *Server) packageFiles(d *document) map[string][]byte {
 
 func (s *Server) references(_ context.Context, params json.RawMessage) (any, error) {
 	var p referenceParams
-	if err := decode(params, &p); err != nil {
+	d, err := s.openDoc(params, &p)
+	if err != nil || d == nil || !isUsers(d) {
 		return nil, err
-	}
-	d := s.doc(p.TextDocument.URI)
-	if d == nil || !isUsers(d) {
-		return nil, nil
 	}
 	f := parseDoc(d)
 	if f == nil {
@@ -640,15 +637,10 @@ func (s *Server) references(_ context.Context, params json.RawMessage) (any, err
 }
 
 func (s *Server) documentSymbol(_ context.Context, params json.RawMessage) (any, error) {
-	var p struct {
-		TextDocument textDocumentIdentifier `json:"textDocument"`
-	}
-	if err := decode(params, &p); err != nil {
+	var p textDocumentParams
+	d, err := s.openDoc(params, &p)
+	if err != nil || d == nil {
 		return nil, err
-	}
-	d := s.doc(p.TextDocument.URI)
-	if d == nil {
-		return nil, nil
 	}
 	f := parseDoc(d)
 	if f == nil {
@@ -683,15 +675,10 @@ func (s *Server) documentSymbol(_ context.Context, params json.RawMessage) (any,
 }
 
 func (s *Server) formatting(_ context.Context, params json.RawMessage) (any, error) {
-	var p struct {
-		TextDocument textDocumentIdentifier `json:"textDocument"`
-	}
-	if err := decode(params, &p); err != nil {
+	var p textDocumentParams
+	d, err := s.openDoc(params, &p)
+	if err != nil || d == nil || filepath.Ext(d.path) != ".cue" {
 		return nil, err
-	}
-	d := s.doc(p.TextDocument.URI)
-	if d == nil || filepath.Ext(d.path) != ".cue" {
-		return nil, nil
 	}
 	out, err := format.Source([]byte(d.text))
 	if err != nil {
@@ -859,12 +846,9 @@ func splitPath(p string) ([]string, bool) {
 
 func (s *Server) codeAction(_ context.Context, params json.RawMessage) (any, error) {
 	var p codeActionParams
-	if err := decode(params, &p); err != nil {
+	d, err := s.openDoc(params, &p)
+	if err != nil || d == nil {
 		return nil, err
-	}
-	d := s.doc(p.TextDocument.URI)
-	if d == nil {
-		return nil, nil
 	}
 	out := []codeAction{}
 	for _, diag := range p.Context.Diagnostics {

@@ -56,6 +56,19 @@ type textDocumentPositionParams struct {
 	Position     position               `json:"position"`
 }
 
+// textDocumentParams are the params of a request about a whole document
+// (symbols, formatting).
+type textDocumentParams struct {
+	TextDocument textDocumentIdentifier `json:"textDocument"`
+}
+
+// documentParams are a request's params that name a document.
+type documentParams interface{ documentURI() string }
+
+func (p textDocumentPositionParams) documentURI() string { return p.TextDocument.URI }
+func (p textDocumentParams) documentURI() string         { return p.TextDocument.URI }
+func (p codeActionParams) documentURI() string           { return p.TextDocument.URI }
+
 type diagnostic struct {
 	Range    lspRange `json:"range"`
 	Severity int      `json:"severity"`
