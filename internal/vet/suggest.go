@@ -92,21 +92,13 @@ func (s *suggester) unknownField(path []string) string {
 // allows reports whether the schema allows the last name of path where
 // it is (an open struct, or a pattern).
 func (s *suggester) allows(path []string) bool {
-	sels := make([]cue.Selector, len(path)-1)
-	for i, p := range path[:len(path)-1] {
-		sels[i] = cue.Str(p).Optional()
-	}
-	v := s.shape.LookupPath(cue.MakePath(sels...))
+	v := s.shape.LookupPath(optionalPath(path[:len(path)-1]))
 	return v.Exists() && v.Allows(cue.Str(path[len(path)-1]))
 }
 
 // known lists the field names the schema allows at path.
 func (s *suggester) known(path []string) []string {
-	sels := make([]cue.Selector, len(path))
-	for i, p := range path {
-		sels[i] = cue.Str(p).Optional()
-	}
-	v := s.host.LookupPath(cue.MakePath(sels...))
+	v := s.host.LookupPath(optionalPath(path))
 	it, err := v.Fields(cue.Optional(true))
 	if err != nil {
 		return nil
@@ -197,11 +189,7 @@ func writtenString(n *load.FieldIndex) (string, bool) {
 // those (and maybe null, and raw Nix): nil when it allows any string, or
 // no string.
 func (s *suggester) enumAt(path []string) (allowed []string, null bool) {
-	sels := make([]cue.Selector, len(path))
-	for i, p := range path {
-		sels[i] = cue.Str(p).Optional()
-	}
-	return enumOf(s.host.LookupPath(cue.MakePath(sels...)))
+	return enumOf(s.host.LookupPath(optionalPath(path)))
 }
 
 func enumOf(v cue.Value) (allowed []string, null bool) {
@@ -228,4 +216,14 @@ func enumOf(v cue.Value) (allowed []string, null bool) {
 		}
 	}
 	return allowed, null
+}
+
+// optionalPath selects path's names as optional fields: the schema's
+// option fields are optional.
+func optionalPath(path []string) cue.Path {
+	sels := make([]cue.Selector, len(path))
+	for i, p := range path {
+		sels[i] = cue.Str(p).Optional()
+	}
+	return cue.MakePath(sels...)
 }
