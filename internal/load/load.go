@@ -228,6 +228,14 @@ func (l *Loader) HostSchema() cue.Value {
 	return l.hostDef
 }
 
+// NewHostSchema is HostSchema evaluated in a CUE context of its own, for
+// a caller that may use it while hosts are evaluated concurrently in
+// theirs (a context is not safe for concurrent use).
+func (l *Loader) NewHostSchema() cue.Value {
+	ctx := cuecontext.New()
+	return ctx.CompileString(l.kind.Def, cue.Scope(buildSchema(ctx, l.files)))
+}
+
 // Limits on one input: no host file can make axc read without bound or
 // evaluate for long.
 const (

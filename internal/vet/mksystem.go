@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 
@@ -17,10 +18,19 @@ import (
 // ("conflicting definition values"). Raw Nix (lib.mkForce …) is left to the
 // author. Compared here rather than in the schema: as CUE comprehensions
 // over every option mkSystem defines, the check cost 15% of a vet.
-func mkSystemConflicts(v cue.Value, c *schema.Contract) []finding {
+func mkSystemConflicts(v cue.Value, c *schema.Contract, again *mkSystemAgain) []finding {
 	config, err := schema.MkSystemConfig(v)
-	if err != nil || !config.Exists() {
-		return nil // the host's own errors say why, or no such field
+	if !config.Exists() && err == nil {
+		return nil // no such field
+	}
+	if err != nil {
+		// A wrong value among mkSystem's inputs (the host's own errors
+		// say which): what mkSystem defines from the valid ones.
+		again.mu.Lock()
+		defer again.mu.Unlock()
+		if config = again.config(v); !config.Exists() {
+			return nil
+		}
 	}
 	var fs []finding
 	eachLeaf(config, nil, func(option []string, want cue.Value) {
@@ -51,6 +61,33 @@ func mkSystemConflicts(v cue.Value, c *schema.Contract) []finding {
 		}
 	})
 	return fs
+}
+
+// mkSystemAgain evaluates MkSystemField anew for hosts whose own is an
+// error, from their valid inputs (schema.MkSystemInputs), in a context of
+// its own made on first use; mu guards that context, since hosts are
+// vetted concurrently.
+type mkSystemAgain struct {
+	mu      sync.Mutex
+	newHost func() cue.Value
+	host    cue.Value
+}
+
+// config is MkSystemField of #Host unified with v's valid inputs, or a
+// value that does not exist when that fails too. Called with mu held.
+func (a *mkSystemAgain) config(v cue.Value) cue.Value {
+	inputs, err := schema.MkSystemInputs(v)
+	if err != nil {
+		return cue.Value{}
+	}
+	if !a.host.Exists() {
+		a.host = a.newHost()
+	}
+	config, err := schema.MkSystemConfig(a.host.Unify(a.host.Context().CompileBytes(inputs)))
+	if err != nil {
+		return cue.Value{}
+	}
+	return config
 }
 
 // eachLeaf calls fn with the path and value of every field of v that is

@@ -59,6 +59,9 @@ type Checker struct {
 	out     []Diagnostic
 	badName map[*load.Host]bool
 	perHost [][]finding
+	// mkSystem evaluates mkSystem's definitions again for hosts with a
+	// wrong value among their inputs.
+	mkSystem *mkSystemAgain
 	// zones are the paths (below a host) of options that take a time zone.
 	zones [][]string
 
@@ -72,7 +75,7 @@ type Checker struct {
 // NewChecker starts vetting res: problems of the input as a whole and of
 // host names are known at once.
 func NewChecker(l *load.Loader, res *load.Result) *Checker {
-	c := &Checker{l: l, res: res, perHost: make([][]finding, len(res.Hosts))}
+	c := &Checker{l: l, res: res, perHost: make([][]finding, len(res.Hosts)), mkSystem: &mkSystemAgain{newHost: l.NewHostSchema}}
 	if l.Kind() == load.Hosts {
 		c.zones = timeZoneOptions(l)
 	}
@@ -97,7 +100,7 @@ func NewChecker(l *load.Loader, res *load.Result) *Checker {
 func (c *Checker) Host(i int, h *load.Host, v cue.Value) (ok bool) {
 	fs := hostFindings(h, v, c.l.Contract())
 	if c.l.Kind() == load.Hosts {
-		fs = append(fs, mkSystemConflicts(v, c.l.Contract())...)
+		fs = append(fs, mkSystemConflicts(v, c.l.Contract(), c.mkSystem)...)
 		fs = append(fs, timeZones(v, c.zones)...)
 	}
 	if c.badName[h] {
