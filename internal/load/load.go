@@ -962,17 +962,47 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 		}
 	}
 	var warn *Warning
+	differs, extra := vendoredDiffers(vendored, l.files)
+	if differs {
+		warn = &Warning{Path: vendored, Msg: "differs from the schema built into axc; axc uses its own"}
+	}
 	for name, data := range l.files {
-		if !strings.HasSuffix(name, ".cue") {
-			continue
+		if strings.HasSuffix(name, ".cue") {
+			cfg.Overlay[filepath.Join(vendored, name)] = cueload.FromBytes(data)
 		}
-		p := filepath.Join(vendored, name)
-		if onDisk, err := safeio.ReadFile(p, MaxFileSize); err == nil && !bytes.Equal(onDisk, data) && warn == nil {
-			warn = &Warning{Path: vendored, Msg: "differs from the schema built into axc; axc uses its own"}
-		}
-		cfg.Overlay[p] = cueload.FromBytes(data)
+	}
+	// cue/load reads the directory: a CUE file of the vendored copy that
+	// the embedded schema lacks would join the schema axc checks against.
+	for _, name := range extra {
+		cfg.Overlay[filepath.Join(vendored, name)] = cueload.FromString("package schema\n")
 	}
 	return cfg, warn, nil
+}
+
+// vendoredDiffers reports whether the vendored schema directory exists and
+// is not the embedded schema's CUE files: one differs, is missing or cannot
+// be read (a special file), or the directory holds CUE files the embedded
+// schema does not (extra). Any of these makes the author's cue eval see
+// another schema than axc checks against.
+func vendoredDiffers(vendored string, files map[string][]byte) (differs bool, extra []string) {
+	entries, err := safeio.ReadDir(vendored)
+	if err != nil {
+		return false, nil // no vendored copy (or not a directory: CUE will say)
+	}
+	for _, e := range entries {
+		if _, ok := files[e.Name()]; !ok && strings.HasSuffix(e.Name(), ".cue") {
+			extra = append(extra, e.Name())
+		}
+	}
+	differs = len(extra) > 0
+	for name, data := range files {
+		if !strings.HasSuffix(name, ".cue") || differs {
+			continue
+		}
+		onDisk, err := safeio.ReadFile(filepath.Join(vendored, name), MaxFileSize)
+		differs = err != nil || !bytes.Equal(onDisk, data)
+	}
+	return differs, extra
 }
 
 // schemaLanguage is the CUE language version the embedded schema is
