@@ -3,6 +3,7 @@ package release
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,7 +60,14 @@ func (t *Table) Choose(opts Options) (Choice, error) {
 	if opts.Flag != "" {
 		r, err := t.Lookup(opts.Flag)
 		if err != nil {
-			return Choice{}, fmt.Errorf("--axios: %w", err)
+			c, ok, cerr := t.chooseCommit(opts.Flag)
+			if cerr != nil {
+				return Choice{}, fmt.Errorf("--axios: %w", cerr)
+			}
+			if !ok {
+				return Choice{}, fmt.Errorf("--axios: %w", err)
+			}
+			return c, nil
 		}
 		return Choice{Release: r, Source: SourceFlag}, nil
 	}
@@ -161,6 +169,46 @@ func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {
 	a.StandIn, a.Why = r, why
 	c.Release, c.Approx, c.Warning = r, a, a.Message()
 	return c, nil
+}
+
+// chooseCommit is the choice for --axios naming an upstream commit (a full
+// rev or a prefix of at least MinPrefix hex digits) that is no release:
+// one the rev table says has exactly a release's contract is checked as
+// that release; one that only approximates a release is refused, naming
+// the release to pass instead, since a flag, unlike a lock, leaves no
+// place to report the approximation at. ok is false when the table does
+// not know the commit.
+func (t *Table) chooseCommit(flag string) (c Choice, ok bool, err error) {
+	s := lowerASCII(strings.TrimSpace(flag))
+	if t.revs == nil || len(s) < MinPrefix || len(s) > 40 || !hexOnly.MatchString(s) {
+		return Choice{}, false, nil
+	}
+	var found []string
+	for rev := range t.revs.byRev {
+		if strings.HasPrefix(rev, s) {
+			found = append(found, rev)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Choice{}, false, nil
+	case 1:
+	default:
+		slices.Sort(found)
+		if len(found) > maxListed {
+			found = append(found[:maxListed], fmt.Sprintf("and %d more", len(found)-maxListed))
+		}
+		return Choice{}, false, fmt.Errorf("upstream commit %q: ambiguous rev prefix, matches %s", flag, strings.Join(found, ", "))
+	}
+	rev := found[0]
+	e := t.revs.byRev[rev]
+	r, _ := t.byTag(e.tag)
+	if len(e.differs) > 0 || e.cairnSide {
+		a := Approximation{StandIn: r, Known: true, Differs: e.differs}
+		return Choice{}, false, fmt.Errorf("upstream commit %s is no release axc knows, and its contract is not %s's (%s): pass --axios %s to check against that release instead, or pin the commit in flake.lock to have the approximation reported",
+			rev, r.Tag, a.DiffersText(), r.Tag)
+	}
+	return Choice{Release: r, Source: SourceFlag, Equal: true}, true, nil
 }
 
 // standIn is the release that stands in for a commit of repo, committed at

@@ -96,6 +96,39 @@ func TestChoose(t *testing.T) {
 	}
 }
 
+// --axios names an upstream commit: one the rev table shows to have a
+// release's contract is checked as that release; one that approximates
+// one is refused with the release to pass instead.
+func TestChooseCommitFlag(t *testing.T) {
+	tab, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		flag, tag string
+		err       []string
+	}{
+		{flag: "73960e776b27ce217f3af2cfa687a96b2471ab14", tag: "v2025.11.13"},
+		{flag: "73960E7", tag: "v2025.11.13"},
+		{flag: "221ea017efb9", err: []string{"--axios: upstream commit 221ea017efb907ea7bf3fd3aac53c586de6dcd36 is no release axc knows, and its contract is not v2025.11.08's (mkSystem differs, options differ): pass --axios v2025.11.08"}},
+		{flag: "3c3de95b028ffa0e8b2256a7ca858fdc806d59bd", err: []string{"is not v2026.05.01's", "pass --axios v2026.05.01"}},
+		{flag: "1234567", err: []string{`unknown axios release "1234567"`}},
+	} {
+		c, err := tab.Choose(Options{Flag: tc.flag})
+		if tc.err != nil {
+			for _, w := range tc.err {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("--axios %s: error %v, want one containing %q", tc.flag, err, w)
+				}
+			}
+			continue
+		}
+		if err != nil || c.Release.Tag != tc.tag || !c.Equal || c.Source != SourceFlag || c.Warning != "" {
+			t.Errorf("--axios %s: chose %s (equal %v, source %q, warning %q), err %v; want %s", tc.flag, c.Release.Tag, c.Equal, c.Source, c.Warning, err, tc.tag)
+		}
+	}
+}
+
 // A flake.lock around a few nodes, written inline: root's inputs, then the
 // other nodes.
 func inlineLock(root string, nodes string) string {

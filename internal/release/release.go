@@ -381,7 +381,7 @@ func (t *Table) Lookup(s string) (Release, error) {
 			return Release{}, fmt.Errorf("axios release %q: ambiguous rev prefix, matches %s", s, strings.Join(tags, ", "))
 		}
 	}
-	return Release{}, fmt.Errorf("unknown axios release %q; axc knows %s (or give a rev of one, at least %d hex digits)",
+	return Release{}, fmt.Errorf("unknown axios release %q; axc knows %s (or give a rev of one, or of an upstream commit with exactly one's contract, at least %d hex digits)",
 		s, strings.Join(t.Tags(), ", "), MinPrefix)
 }
 
