@@ -41,6 +41,11 @@ type Options struct {
 	// Cache, when set, keeps what runs share (each release's schema,
 	// parsed) for the next run: for a long-lived process.
 	Cache *Cache
+	// Memo, when set, keeps what a check (no outDir) found of each host
+	// for the next check of the same hosts: hosts unchanged since are not
+	// evaluated again. For a long-lived process, one per set of hosts
+	// checked again and again (an open document).
+	Memo *Memo
 }
 
 // Cache keeps what does not change between the runs of a long-lived
@@ -269,9 +274,29 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 			// Unknown names that another release has say so.
 			chk.Release, chk.Releases = chk0.Release.Tag, chk0.Table
 		}
+		memo := o.Memo
+		if outDir != "" || chk0.Release == nil {
+			// build writes every host; a schema directory may change
+			// between checks.
+			memo = nil
+		}
+		run := chk0.Name + "\x00" + comp.OutDir + "\x00" + comp.Repo
+		var skip []bool
+		var reads *diskReads
+		if memo != nil {
+			skip = make([]bool, len(res.Hosts))
+			reads = &diskReads{}
+			comp.Reads = reads.add
+			for i, h := range res.Hosts {
+				if k, ok := memo.use(run, h); ok {
+					skip[i], refs[i] = true, k.refs
+					chk.Restore(i, k.found)
+				}
+			}
+		}
 		// A host with errors is seen again with the full schema's messages
 		// (EachLean).
-		res.EachLean(func(i int, h *load.Host, v cue.Value) bool {
+		res.EachLeanSkipping(skip, func(i int, h *load.Host, v cue.Value) bool {
 			refs[i] = vet.HostUserRef(v, contract)
 			if !chk.Host(i, h, v) {
 				// Not compiled: what compiling would find that CUE cannot
@@ -289,6 +314,9 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 				fh.ConfigDir = contract.Users.ConfigDir
 			}
 			out.Hosts = append(out.Hosts, fh)
+		}
+		if memo != nil {
+			memo.keep(run, res, chk, refs, skip, reads)
 		}
 	}
 	if ures != nil {

@@ -85,6 +85,8 @@ type Host struct {
 	// of lazyMin hosts or more it is evaluated only there, chunk by chunk.
 	value cue.Value
 	lazy  *lazyPackage // evaluated by Result.Each, not by Load
+	// evalKey is EvalKey's, for a lazy host.
+	evalKey string
 	// files are the author's files of the host's package (absolute
 	// names), for IsAuthorFile.
 	files map[string][]byte
@@ -705,6 +707,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 			h.lazy = lp
 			hosts = append(hosts, h)
 		}
+		lp.evalKeys(l.kind, hosts)
 		res.lazy = append(res.lazy, lp)
 		return hosts, nil
 	}

@@ -111,6 +111,15 @@ func (s *Server) Vet(path string) (findings []vet.Diagnostic, records []string) 
 	opts := s.opts.Check
 	opts.Files = s.overlay()
 	opts.Warn = nil
+	s.memoMu.Lock()
+	defer s.memoMu.Unlock()
+	if s.memos == nil {
+		s.memos = map[string]*check.Memo{}
+	}
+	if s.memos[path] == nil {
+		s.memos[path] = &check.Memo{}
+	}
+	opts.Memo = s.memos[path]
 	_, ds, err := check.Run(opts, []string{path}, "", &check.Reach{})
 	if err != nil {
 		return nil, check.Records(err)
@@ -121,6 +130,18 @@ func (s *Server) Vet(path string) (findings []vet.Diagnostic, records []string) 
 		}
 	}
 	return findings, nil
+}
+
+// forget drops what the checks of the file at path kept of its hosts
+// (all files: path ""): files the checks cannot see changed.
+func (s *Server) forget(path string) {
+	s.memoMu.Lock()
+	defer s.memoMu.Unlock()
+	if path == "" {
+		s.memos = nil
+	} else {
+		delete(s.memos, path)
+	}
 }
 
 // overlay is the disk with the open documents' texts over it.

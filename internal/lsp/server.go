@@ -39,6 +39,12 @@ type Server struct {
 
 	shutdown bool
 	seq      uint64 // changes so far
+
+	// memos keep, by path, what the last check of each open file found
+	// of its hosts: a change to one host of a file evaluates that host
+	// alone (check.Memo).
+	memoMu sync.Mutex
+	memos  map[string]*check.Memo
 }
 
 // document is a text the client has open.
@@ -307,6 +313,7 @@ func (s *Server) didClose(_ context.Context, params json.RawMessage) (any, error
 	delete(s.dirty, p.TextDocument.URI)
 	s.mu.Unlock()
 	if ok {
+		s.forget(d.path)
 		// What was shown for it is gone; the others of its repository
 		// now read it from disk.
 		s.out.notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: d.uri, Diagnostics: []diagnostic{}})
@@ -322,6 +329,7 @@ func (s *Server) didSave(_ context.Context, _ json.RawMessage) (any, error) {
 // recheckAll checks every open document again: files changed on disk
 // (a flake.lock, a file not open) may change any of them.
 func (s *Server) recheckAll(context.Context, json.RawMessage) (any, error) {
+	s.forget("")
 	s.mu.Lock()
 	for uri := range s.docs {
 		s.dirty[uri] = true
