@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"time"
 
 	"github.com/axc-dev/axc/internal/check"
 	"github.com/axc-dev/axc/internal/reporoot"
@@ -19,10 +20,21 @@ import (
 // Serve's loop meanwhile: a check never blocks them. A check whose
 // document changed while it ran is dropped: the change marked it again.
 func (s *Server) checkLoop(ctx context.Context) {
+	poll := s.opts.LockPoll
+	if poll <= 0 {
+		poll = defaultLockPoll
+	}
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-tick.C:
+			if s.locksChanged() {
+				s.recheckAll(ctx, nil)
+			}
+			continue
 		case <-s.wake:
 		}
 		for ctx.Err() == nil {
@@ -63,6 +75,13 @@ func (s *Server) nextDirty() *document {
 func (s *Server) publish(d *document) {
 	if d == nil || !Checked(d.path) {
 		return
+	}
+	if dir := filepath.Dir(d.path); s.locks[dir] == "" {
+		// The lock as this check reads it: a change from now on is seen.
+		if s.locks == nil {
+			s.locks = map[string]string{}
+		}
+		s.locks[dir] = lockState(dir)
 	}
 	ds := s.diagnose(d)
 	s.mu.Lock()

@@ -103,7 +103,7 @@ func memoCorpus(t testing.TB) []memoCase {
 			}
 		}
 		for i, p := range hostFiles {
-			out = append(out, memoCase{name: fmt.Sprintf("%s/%d", strings.TrimSuffix(filepath.Base(script), ".txtar"), i), dir: dir, file: p, opts: opts, seeds: 1, edits: 3})
+			out = append(out, memoCase{name: fmt.Sprintf("%s/%d", strings.TrimSuffix(filepath.Base(script), ".txtar"), i), dir: dir, file: p, opts: opts, seeds: 1, edits: 2})
 		}
 	}
 	if len(out) < 50 {

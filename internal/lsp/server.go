@@ -13,6 +13,7 @@ import (
 	"io"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/axc-dev/axc/internal/check"
 )
@@ -24,6 +25,10 @@ type Options struct {
 	// Log, when set, is told what the server cannot say to the client
 	// (a panic's stack): axc lsp gives it stderr.
 	Log io.Writer
+	// LockPoll is how often the flake.lock files of the open documents
+	// are looked at, to check them again under a changed lock (0: every
+	// two seconds).
+	LockPoll time.Duration
 }
 
 // Server is one client's session.
@@ -45,6 +50,12 @@ type Server struct {
 	// alone (check.Memo).
 	memoMu sync.Mutex
 	memos  map[string]*check.Memo
+
+	// canWatch: the client registers file watches (initialize).
+	canWatch bool
+	// locks are the states of the flake.lock files of the open
+	// documents, by directory (lockState), as last looked at.
+	locks map[string]string
 }
 
 // document is a text the client has open.
@@ -201,7 +212,7 @@ var handlers map[string]handler
 func init() {
 	handlers = map[string]handler{
 		"initialize":                       (*Server).initialize,
-		"initialized":                      nop,
+		"initialized":                      (*Server).initialized,
 		"shutdown":                         (*Server).shutdownRequest,
 		"$/cancelRequest":                  nop,
 		"$/setTrace":                       nop,
@@ -234,7 +245,10 @@ func decode(params json.RawMessage, v any) error {
 	return nil
 }
 
-func (s *Server) initialize(_ context.Context, _ json.RawMessage) (any, error) {
+func (s *Server) initialize(_ context.Context, params json.RawMessage) (any, error) {
+	s.mu.Lock()
+	s.canWatch = clientCanWatch(params)
+	s.mu.Unlock()
 	caps := map[string]any{
 		"textDocumentSync": map[string]any{
 			"openClose": true,
