@@ -54,6 +54,27 @@ type Options struct {
 type Cache struct {
 	mu      sync.Mutex
 	schemas map[string]*load.SchemaCache // by Schema.Name
+	// table is the built-in release table, parsed once (a seventh of a
+	// language server's check of one file of a large package).
+	table *release.Table
+}
+
+// builtin is the built-in release table: c's, parsed on first use (a
+// nil c parses it each time).
+func (c *Cache) builtin() (*release.Table, error) {
+	if c == nil {
+		return release.Builtin()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.table == nil {
+		t, err := release.Builtin()
+		if err != nil {
+			return nil, err
+		}
+		c.table = t
+	}
+	return c.table, nil
 }
 
 // NewCache returns an empty cache.
@@ -109,7 +130,7 @@ func ChooseSchema(o Options, paths []string) (*Schema, error) {
 	if o.SchemaDir != "" {
 		return &Schema{FS: safeio.DirFS(o.SchemaDir, load.MaxFileSize), Name: "schema " + o.SchemaDir}, nil
 	}
-	table, err := release.Builtin()
+	table, err := o.Cache.builtin()
 	if err != nil {
 		return nil, err
 	}

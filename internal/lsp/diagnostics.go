@@ -173,7 +173,10 @@ func (s *Server) overlay() safeio.Files {
 			texts[d.path] = []byte(d.text)
 		}
 	}
-	return safeio.Overlay(safeio.Disk, texts)
+	if s.disk == nil {
+		s.disk = safeio.CachingDisk()
+	}
+	return safeio.Overlay(s.disk, texts)
 }
 
 // absPath is a finding's file as a path: vet names files relative to the

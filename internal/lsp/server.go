@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/axc-dev/axc/internal/check"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // Options are the server's: how to choose the schema (as vet's --axios and
@@ -50,6 +51,10 @@ type Server struct {
 	// alone (check.Memo).
 	memoMu sync.Mutex
 	memos  map[string]*check.Memo
+
+	// disk is where files not open are read: the files read are kept
+	// while unchanged (safeio.CachingDisk).
+	disk safeio.Files
 
 	// canWatch: the client registers file watches (initialize).
 	canWatch bool
