@@ -54,6 +54,8 @@ type Options struct {
 type Cache struct {
 	mu      sync.Mutex
 	schemas map[string]*load.SchemaCache // by Schema.Name
+	// scans keeps the scans of the files of the packages loaded.
+	scans *load.ScanCache
 	// table is the built-in release table, parsed once (a seventh of a
 	// language server's check of one file of a large package).
 	table *release.Table
@@ -78,7 +80,17 @@ func (c *Cache) builtin() (*release.Table, error) {
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{schemas: map[string]*load.SchemaCache{}} }
+func NewCache() *Cache {
+	return &Cache{schemas: map[string]*load.SchemaCache{}, scans: load.NewScanCache()}
+}
+
+// scanCache is c's scans of files (nil for a nil c).
+func (c *Cache) scanCache() *load.ScanCache {
+	if c == nil {
+		return nil
+	}
+	return c.scans
+}
 
 // schema is the cache of the schema named name; nil for a nil c, and for
 // a schema directory (--schema), whose files may change between runs.
@@ -170,6 +182,12 @@ func SchemaOf(table *release.Table, choice release.Choice) (*Schema, error) {
 // against the schema fsys; unreadable input is an error.
 // sc, when set, keeps the schema parsed across runs (Cache).
 func LoadEntries(files safeio.Files, sc *load.SchemaCache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
+	return loadEntries(files, sc, nil, paths, fsys, k, r)
+}
+
+// loadEntries is LoadEntries keeping the scans of files in scans (nil:
+// none kept).
+func loadEntries(files safeio.Files, sc *load.SchemaCache, scans *load.ScanCache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		return nil, nil, Prefixed("schema: ", err)
@@ -180,6 +198,7 @@ func LoadEntries(files safeio.Files, sc *load.SchemaCache, paths []string, fsys 
 	if sc != nil {
 		l.SetSchemaCache(sc)
 	}
+	l.SetScanCache(scans)
 	l.SetKind(k)
 	l.SetReach(r)
 	res, err := l.Load(paths)
@@ -263,14 +282,14 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	var l *load.Loader
 	var res *load.Result
 	if len(in.Hosts) > 0 || len(hostReach) > 0 {
-		if l, res, err = LoadEntries(files, o.Cache.schema(chk0), in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
+		if l, res, err = loadEntries(files, o.Cache.schema(chk0), o.Cache.scanCache(), in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
 			return nil, nil, err
 		}
 	}
 	var ul *load.Loader
 	var ures *load.Result
 	if len(in.Users) > 0 {
-		if ul, ures, err = LoadEntries(files, o.Cache.schema(chk0), in.Users, chk0.FS, load.Users, userReach); err != nil {
+		if ul, ures, err = loadEntries(files, o.Cache.schema(chk0), o.Cache.scanCache(), in.Users, chk0.FS, load.Users, userReach); err != nil {
 			return nil, nil, err
 		}
 	}

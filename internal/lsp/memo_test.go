@@ -13,6 +13,7 @@ import (
 
 	"github.com/axc-dev/axc/bench/hostgen"
 	"github.com/axc-dev/axc/internal/check"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // A server that checks a document again after a change takes the hosts
@@ -139,7 +140,9 @@ func editSequence(t *testing.T, c memoCase, seed uint64, n int) {
 	opts := c.opts
 	opts.Cache = sharedCache
 	incremental := &Server{opts: Options{Check: opts}, docs: map[string]*document{}}
-	whole := &Server{opts: Options{Check: opts}, docs: map[string]*document{}}
+	// The check from nothing keeps nothing: no cache of the schema, of
+	// scans or of files read.
+	whole := &Server{opts: Options{Check: c.opts}, docs: map[string]*document{}, disk: safeio.Disk}
 	var history []string
 	var removed []string // files deleted on disk, to make again
 	defer func() {
