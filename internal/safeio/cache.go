@@ -91,4 +91,4 @@ func (c *cachingDisk) ReadFile(name string, limit int64) ([]byte, error) {
 }
 
 func (c *cachingDisk) ReadDir(name string) ([]fs.DirEntry, error) { return ReadDir(name) }
-func (c *cachingDisk) Stat(name string) (fs.FileInfo, error)       { return os.Stat(name) }
+func (c *cachingDisk) Stat(name string) (fs.FileInfo, error)      { return os.Stat(name) }
