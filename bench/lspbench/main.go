@@ -1,10 +1,17 @@
 // Command lspbench drives `axc lsp` as an editor would and measures what a
 // person typing feels: the time from opening a host file to its first
-// diagnostics, the time from a change to the diagnostics of that version
-// (each change a new comment line, so the text differs every time), and
-// the server's resident memory after many changes.
+// diagnostics, the time from a change to the diagnostics of that version,
+// and the server's resident memory after many changes.
 //
-//	lspbench -axc ./axc -edits 50 [-mem] hosts/hosts_050.cue
+//	lspbench -axc ./axc -edits 50 [-mem] [-change KIND] hosts/hosts_050.cue
+//
+// The changes (-change) make the text differ every time:
+//
+//	comment  a new comment line at the end (no host changes)
+//	value    a number in one host (the middle one, or the next that has
+//	         a line NAME: DIGITS) changes; no line moves
+//	line     a line is added to the first host, and taken away on the next
+//	         change: the hosts below it move a line down and up
 //
 // It prints key=value lines (times in ms, memory in MiB) for bench/run.sh.
 // Latencies are measured here, at the client: they include the pipes, so
@@ -31,8 +38,9 @@ func main() {
 	axc := flag.String("axc", "axc", "the axc binary")
 	edits := flag.Int("edits", 30, "timed changes, after 5 untimed ones")
 	mem := flag.Bool("mem", false, "also report the server's memory after 100 and 1000 changes")
+	kind := flag.String("change", "comment", "what each change does: comment, value or line")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: lspbench [-axc PATH] [-edits N] [-mem] FILE")
+		fmt.Fprintln(os.Stderr, "usage: lspbench [-axc PATH] [-edits N] [-mem] [-change comment|value|line] FILE")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -40,7 +48,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*axc, flag.Arg(0), *edits, *mem); err != nil {
+	if err := run(*axc, flag.Arg(0), *edits, *mem, *kind); err != nil {
 		fmt.Fprintln(os.Stderr, "lspbench:", err)
 		os.Exit(1)
 	}
@@ -106,12 +114,71 @@ func (c *conn) diagnostics(uri string, version int) (int, error) {
 	}
 }
 
-func run(axc, file string, edits int, mem bool) error {
+// hostStarts are the lines (0-based) of lines that open a top-level
+// field: `"name": {` or `name: {`.
+func hostStarts(lines []string) []int {
+	var out []int
+	for i, l := range lines {
+		if l != "" && l[0] != '\t' && l[0] != ' ' && l[0] != '/' && strings.HasSuffix(l, ": {") {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// changer is how the text of version v is made from text.
+func changer(text, kind string) (func(v int) string, error) {
+	lines := strings.Split(text, "\n")
+	starts := hostStarts(lines)
+	switch kind {
+	case "comment":
+		return func(v int) string { return text + fmt.Sprintf("\n// edit %d\n", v) }, nil
+	case "value":
+		for _, s := range starts[len(starts)/2:] {
+			for i := s + 1; i < len(lines) && !slices.Contains(starts, i); i++ {
+				l := strings.TrimRight(lines[i], " ")
+				j := strings.LastIndexAny(l, ": ")
+				if j < 0 || j == len(l)-1 || !strings.Contains(l, ":") {
+					continue
+				}
+				if _, err := strconv.Atoi(l[j+1:]); err != nil {
+					continue
+				}
+				at, prefix := i, l[:j+1]
+				return func(v int) string {
+					c := slices.Clone(lines)
+					c[at] = prefix + strconv.Itoa(1000+v%5000)
+					return strings.Join(c, "\n")
+				}, nil
+			}
+		}
+		return nil, fmt.Errorf("-change value: no host has a line NAME: DIGITS")
+	case "line":
+		if len(starts) == 0 {
+			return nil, fmt.Errorf("-change line: no host")
+		}
+		at := starts[0] + 1
+		return func(v int) string {
+			if v%2 == 1 {
+				return text
+			}
+			c := slices.Insert(slices.Clone(lines), at, lines[at])
+			return strings.Join(c, "\n")
+		}, nil
+	}
+	return nil, fmt.Errorf("-change %s: want comment, value or line", kind)
+}
+
+func run(axc, file string, edits int, mem bool, kind string) error {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return err
 	}
 	text, err := os.ReadFile(abs)
+	if err != nil {
+		return err
+	}
+	textOf, err := changer(string(text), kind)
 	if err != nil {
 		return err
 	}
@@ -158,7 +225,7 @@ func run(axc, file string, edits int, mem bool) error {
 	version := 1
 	change := func() (time.Duration, error) {
 		version++
-		t := string(text) + fmt.Sprintf("\n// edit %d\n", version)
+		t := textOf(version)
 		start := time.Now()
 		if err := c.send(map[string]any{"method": "textDocument/didChange", "params": map[string]any{"textDocument": map[string]any{"uri": uri, "version": version}, "contentChanges": []any{map[string]any{"text": t}}}}); err != nil {
 			return 0, err

@@ -40,6 +40,24 @@ func nvimAvailable() (bool, error) {
 	return true, nil
 }
 
+// emacsAvailable reports whether Emacs with eglot is installed (Emacs 29
+// has it built in; Debian's Emacs 28 takes elpa-eglot), for the script
+// that drives axc lsp from Emacs; with AXC_REQUIRE_EMACS=1 (CI) its
+// absence fails it instead of skipping it.
+func emacsAvailable() (bool, error) {
+	_, err := exec.LookPath("emacs")
+	if err == nil {
+		err = exec.Command("emacs", "--batch", "-q", "--eval", "(require 'eglot)").Run()
+	}
+	if err != nil {
+		if os.Getenv("AXC_REQUIRE_EMACS") == "1" {
+			return false, fmt.Errorf("AXC_REQUIRE_EMACS=1 but emacs with eglot is not installed: %v", err)
+		}
+		return false, nil
+	}
+	return true, nil
+}
+
 // preCommitConfig writes a .pre-commit-config.yaml (usage: precommithook
 // FILE) running the hooks this repository provides, as
 // .pre-commit-hooks.yaml defines them (entry, files, always_run, …), as a

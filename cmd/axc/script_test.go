@@ -92,6 +92,8 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 				return yamlls.Available()
 			case "nvim":
 				return nvimAvailable()
+			case "emacs":
+				return emacsAvailable()
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},

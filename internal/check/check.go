@@ -41,6 +41,11 @@ type Options struct {
 	// Cache, when set, keeps what runs share (each release's schema,
 	// parsed) for the next run: for a long-lived process.
 	Cache *Cache
+	// Memo, when set, keeps what a check (no outDir) found of each host
+	// for the next check of the same hosts: hosts unchanged since are not
+	// evaluated again. For a long-lived process, one per set of hosts
+	// checked again and again (an open document).
+	Memo *Memo
 }
 
 // Cache keeps what does not change between the runs of a long-lived
@@ -49,10 +54,43 @@ type Options struct {
 type Cache struct {
 	mu      sync.Mutex
 	schemas map[string]*load.SchemaCache // by Schema.Name
+	// scans keeps the scans of the files of the packages loaded.
+	scans *load.ScanCache
+	// table is the built-in release table, parsed once (a seventh of a
+	// language server's check of one file of a large package).
+	table *release.Table
+}
+
+// builtin is the built-in release table: c's, parsed on first use (a
+// nil c parses it each time).
+func (c *Cache) builtin() (*release.Table, error) {
+	if c == nil {
+		return release.Builtin()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.table == nil {
+		t, err := release.Builtin()
+		if err != nil {
+			return nil, err
+		}
+		c.table = t
+	}
+	return c.table, nil
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{schemas: map[string]*load.SchemaCache{}} }
+func NewCache() *Cache {
+	return &Cache{schemas: map[string]*load.SchemaCache{}, scans: load.NewScanCache()}
+}
+
+// scanCache is c's scans of files (nil for a nil c).
+func (c *Cache) scanCache() *load.ScanCache {
+	if c == nil {
+		return nil
+	}
+	return c.scans
+}
 
 // schema is the cache of the schema named name; nil for a nil c, and for
 // a schema directory (--schema), whose files may change between runs.
@@ -104,7 +142,7 @@ func ChooseSchema(o Options, paths []string) (*Schema, error) {
 	if o.SchemaDir != "" {
 		return &Schema{FS: safeio.DirFS(o.SchemaDir, load.MaxFileSize), Name: "schema " + o.SchemaDir}, nil
 	}
-	table, err := release.Builtin()
+	table, err := o.Cache.builtin()
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +182,12 @@ func SchemaOf(table *release.Table, choice release.Choice) (*Schema, error) {
 // against the schema fsys; unreadable input is an error.
 // sc, when set, keeps the schema parsed across runs (Cache).
 func LoadEntries(files safeio.Files, sc *load.SchemaCache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
+	return loadEntries(files, sc, nil, paths, fsys, k, r)
+}
+
+// loadEntries is LoadEntries keeping the scans of files in scans (nil:
+// none kept).
+func loadEntries(files safeio.Files, sc *load.SchemaCache, scans *load.ScanCache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		return nil, nil, Prefixed("schema: ", err)
@@ -154,6 +198,7 @@ func LoadEntries(files safeio.Files, sc *load.SchemaCache, paths []string, fsys 
 	if sc != nil {
 		l.SetSchemaCache(sc)
 	}
+	l.SetScanCache(scans)
 	l.SetKind(k)
 	l.SetReach(r)
 	res, err := l.Load(paths)
@@ -237,14 +282,14 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	var l *load.Loader
 	var res *load.Result
 	if len(in.Hosts) > 0 || len(hostReach) > 0 {
-		if l, res, err = LoadEntries(files, o.Cache.schema(chk0), in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
+		if l, res, err = loadEntries(files, o.Cache.schema(chk0), o.Cache.scanCache(), in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
 			return nil, nil, err
 		}
 	}
 	var ul *load.Loader
 	var ures *load.Result
 	if len(in.Users) > 0 {
-		if ul, ures, err = LoadEntries(files, o.Cache.schema(chk0), in.Users, chk0.FS, load.Users, userReach); err != nil {
+		if ul, ures, err = loadEntries(files, o.Cache.schema(chk0), o.Cache.scanCache(), in.Users, chk0.FS, load.Users, userReach); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -269,9 +314,29 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 			// Unknown names that another release has say so.
 			chk.Release, chk.Releases = chk0.Release.Tag, chk0.Table
 		}
+		memo := o.Memo
+		if outDir != "" || chk0.Release == nil {
+			// build writes every host; a schema directory may change
+			// between checks.
+			memo = nil
+		}
+		run := chk0.Name + "\x00" + comp.OutDir + "\x00" + comp.Repo
+		var skip []bool
+		var reads *diskReads
+		if memo != nil {
+			skip = make([]bool, len(res.Hosts))
+			reads = &diskReads{}
+			comp.Reads = reads.add
+			for i, h := range res.Hosts {
+				if k, ok := memo.use(run, h); ok {
+					skip[i], refs[i] = true, k.refs
+					chk.Restore(i, k.found)
+				}
+			}
+		}
 		// A host with errors is seen again with the full schema's messages
 		// (EachLean).
-		res.EachLean(func(i int, h *load.Host, v cue.Value) bool {
+		res.EachLeanSkipping(skip, func(i int, h *load.Host, v cue.Value) bool {
 			refs[i] = vet.HostUserRef(v, contract)
 			if !chk.Host(i, h, v) {
 				// Not compiled: what compiling would find that CUE cannot
@@ -289,6 +354,9 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 				fh.ConfigDir = contract.Users.ConfigDir
 			}
 			out.Hosts = append(out.Hosts, fh)
+		}
+		if memo != nil {
+			memo.keep(run, res, chk, refs, skip, reads)
 		}
 	}
 	if ures != nil {

@@ -90,6 +90,12 @@ type Compiler struct {
 	// a key must be an option name (dotted.go).
 	nixosNames, homeNames *schema.OptionNames
 	contract              *schema.Contract
+	// Reads, when set, is told each file or directory (absolute) whose
+	// state on disk (whether it exists, what it is, the symbolic links on
+	// the way to it) a host's problems depend on: a long-lived process
+	// that keeps a host's problems checks those are unchanged. It may be
+	// called concurrently, for different hosts.
+	Reads func(h *load.Host, path string)
 }
 
 // hostState is what compiling one host collects; a Compiler itself is
@@ -454,6 +460,14 @@ func must(it *cue.Iterator, err error) *cue.Iterator {
 	return it
 }
 
+// reads tells Reads that the problems of st's host depend on the disk at
+// path.
+func (c *Compiler) reads(st *hostState, path string) {
+	if c.Reads != nil {
+		c.Reads(st.h, path)
+	}
+}
+
 // rebase makes a path the author wrote relative to their file point to the
 // same file from the output's hosts directory. The file must exist, and be
 // a regular file or a directory (through any symbolic links): Nix would
@@ -462,6 +476,7 @@ func must(it *cue.Iterator, err error) *cue.Iterator {
 // configuration would fail there, or hang reading a pipe).
 func (c *Compiler) rebase(st *hostState, p string, path []string) (nix.Expr, error) {
 	target := filepath.Join(st.h.Dir, filepath.FromSlash(p))
+	c.reads(st, target)
 	info, err := os.Stat(target)
 	if err == nil && !info.Mode().IsRegular() && !info.IsDir() {
 		err = safeio.NotRegular(target, info.Mode())

@@ -53,7 +53,10 @@ func (c *Compiler) rawPaths(st *hostState, path []string, raw string) {
 		if !ok {
 			return true
 		}
-		place, _ := nixpath.Place(c.Repo, dir, strings.TrimSuffix(first.Raw, "/"))
+		place, ok := nixpath.Place(c.Repo, dir, strings.TrimSuffix(first.Raw, "/"))
+		if ok {
+			c.reads(st, filepath.Join(c.Repo, filepath.FromSlash(place)))
+		}
 		if why := c.outside(raw[p.Pos().Offset:p.End().Offset], place, ""); why != "" {
 			st.warn(path, "raw Nix: "+why)
 		}

@@ -82,8 +82,30 @@ func (r *Result) EachLean(fn func(i int, h *Host, v cue.Value) (sufficed bool)) 
 	r.each(true, fn)
 }
 
+// EachLeanSkipping is EachLean for the hosts i of r with !skip[i] (skip
+// may be shorter than r.Hosts): a caller that kept what it found of a
+// host by its EvalKey need not evaluate it again. Only hosts with an
+// EvalKey may be skipped; the others are evaluated whatever skip says.
+func (r *Result) EachLeanSkipping(skip []bool, fn func(i int, h *Host, v cue.Value) (sufficed bool)) {
+	r.eachSkipping(true, skip, fn)
+}
+
 func (r *Result) each(lean bool, fn func(i int, h *Host, v cue.Value) bool) {
+	r.eachSkipping(lean, nil, fn)
+}
+
+func (r *Result) eachSkipping(lean bool, skip []bool, fn func(i int, h *Host, v cue.Value) bool) {
 	index := map[*Host]int{}
+	hosts := r.Hosts
+	if skip != nil {
+		hosts = nil
+		for i, h := range r.Hosts {
+			if i < len(skip) && skip[i] && h.EvalKey() != "" {
+				continue
+			}
+			hosts = append(hosts, h)
+		}
+	}
 	byName := map[*lazyPackage]map[string]*Host{}
 	type chunk struct {
 		pkg   *lazyPackage // nil: JSON and YAML hosts
@@ -91,9 +113,12 @@ func (r *Result) each(lean bool, fn func(i int, h *Host, v cue.Value) bool) {
 	}
 	var chunks []chunk
 	var data chunk
-	size := chunkFor(r.Hosts)
+	size := chunkFor(hosts)
 	for i, h := range r.Hosts {
 		index[h] = i
+	}
+	for _, h := range hosts {
+		i := index[h]
 		if h.data != nil {
 			data.hosts = append(data.hosts, h)
 			if len(data.hosts) == size {

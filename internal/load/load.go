@@ -85,6 +85,8 @@ type Host struct {
 	// of lazyMin hosts or more it is evaluated only there, chunk by chunk.
 	value cue.Value
 	lazy  *lazyPackage // evaluated by Result.Each, not by Load
+	// evalKey is EvalKey's, for a lazy host.
+	evalKey string
 	// files are the author's files of the host's package (absolute
 	// names), for IsAuthorFile.
 	files map[string][]byte
@@ -148,6 +150,9 @@ type Loader struct {
 	// schemaCache keeps the schema parsed across Loads and loaders
 	// (SetSchemaCache); nil: parsed for each package.
 	schemaCache *SchemaCache
+	// scanCache keeps the scans of the package's files across Loads
+	// (SetScanCache); nil: scanned in each Load.
+	scanCache *ScanCache
 }
 
 // NewWithSchema returns a loader for the schema whose .cue files are in
@@ -255,6 +260,7 @@ var hostExts = map[string]bool{".cue": true, ".json": true, ".yaml": true, ".yml
 // holding one host. A file or package given twice is read once.
 func (l *Loader) Load(paths []string) (*Result, error) {
 	res := &Result{}
+	l.scanCache.begin()
 	var inputErrs InputErrors
 	byName := map[string]*Host{}
 	l.loaded = map[string]bool{}
@@ -634,11 +640,11 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		// what they declare or declared), and load only the files those
 		// hosts need (the rest are scanned, not parsed).
 		gone, strs := l.reachFor(absDir)
-		req.files = reachedFiles(req.files, sources, gone, strs)
+		req.files = reachedFiles(req.files, sources, gone, strs, l.scanCache)
 		if len(req.files) == 0 {
 			return nil, nil // nothing of the package is reached
 		}
-		if files := fileSubset(req.files, sources); len(files) < len(sources) {
+		if files := fileSubset(req.files, sources, l.scanCache); len(files) < len(sources) {
 			args = append(files, patternFile)
 		}
 	}
@@ -713,6 +719,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 			h.lazy = lp
 			hosts = append(hosts, h)
 		}
+		lp.evalKeys(l.kind, hosts)
 		res.lazy = append(res.lazy, lp)
 		return hosts, nil
 	}

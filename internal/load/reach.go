@@ -148,7 +148,7 @@ func containsAny(data []byte, words []string) bool {
 // turn, files referring to a top-level name declared by a file reached.
 // Only files whose bytes hold such a name are parsed: a change of one file
 // that nothing refers to costs that file.
-func reachedFiles(named map[string]bool, sources map[string][]byte, gone, strs []string) map[string]bool {
+func reachedFiles(named map[string]bool, sources map[string][]byte, gone, strs []string, sc *ScanCache) map[string]bool {
 	out := map[string]bool{}
 	parsed := map[string]*ast.File{}
 	parse := func(name string) *ast.File {
@@ -176,7 +176,7 @@ func reachedFiles(named map[string]bool, sources map[string][]byte, gone, strs [
 	}
 	if len(strs) > 0 {
 		for name, src := range sources {
-			if !out[name] && containsAny(src, strs) {
+			if !out[name] && sc.containsAny(name, src, strs) {
 				// A file that does not parse is reached: its errors are the
 				// package's, and loading it says them.
 				if f := parse(name); f == nil || holdsString(f, strs) {
@@ -220,7 +220,7 @@ func reachedFiles(named map[string]bool, sources map[string][]byte, gone, strs [
 		words := pending
 		pending = nil
 		for name, src := range sources {
-			if out[name] || !containsAny(src, words) {
+			if out[name] || !sc.containsAny(name, src, words) {
 				continue
 			}
 			f := parse(name)

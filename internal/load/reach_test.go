@@ -47,7 +47,7 @@ func TestReachedFiles(t *testing.T) {
 		{"user alice", nil, nil, []string{"alice"}, set("db.cue")},
 		{"nothing", nil, []string{"nobody"}, []string{"nobody"}, set()},
 	} {
-		got := reachedFiles(tc.named, sources, tc.gone, tc.strs)
+		got := reachedFiles(tc.named, sources, tc.gone, tc.strs, nil)
 		if len(got) != len(tc.want) {
 			t.Errorf("%s: reached %v, want %v", tc.name, got, tc.want)
 			continue
@@ -88,7 +88,7 @@ func FuzzReachedFiles(f *testing.F) {
 			"/p/named.cue": []byte("package hosts\n\n_tz: extraConfig: axios: system: timeZone: \"UTC\"\n"),
 			"/p/other.cue": []byte("package hosts\n\n" + other),
 		}
-		got := reachedFiles(map[string]bool{"/p/named.cue": true}, sources, nil, []string{"bob"})
+		got := reachedFiles(map[string]bool{"/p/named.cue": true}, sources, nil, []string{"bob"}, nil)
 		if !got["/p/named.cue"] {
 			t.Fatal("the named file is not reached")
 		}

@@ -26,7 +26,7 @@ import (
 // The other files are only scanned for their top-level names, not parsed:
 // a one-file vet of a large package costs that file. sources holds every
 // file of the package by absolute name.
-func fileSubset(named map[string]bool, sources map[string][]byte) []string {
+func fileSubset(named map[string]bool, sources map[string][]byte, sc *ScanCache) []string {
 	type fileInfo struct {
 		labels  []string
 		complex bool
@@ -41,7 +41,7 @@ func fileSubset(named map[string]bool, sources map[string][]byte) []string {
 	// over the cores.
 	scanned := make([]fileInfo, len(others))
 	parallel(len(others), func(i int) {
-		labels, patterns, complex := topLevelLabels(others[i], sources[others[i]])
+		labels, patterns, complex := sc.topLevelLabels(others[i], sources[others[i]])
 		scanned[i] = fileInfo{labels, patterns || complex}
 	})
 	info := map[string]fileInfo{}

@@ -52,7 +52,7 @@ func TestFileSubset(t *testing.T) {
 		"/p/other.cue":   []byte("package hosts\n\ndb: _tz\nmail: {}\n"),
 		"/p/unused.cue":  []byte("package hosts\n\n_unused: 1\n"),
 	}
-	got := fileSubset(map[string]bool{"/p/web.cue": true}, sources)
+	got := fileSubset(map[string]bool{"/p/web.cue": true}, sources, nil)
 	want := []string{"/p/pattern.cue", "/p/shared.cue", "/p/split.cue", "/p/web.cue", "/p/zone.cue"}
 	if !slices.Equal(got, want) {
 		t.Errorf("fileSubset = %q, want %q", got, want)

@@ -22,6 +22,7 @@ type client struct {
 	mu        sync.Mutex
 	cond      *sync.Cond
 	responses map[string]message
+	requests  map[string]message                    // the server's, by method
 	diags     map[string][]publishDiagnosticsParams // by URI, in order
 	done      chan error
 }
@@ -29,9 +30,33 @@ type client struct {
 // newClient starts a server and initializes it.
 func newClient(t *testing.T, opts Options) *client {
 	t.Helper()
+	return newClientCaps(t, opts, map[string]any{})
+}
+
+// newWatchingClient is a client that registers the file watches a server
+// asks for.
+func newWatchingClient(t *testing.T) *client {
+	t.Helper()
+	return newClientCaps(t, Options{}, map[string]any{"workspace": map[string]any{"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true}}})
+}
+
+// serverRequest waits for the server's request of method.
+func (c *client) serverRequest(method string) message {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for {
+		if m, ok := c.requests[method]; ok {
+			return m
+		}
+		c.cond.Wait()
+	}
+}
+
+func newClientCaps(t *testing.T, opts Options, caps map[string]any) *client {
+	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
-	c := &client{t: t, in: inW, wr: &writer{w: inW}, responses: map[string]message{}, diags: map[string][]publishDiagnosticsParams{}, done: make(chan error, 1)}
+	c := &client{t: t, in: inW, wr: &writer{w: inW}, responses: map[string]message{}, requests: map[string]message{}, diags: map[string][]publishDiagnosticsParams{}, done: make(chan error, 1)}
 	c.cond = sync.NewCond(&c.mu)
 	if opts.Log == nil {
 		opts.Log = io.Discard
@@ -46,7 +71,7 @@ func newClient(t *testing.T, opts Options) *client {
 		inW.Close()
 		<-c.done
 	})
-	c.request("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}})
+	c.request("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": caps})
 	c.notify("initialized", map[string]any{})
 	return c
 }
@@ -74,6 +99,8 @@ func (c *client) readLoop(r io.Reader) {
 			c.diags[p.URI] = append(c.diags[p.URI], p)
 		case m.Method == "" && len(m.ID) > 0:
 			c.responses[string(m.ID)] = m
+		case len(m.ID) > 0:
+			c.requests[m.Method] = m
 		}
 		c.cond.Broadcast()
 		c.mu.Unlock()

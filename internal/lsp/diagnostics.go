@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"time"
 
 	"github.com/axc-dev/axc/internal/check"
 	"github.com/axc-dev/axc/internal/reporoot"
@@ -19,10 +20,21 @@ import (
 // Serve's loop meanwhile: a check never blocks them. A check whose
 // document changed while it ran is dropped: the change marked it again.
 func (s *Server) checkLoop(ctx context.Context) {
+	poll := s.opts.LockPoll
+	if poll <= 0 {
+		poll = defaultLockPoll
+	}
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-tick.C:
+			if s.locksChanged() {
+				s.recheckAll(ctx, nil)
+			}
+			continue
 		case <-s.wake:
 		}
 		for ctx.Err() == nil {
@@ -63,6 +75,13 @@ func (s *Server) nextDirty() *document {
 func (s *Server) publish(d *document) {
 	if d == nil || !Checked(d.path) {
 		return
+	}
+	if dir := filepath.Dir(d.path); s.locks[dir] == "" {
+		// The lock as this check reads it: a change from now on is seen.
+		if s.locks == nil {
+			s.locks = map[string]string{}
+		}
+		s.locks[dir] = lockState(dir)
 	}
 	ds := s.diagnose(d)
 	s.mu.Lock()
@@ -111,6 +130,15 @@ func (s *Server) Vet(path string) (findings []vet.Diagnostic, records []string) 
 	opts := s.opts.Check
 	opts.Files = s.overlay()
 	opts.Warn = nil
+	s.memoMu.Lock()
+	defer s.memoMu.Unlock()
+	if s.memos == nil {
+		s.memos = map[string]*check.Memo{}
+	}
+	if s.memos[path] == nil {
+		s.memos[path] = &check.Memo{}
+	}
+	opts.Memo = s.memos[path]
 	_, ds, err := check.Run(opts, []string{path}, "", &check.Reach{})
 	if err != nil {
 		return nil, check.Records(err)
@@ -123,6 +151,18 @@ func (s *Server) Vet(path string) (findings []vet.Diagnostic, records []string) 
 	return findings, nil
 }
 
+// forget drops what the checks of the file at path kept of its hosts
+// (all files: path ""): files the checks cannot see changed.
+func (s *Server) forget(path string) {
+	s.memoMu.Lock()
+	defer s.memoMu.Unlock()
+	if path == "" {
+		s.memos = nil
+	} else {
+		delete(s.memos, path)
+	}
+}
+
 // overlay is the disk with the open documents' texts over it.
 func (s *Server) overlay() safeio.Files {
 	s.mu.Lock()
@@ -133,7 +173,10 @@ func (s *Server) overlay() safeio.Files {
 			texts[d.path] = []byte(d.text)
 		}
 	}
-	return safeio.Overlay(safeio.Disk, texts)
+	if s.disk == nil {
+		s.disk = safeio.CachingDisk()
+	}
+	return safeio.Overlay(s.disk, texts)
 }
 
 // absPath is a finding's file as a path: vet names files relative to the

@@ -13,8 +13,10 @@ import (
 	"io"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/axc-dev/axc/internal/check"
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // Options are the server's: how to choose the schema (as vet's --axios and
@@ -24,6 +26,10 @@ type Options struct {
 	// Log, when set, is told what the server cannot say to the client
 	// (a panic's stack): axc lsp gives it stderr.
 	Log io.Writer
+	// LockPoll is how often the flake.lock files of the open documents
+	// are looked at, to check them again under a changed lock (0: every
+	// two seconds).
+	LockPoll time.Duration
 }
 
 // Server is one client's session.
@@ -39,6 +45,22 @@ type Server struct {
 
 	shutdown bool
 	seq      uint64 // changes so far
+
+	// memos keep, by path, what the last check of each open file found
+	// of its hosts: a change to one host of a file evaluates that host
+	// alone (check.Memo).
+	memoMu sync.Mutex
+	memos  map[string]*check.Memo
+
+	// disk is where files not open are read: the files read are kept
+	// while unchanged (safeio.CachingDisk).
+	disk safeio.Files
+
+	// canWatch: the client registers file watches (initialize).
+	canWatch bool
+	// locks are the states of the flake.lock files of the open
+	// documents, by directory (lockState), as last looked at.
+	locks map[string]string
 }
 
 // document is a text the client has open.
@@ -195,7 +217,7 @@ var handlers map[string]handler
 func init() {
 	handlers = map[string]handler{
 		"initialize":                       (*Server).initialize,
-		"initialized":                      nop,
+		"initialized":                      (*Server).initialized,
 		"shutdown":                         (*Server).shutdownRequest,
 		"$/cancelRequest":                  nop,
 		"$/setTrace":                       nop,
@@ -228,7 +250,10 @@ func decode(params json.RawMessage, v any) error {
 	return nil
 }
 
-func (s *Server) initialize(_ context.Context, _ json.RawMessage) (any, error) {
+func (s *Server) initialize(_ context.Context, params json.RawMessage) (any, error) {
+	s.mu.Lock()
+	s.canWatch = clientCanWatch(params)
+	s.mu.Unlock()
 	caps := map[string]any{
 		"textDocumentSync": map[string]any{
 			"openClose": true,
@@ -307,6 +332,7 @@ func (s *Server) didClose(_ context.Context, params json.RawMessage) (any, error
 	delete(s.dirty, p.TextDocument.URI)
 	s.mu.Unlock()
 	if ok {
+		s.forget(d.path)
 		// What was shown for it is gone; the others of its repository
 		// now read it from disk.
 		s.out.notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: d.uri, Diagnostics: []diagnostic{}})
@@ -322,6 +348,7 @@ func (s *Server) didSave(_ context.Context, _ json.RawMessage) (any, error) {
 // recheckAll checks every open document again: files changed on disk
 // (a flake.lock, a file not open) may change any of them.
 func (s *Server) recheckAll(context.Context, json.RawMessage) (any, error) {
+	s.forget("")
 	s.mu.Lock()
 	for uri := range s.docs {
 		s.dirty[uri] = true

@@ -1,0 +1,154 @@
+package check
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/vet"
+)
+
+// Memo keeps what the last check of some hosts found of each host that
+// was evaluated apart from the others (load.Host.EvalKey), for the next
+// check of the same hosts (Options.Memo): a host whose key is unchanged,
+// in a check against the same schema for the same repository, whose files
+// on disk are as they were, is not evaluated again. The language server
+// keeps one per open document, so that a change to one host of a file
+// evaluates that host alone. Run replaces its contents each time: it holds
+// the hosts of the last check only.
+//
+// A Memo is not for concurrent use.
+type Memo struct {
+	run   string // the schema and repository of the check that filled it
+	hosts map[string]keptHost
+}
+
+// keptHost is what a check found of one host.
+type keptHost struct {
+	line  int // where its declaration started
+	file  string
+	refs  vet.UserRef
+	found vet.Kept
+	// disk is the state of the files the host's problems depend on
+	// (compile.Compiler.Reads), by path.
+	disk map[string]string
+}
+
+// Clear forgets everything: files the memo cannot see changed (the
+// client said so).
+func (m *Memo) Clear() {
+	m.run, m.hosts = "", nil
+}
+
+// use is what m kept of host h of a check whose run key is run: ok when
+// h can be taken from it rather than evaluated.
+func (m *Memo) use(run string, h *load.Host) (keptHost, bool) {
+	key := h.EvalKey()
+	if m == nil || key == "" || m.run != run {
+		return keptHost{}, false
+	}
+	k, ok := m.hosts[key]
+	if !ok || k.file != h.Pos.Filename() {
+		return keptHost{}, false
+	}
+	if k.line != h.Pos.Line() && !k.found.Movable {
+		return keptHost{}, false
+	}
+	for p, state := range k.disk {
+		if diskState(p) != state {
+			return keptHost{}, false
+		}
+	}
+	return k, true
+}
+
+// keep replaces m's contents with what the check run found of the hosts
+// of res (skip: those taken from m), before CheckUsers adds what depends
+// on the users.
+func (m *Memo) keep(run string, res *load.Result, chk *vet.Checker, refs []vet.UserRef, skip []bool, reads *diskReads) {
+	old := m.hosts
+	m.run, m.hosts = run, map[string]keptHost{}
+	for i, h := range res.Hosts {
+		key := h.EvalKey()
+		if key == "" {
+			continue
+		}
+		k := keptHost{line: h.Pos.Line(), file: h.Pos.Filename(), refs: refs[i]}
+		if skip[i] {
+			k.found, k.disk = old[key].found, old[key].disk
+		} else {
+			k.found, k.disk = chk.Keep(i), reads.states(h)
+		}
+		m.hosts[key] = k
+	}
+}
+
+// diskReads records the files each host's problems depend on.
+type diskReads struct {
+	mu    sync.Mutex
+	paths map[*load.Host]map[string]bool
+}
+
+func (d *diskReads) add(h *load.Host, path string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.paths == nil {
+		d.paths = map[*load.Host]map[string]bool{}
+	}
+	if d.paths[h] == nil {
+		d.paths[h] = map[string]bool{}
+	}
+	d.paths[h][path] = true
+}
+
+// states are the states of the files host h's problems depend on.
+func (d *diskReads) states(h *load.Host) map[string]string {
+	d.mu.Lock()
+	paths := d.paths[h]
+	d.mu.Unlock()
+	out := map[string]string{}
+	for p := range paths {
+		out[p] = diskState(p)
+	}
+	return out
+}
+
+// diskState is what compile can learn of the file at path: whether each
+// directory on the way exists and is a symbolic link (and to what), where
+// its links lead, and what the file is.
+func diskState(path string) string {
+	var b strings.Builder
+	for p := filepath.Clean(path); ; p = filepath.Dir(p) {
+		fi, err := os.Lstat(p)
+		switch {
+		case err != nil:
+			b.WriteString("!" + err.Error())
+		case fi.Mode()&os.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			b.WriteString("@" + target)
+			if err != nil {
+				b.WriteString("!" + err.Error())
+			}
+		default:
+			b.WriteString(fi.Mode().Type().String())
+		}
+		b.WriteByte(0)
+		if filepath.Dir(p) == p {
+			break
+		}
+	}
+	if r, err := filepath.EvalSymlinks(path); err != nil {
+		b.WriteString("!" + err.Error())
+	} else {
+		b.WriteString(r)
+	}
+	b.WriteByte(0)
+	if fi, err := os.Stat(path); err != nil {
+		b.WriteString("!" + err.Error())
+	} else {
+		b.WriteString(fi.Mode().Type().String())
+	}
+	return b.String()
+}

@@ -1,0 +1,101 @@
+package load
+
+import (
+	"strings"
+	"sync"
+)
+
+// ScanCache keeps what the scans of a package's files (their top-level
+// labels; whether they hold some words) found, by file name and content,
+// for the next Load of the same package: a long-lived process (the
+// language server) that loads one file of a large package on every change
+// scans the other files once, not on every change. Entries no Load used
+// since the one before last are dropped. Safe for concurrent use.
+type ScanCache struct {
+	mu    sync.Mutex
+	gen   int
+	files map[string]*scanned
+}
+
+type scanned struct {
+	src      string
+	gen      int
+	labelsOK bool
+	labels   []string
+	patterns bool
+	complex  bool
+	holds    map[string]bool // by the words, joined by NUL
+}
+
+// NewScanCache returns an empty cache.
+func NewScanCache() *ScanCache { return &ScanCache{files: map[string]*scanned{}} }
+
+// SetScanCache makes l keep its scans in c (nil: none kept).
+func (l *Loader) SetScanCache(c *ScanCache) { l.scanCache = c }
+
+// begin starts a Load: entries the last two Loads did not use go.
+func (c *ScanCache) begin() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for name, e := range c.files {
+		if e.gen < c.gen-1 {
+			delete(c.files, name)
+		}
+	}
+}
+
+// entry is the entry of the file name holding src, made when missing or
+// when the file changed; c.mu is held.
+func (c *ScanCache) entry(name string, src []byte) *scanned {
+	e := c.files[name]
+	if e == nil || e.src != string(src) {
+		e = &scanned{src: string(src), holds: map[string]bool{}}
+		c.files[name] = e
+	}
+	e.gen = c.gen
+	return e
+}
+
+// topLevelLabels is topLevelLabels(name, src), kept.
+func (c *ScanCache) topLevelLabels(name string, src []byte) (labels []string, patterns, complex bool) {
+	if c == nil {
+		return topLevelLabels(name, src)
+	}
+	c.mu.Lock()
+	e := c.entry(name, src)
+	if e.labelsOK {
+		defer c.mu.Unlock()
+		return e.labels, e.patterns, e.complex
+	}
+	c.mu.Unlock()
+	labels, patterns, complex = topLevelLabels(name, src)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e = c.entry(name, src)
+	e.labels, e.patterns, e.complex, e.labelsOK = labels, patterns, complex, true
+	return labels, patterns, complex
+}
+
+// containsAny is containsAny(src, words) of the file name, kept.
+func (c *ScanCache) containsAny(name string, src []byte, words []string) bool {
+	if c == nil {
+		return containsAny(src, words)
+	}
+	key := strings.Join(words, "\x00")
+	c.mu.Lock()
+	e := c.entry(name, src)
+	if held, ok := e.holds[key]; ok {
+		c.mu.Unlock()
+		return held
+	}
+	c.mu.Unlock()
+	held := containsAny(src, words)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entry(name, src).holds[key] = held
+	return held
+}

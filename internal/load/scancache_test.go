@@ -1,0 +1,37 @@
+package load
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// A ScanCache answers as the scans themselves do, for a file whose text
+// changes under the same name, Load after Load.
+func TestScanCacheMatchesScans(t *testing.T) {
+	c := NewScanCache()
+	texts := []string{
+		"package hosts\n\na: {}\nb: {x: 1}\n",
+		"package hosts\n\na: {}\n[string]: {}\n",
+		"package hosts\n\nfor x in [1] {c: x}\n",
+		"package hosts\n\na: {}\nb: {x: 1}\n",
+		"package hosts\n\n\"bob\": {users: [\"alice\"]}\n",
+	}
+	for round := range 3 {
+		c.begin()
+		for i, text := range texts {
+			name := fmt.Sprintf("/p/f%d.cue", (i+round)%3)
+			src := []byte(text)
+			l1, p1, c1 := c.topLevelLabels(name, src)
+			l2, p2, c2 := topLevelLabels(name, src)
+			if !slices.Equal(l1, l2) || p1 != p2 || c1 != c2 {
+				t.Errorf("round %d, %s: kept %v %v %v, scan %v %v %v", round, text, l1, p1, c1, l2, p2, c2)
+			}
+			for _, words := range [][]string{{"alice"}, {"b", "x"}, {"zed"}} {
+				if got, want := c.containsAny(name, src, words), containsAny(src, words); got != want {
+					t.Errorf("round %d, %s, %v: kept %v, scan %v", round, text, words, got, want)
+				}
+			}
+		}
+	}
+}
