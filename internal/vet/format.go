@@ -82,6 +82,9 @@ func WriteReport(w io.Writer, rep Report, format string, color bool) error {
 	case "github":
 		for _, d := range ds {
 			text := d.Message
+			if d.Source != "" {
+				text = d.Source + ": " + text
+			}
 			if d.Path != "" {
 				text = d.Path + ": " + text
 			}
@@ -111,6 +114,9 @@ func textParts(d Diagnostic) []termtext.Part {
 	}
 	if d.Path != "" {
 		parts = append(parts, termtext.Part{Text: d.Path + ": "})
+	}
+	if d.Source != "" {
+		parts = append(parts, termtext.Part{Text: d.Source + ": "})
 	}
 	return append(parts, termtext.Part{Text: d.Message})
 }

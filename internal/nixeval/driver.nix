@@ -1,0 +1,61 @@
+# axc vet --nix: a flake source's own lib.mkSystem, on each host.
+#
+# nodes: lock node key -> { dir = store path or checkout (string), or null
+#   when not in the store; inputs = { input name -> node key }; }
+# root: the key of the source's node. hosts: name -> the host file as axc
+# build writes it (a function of { lib, ... }). configDir: name -> the
+# output directory, for hosts whose release reads configDir, else absent.
+# catch: tryEval each host (one run finds the failing hosts; the message
+# of each then comes from a run of its own without catch).
+{ nodes, root, hosts, configDir, catch }:
+let
+  unavailable = key: throw "axc-unavailable: input ${key} (flake.lock node ${key}) is not in the Nix store; fetch it (nix flake archive) to have Nix check this host";
+
+  # A flake called as Nix calls it: its outputs with self and its inputs.
+  callFlake = dir: inputs:
+    let
+      flake = import (dir + "/flake.nix");
+      names = builtins.attrNames (flake.inputs or { }) ++ builtins.attrNames (builtins.functionArgs flake.outputs);
+      args = builtins.listToAttrs (map (n: { name = n; value = inputs.${n} or (unavailable n); }) names);
+      outputs = flake.outputs (args // { inherit self; });
+      self = outputs // {
+        outPath = dir;
+        inputs = args;
+        inherit outputs;
+        sourceInfo = { outPath = dir; };
+        _type = "flake";
+      };
+    in
+    self;
+
+  node = key:
+    let
+      n = nodes.${key};
+      dir = /. + n.dir;
+    in
+    if n.dir == null then unavailable key
+    else if builtins.pathExists (dir + "/flake.nix") then callFlake dir (builtins.mapAttrs (_: k: values.${k}) n.inputs)
+    else { outPath = dir; };
+
+  values = builtins.mapAttrs (key: _: node key) nodes;
+
+  src = values.${root};
+  lib = (src.inputs.nixpkgs or (unavailable "nixpkgs")).lib;
+
+  failedAssertions = host:
+    let sys = src.lib.mkSystem host;
+    in map (a: a.message) (builtins.filter (a: !a.assertion) (sys.config.assertions or [ ]));
+
+  forced = v: builtins.deepSeq v v;
+
+  verdict = name: file:
+    let
+      host = (file { inherit lib; }).hostConfig // (if configDir ? ${name} then { ${configDir.${name}.field} = /. + configDir.${name}.dir; } else { });
+      failed = failedAssertions host;
+    in
+    if catch then
+      let r = builtins.tryEval (forced failed);
+      in if r.success then { ok = true; failed = r.value; } else { ok = false; }
+    else { ok = true; failed = forced failed; };
+in
+builtins.mapAttrs verdict hosts

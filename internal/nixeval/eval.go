@@ -1,0 +1,278 @@
+// Package nixeval has Nix evaluate a flake source's own lib.mkSystem on
+// hosts as axc build writes them (axc vet --nix): it finds the source in
+// the store, runs a fixed driver expression with nix-instantiate, and
+// turns what Nix says into errors per host, cached by the source's hash.
+package nixeval
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os/exec"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/axc-dev/axc/internal/nix"
+)
+
+//go:embed driver.nix
+var driver string
+
+// DriverVersion changes with what the driver computes: verdicts cached by
+// another are not used.
+const DriverVersion = "1"
+
+// Bin is the Nix evaluator run.
+const Bin = "nix-instantiate"
+
+// Timeout bounds one nix-instantiate run: a source whose evaluation does
+// not end gets no verdict rather than hanging vet.
+var Timeout = 5 * time.Minute
+
+// ErrNoNix: nix-instantiate is not on PATH.
+var ErrNoNix = errors.New(Bin + " is not on PATH")
+
+// Host is one host to evaluate.
+type Host struct {
+	Name string
+	// File is hosts/NAME.nix as axc build writes it.
+	File []byte
+	// ConfigField, when not "", is the host field through which mkSystem
+	// finds the users' files: set to the output directory, as the flake
+	// axc build writes does.
+	ConfigField string
+}
+
+// Request is what to evaluate: hosts, with source, from HostsDir (the
+// directory build writes their files to: their relative paths are
+// relative to it) and OutDir (the output directory).
+type Request struct {
+	Source     *Source
+	HostsDir   string
+	OutDir     string
+	Hosts      []Host
+	Cache      *Cache
+	AxcVersion string
+}
+
+// Verdict is what Nix says of a host: nothing (accepted), or errors.
+type Verdict struct {
+	Errors []Error
+	// Cached: taken from the cache, Nix was not run for it.
+	Cached bool
+}
+
+// Unavailable reports whether the verdict is no verdict: the evaluation
+// needed an input not in the store, or did not end.
+func (v Verdict) Unavailable() bool {
+	return len(v.Errors) == 1 && v.Errors[0].Kind == KindUnavailable
+}
+
+// Stats count what a run did.
+type Stats struct {
+	Cached, Evaluated, Runs int
+}
+
+// Evaluate gives each host's verdict, by name. The error is one that
+// stops every host: no Nix (ErrNoNix).
+func Evaluate(ctx context.Context, req Request) (map[string]Verdict, Stats, error) {
+	out := map[string]Verdict{}
+	var st Stats
+	srcKey := ""
+	if req.Source.key != "" {
+		srcKey = hashOf("axc vet --nix", DriverVersion, driver, req.AxcVersion, req.Source.key, req.HostsDir, req.OutDir)
+	}
+	hostKey := func(h Host) string {
+		return hashOf(srcKey, h.Name, string(h.File), h.ConfigField)
+	}
+	var todo []Host
+	for _, h := range req.Hosts {
+		if srcKey != "" {
+			if v, ok := req.Cache.get(hostKey(h)); ok {
+				v.Cached = true
+				out[h.Name] = v
+				st.Cached++
+				continue
+			}
+		}
+		todo = append(todo, h)
+	}
+	if len(todo) == 0 {
+		return out, st, nil
+	}
+	if _, err := exec.LookPath(Bin); err != nil {
+		return nil, st, ErrNoNix
+	}
+	st.Evaluated = len(todo)
+	// One run for every host, each in tryEval: those it cannot judge
+	// (tryEval loses the message, and does not catch every error) are
+	// run again one by one, for Nix's own words.
+	var again []Host
+	res, err := run(ctx, req, todo, true)
+	st.Runs++
+	if err != nil {
+		again = todo
+	} else {
+		for _, h := range todo {
+			r, ok := res[h.Name]
+			if !ok || !r.OK {
+				again = append(again, h)
+				continue
+			}
+			out[h.Name] = assertions(r.Failed)
+		}
+	}
+	var mu sync.Mutex
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for _, h := range again {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(h Host) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			v := runOne(ctx, req, h)
+			mu.Lock()
+			out[h.Name] = v
+			st.Runs++
+			mu.Unlock()
+		}(h)
+	}
+	wg.Wait()
+	if srcKey != "" {
+		for _, h := range todo {
+			if v := out[h.Name]; !v.Unavailable() {
+				req.Cache.put(hostKey(h), v)
+			}
+		}
+	}
+	return out, st, nil
+}
+
+func assertions(msgs []string) Verdict {
+	var v Verdict
+	for _, m := range msgs {
+		v.Errors = append(v.Errors, Error{Kind: KindAssertion, Msg: bounded(oneLine(m))})
+	}
+	return v
+}
+
+// runOne evaluates h alone, without tryEval: its failure is Nix's message.
+func runOne(ctx context.Context, req Request, h Host) Verdict {
+	res, err := run(ctx, req, []Host{h}, false)
+	if err == nil {
+		if r, ok := res[h.Name]; ok {
+			return assertions(r.Failed)
+		}
+		return Verdict{Errors: []Error{{Kind: KindError, Msg: "the driver gave no verdict"}}}
+	}
+	var ne *nixError
+	if errors.As(err, &ne) {
+		if e, ok := ParseStderr(ne.stderr); ok {
+			return Verdict{Errors: []Error{e}}
+		}
+	}
+	return Verdict{Errors: []Error{{Kind: KindUnavailable, Msg: bounded(oneLine(err.Error()))}}}
+}
+
+type result struct {
+	OK     bool     `json:"ok"`
+	Failed []string `json:"failed"`
+}
+
+type nixError struct {
+	stderr string
+	err    error
+}
+
+func (e *nixError) Error() string {
+	if pe, ok := ParseStderr(e.stderr); ok {
+		return pe.Msg
+	}
+	return e.err.Error()
+}
+
+// Expression is the Nix expression of a run: the driver applied to its
+// arguments, every name and text from input printed by internal/nix as
+// a string or key, each host file as the expression it is (Raw: axc's
+// own output, which parses on its own).
+func Expression(req Request, hosts []Host, catch bool) ([]byte, error) {
+	keys := make([]string, 0, len(req.Source.Nodes))
+	for k := range req.Source.Nodes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	nodes := nix.Attrs{}
+	for _, k := range keys {
+		n := req.Source.Nodes[k]
+		var dir nix.Expr = nix.Null{}
+		if n.Dir != "" {
+			dir = nix.String(n.Dir)
+		}
+		ins := make([]string, 0, len(n.Inputs))
+		for in := range n.Inputs {
+			ins = append(ins, in)
+		}
+		sort.Strings(ins)
+		inputs := nix.Attrs{}
+		for _, in := range ins {
+			inputs = append(inputs, nix.Binding{Path: []string{in}, Value: nix.String(n.Inputs[in])})
+		}
+		nodes = append(nodes, nix.Binding{Path: []string{k}, Value: nix.Attrs{
+			{Path: []string{"dir"}, Value: dir},
+			{Path: []string{"inputs"}, Value: inputs},
+		}})
+	}
+	files, configDir := nix.Attrs{}, nix.Attrs{}
+	for _, h := range hosts {
+		files = append(files, nix.Binding{Path: []string{h.Name}, Value: nix.Raw(h.File)})
+		if h.ConfigField != "" {
+			configDir = append(configDir, nix.Binding{Path: []string{h.Name}, Value: nix.Attrs{
+				{Path: []string{"field"}, Value: nix.String(h.ConfigField)},
+				{Path: []string{"dir"}, Value: nix.String(req.OutDir)},
+			}})
+		}
+	}
+	args := nix.Attrs{
+		{Path: []string{"nodes"}, Value: nodes},
+		{Path: []string{"root"}, Value: nix.String(req.Source.Root)},
+		{Path: []string{"hosts"}, Value: files},
+		{Path: []string{"configDir"}, Value: configDir},
+		{Path: []string{"catch"}, Value: nix.Bool(catch)},
+	}
+	return nix.Format(nix.Apply{Func: nix.Raw(driver), Args: []nix.Expr{args}})
+}
+
+// run evaluates hosts in one nix-instantiate, in req.HostsDir (so that the
+// host files' relative paths mean what they mean there), reading only:
+// --readonly-mode writes nothing to the store and builds nothing.
+func run(ctx context.Context, req Request, hosts []Host, catch bool) (map[string]result, error) {
+	expr, err := Expression(req, hosts, catch)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: driver expression: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	// The expression goes on stdin ("-"): a large fleet's does not fit
+	// in an argument.
+	cmd := exec.CommandContext(ctx, Bin, "--eval", "--strict", "--json", "--readonly-mode", "-")
+	cmd.Dir = req.HostsDir
+	cmd.Stdin = bytes.NewReader(expr)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s did not finish in %v", Bin, Timeout)
+		}
+		return nil, &nixError{stderr: stderr.String(), err: err}
+	}
+	var res map[string]result
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		return nil, fmt.Errorf("%s printed no verdicts: %v", Bin, err)
+	}
+	return res, nil
+}
