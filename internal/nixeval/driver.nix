@@ -9,14 +9,15 @@
 # of each then comes from a run of its own without catch).
 { nodes, root, hosts, configDir, catch }:
 let
-  unavailable = key: throw "axc-unavailable: input ${key} (flake.lock node ${key}) is not in the Nix store; fetch it (nix flake archive) to have Nix check this host";
+  notInStore = key: throw "axc-unavailable: flake.lock node ${key} is not in the Nix store; fetch it (nix flake archive) for Nix to judge";
+  notLocked = name: throw "axc-unavailable: the source's input ${name} is locked by no flake.lock node axc read";
 
   # A flake called as Nix calls it: its outputs with self and its inputs.
   callFlake = dir: inputs:
     let
       flake = import (dir + "/flake.nix");
       names = builtins.attrNames (flake.inputs or { }) ++ builtins.attrNames (builtins.functionArgs flake.outputs);
-      args = builtins.listToAttrs (map (n: { name = n; value = inputs.${n} or (unavailable n); }) names);
+      args = builtins.listToAttrs (map (n: { name = n; value = inputs.${n} or (notLocked n); }) names);
       outputs = flake.outputs (args // { inherit self; });
       self = outputs // {
         outPath = dir;
@@ -33,14 +34,14 @@ let
       n = nodes.${key};
       dir = /. + n.dir;
     in
-    if n.dir == null then unavailable key
+    if n.dir == null then notInStore key
     else if builtins.pathExists (dir + "/flake.nix") then callFlake dir (builtins.mapAttrs (_: k: values.${k}) n.inputs)
     else { outPath = dir; };
 
   values = builtins.mapAttrs (key: _: node key) nodes;
 
   src = values.${root};
-  lib = (src.inputs.nixpkgs or (unavailable "nixpkgs")).lib;
+  lib = (src.inputs.nixpkgs or (notLocked "nixpkgs")).lib;
 
   failedAssertions = host:
     let sys = src.lib.mkSystem host;

@@ -74,7 +74,7 @@ func nixFindings(cmd *cobra.Command, out *check.Compiled, axiosSource string) ([
 		return nil, nil
 	}
 	if info, err := os.Stat(hostsDir); err != nil || !info.IsDir() {
-		warnf("%s is not a directory: Nix evaluates each host file as axc build writes it there (its paths are relative to it)", load.RelPath(hostsDir))
+		warnf("%s does not exist: Nix evaluates each host's file where axc build would write it, and its paths are relative to there", load.RelPath(hostsDir))
 		return nil, nil
 	}
 	req := nixeval.Request{Source: src, HostsDir: hostsDir, OutDir: out.OutDir, Hosts: hosts, AxcVersion: Version + " " + Revision}
