@@ -201,6 +201,10 @@ func (e *nixError) Error() string {
 // a string or key, each host file as the expression it is (Raw: axc's
 // own output, which parses on its own).
 func Expression(req Request, hosts []Host, catch bool) ([]byte, error) {
+	return expression(driver, req, hosts, catch)
+}
+
+func expression(driver string, req Request, hosts []Host, catch bool) ([]byte, error) {
 	keys := make([]string, 0, len(req.Source.Nodes))
 	for k := range req.Source.Nodes {
 		keys = append(keys, k)

@@ -102,7 +102,9 @@ func Classify(msg string) Error {
 	}
 	for _, om := range optionMsg {
 		if m := om.re.FindStringSubmatch(short); m != nil {
-			return Error{Kind: om.kind, Msg: bounded(short), Option: SplitOption(m[1])}
+			if opt := SplitOption(m[1]); len(opt) > 0 {
+				return Error{Kind: om.kind, Msg: bounded(short), Option: opt}
+			}
 		}
 	}
 	return Error{Kind: KindError, Msg: bounded(short)}
