@@ -56,7 +56,7 @@ web: {
 		opt(nixeval.KindType, "programs", "tuner", "level"),
 		opt(nixeval.KindType, "programs", "tuner", "level"), // the same again
 		opt(nixeval.KindUnknownOption, "virt", "libvirt", "enable"),
-		opt(nixeval.KindOption, "services", "openssh", "ports"), // the author wrote services.openssh
+		opt(nixeval.KindOption, "services", "openssh", "ports"),  // the author wrote services.openssh
 		opt(nixeval.KindUnknownOption, "networking", "hostName"), // not written
 		{Kind: nixeval.KindAssertion, Msg: "a laptop needs …"},
 	}
