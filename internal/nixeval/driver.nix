@@ -5,9 +5,14 @@
 # root: the key of the source's node. hosts: name -> the host file as axc
 # build writes it (a function of { lib, ... }). configDir: name -> the
 # output directory, for hosts whose release reads configDir, else absent.
-# catch: tryEval each host (one run finds the failing hosts; the message
-# of each then comes from a run of its own without catch).
-{ nodes, root, hosts, configDir, catch }:
+#
+# Hosts are judged one after the other, each between two traces on
+# stderr: "axc-host: NAME" before, "axc-verdict: {name, failed}" after (JSON).
+# The first host whose evaluation fails stops the run with Nix's own
+# error (tryEval would lose its message, and does not catch every error):
+# the host traced last without a verdict is the one, and the caller runs
+# the hosts after it again.
+{ nodes, root, hosts, configDir }:
 let
   notInStore = key: throw "axc-unavailable: flake.lock node ${key} is not in the Nix store; fetch it (nix flake archive) for Nix to judge";
   notLocked = name: throw "axc-unavailable: the source's input ${name} is locked by no flake.lock node axc read";
@@ -52,11 +57,12 @@ let
   verdict = name: file:
     let
       host = (file { inherit lib; }).hostConfig // (if configDir ? ${name} then { ${configDir.${name}.field} = /. + configDir.${name}.dir; } else { });
-      failed = failedAssertions host;
     in
-    if catch then
-      let r = builtins.tryEval (forced failed);
-      in if r.success then { ok = true; failed = r.value; } else { ok = false; }
-    else { ok = true; failed = forced failed; };
+    forced (failedAssertions host);
+
+  judge = n: name:
+    builtins.seq (builtins.trace "axc-host: ${builtins.toJSON name}" null) (
+      let failed = verdict name hosts.${name};
+      in builtins.seq (builtins.trace "axc-verdict: ${builtins.toJSON { inherit name failed; }}" null) (n + 1));
 in
-builtins.mapAttrs verdict hosts
+builtins.foldl' judge 0 (builtins.attrNames hosts)

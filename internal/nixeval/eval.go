@@ -12,7 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -108,41 +110,25 @@ func Evaluate(ctx context.Context, req Request) (map[string]Verdict, Stats, erro
 		return nil, st, ErrNoNix
 	}
 	st.Evaluated = len(todo)
-	// One run for every host, each in tryEval: those it cannot judge
-	// (tryEval loses the message, and does not catch every error) are
-	// run again one by one, for Nix's own words.
-	var again []Host
-	res, err := run(ctx, req, todo, true)
-	st.Runs++
-	if err != nil {
-		again = todo
-	} else {
-		for _, h := range todo {
-			r, ok := res[h.Name]
-			if !ok || !r.OK {
-				again = append(again, h)
-				continue
-			}
-			out[h.Name] = assertions(r.Failed)
-		}
-	}
-	var mu sync.Mutex
-	sem := make(chan struct{}, 2)
+	// The hosts run in order, in as few runs as there are failing
+	// hosts, plus one: a run stops at the first host that fails, with
+	// Nix's own message, and the next run starts after it. Two chains
+	// of runs share the hosts, one a core.
+	e := &evaluator{ctx: ctx, req: req, out: out}
 	var wg sync.WaitGroup
-	for _, h := range again {
+	half := (len(todo) + 1) / 2
+	for _, part := range [][]Host{todo[:half], todo[half:]} {
+		if len(part) == 0 {
+			continue
+		}
 		wg.Add(1)
-		sem <- struct{}{}
-		go func(h Host) {
+		go func(part []Host) {
 			defer wg.Done()
-			defer func() { <-sem }()
-			v := runOne(ctx, req, h)
-			mu.Lock()
-			out[h.Name] = v
-			st.Runs++
-			mu.Unlock()
-		}(h)
+			e.chain(part)
+		}(part)
 	}
 	wg.Wait()
+	st.Runs = e.runs
 	if srcKey != "" {
 		for _, h := range todo {
 			if v := out[h.Name]; !v.Unavailable() {
@@ -153,23 +139,64 @@ func Evaluate(ctx context.Context, req Request) (map[string]Verdict, Stats, erro
 	return out, st, nil
 }
 
-func assertions(msgs []string) Verdict {
-	var v Verdict
-	for _, m := range msgs {
-		v.Errors = append(v.Errors, Error{Kind: KindAssertion, Msg: bounded(oneLine(m))})
-	}
-	return v
+// evaluator runs the chains of one Evaluate.
+type evaluator struct {
+	ctx  context.Context
+	req  Request
+	mu   sync.Mutex
+	out  map[string]Verdict
+	runs int
 }
 
-// runOne evaluates h alone, without tryEval: its failure is Nix's message.
-func runOne(ctx context.Context, req Request, h Host) Verdict {
-	res, err := run(ctx, req, []Host{h}, false)
-	if err == nil {
-		if r, ok := res[h.Name]; ok {
-			return assertions(r.Failed)
+func (e *evaluator) set(name string, v Verdict) {
+	e.mu.Lock()
+	e.out[name] = v
+	e.mu.Unlock()
+}
+
+// chain judges hosts, in order, in runs that each stop at a failing host.
+func (e *evaluator) chain(hosts []Host) {
+	for len(hosts) > 0 {
+		e.mu.Lock()
+		e.runs++
+		e.mu.Unlock()
+		tr, err := run(e.ctx, e.req, hosts)
+		for name, failed := range tr.verdicts {
+			e.set(name, assertions(failed))
 		}
-		return Verdict{Errors: []Error{{Kind: KindError, Msg: "the driver gave no verdict"}}}
+		if err == nil {
+			for _, h := range hosts {
+				if _, ok := tr.verdicts[h.Name]; !ok {
+					e.set(h.Name, Verdict{Errors: []Error{{Kind: KindError, Msg: "the driver gave no verdict"}}})
+				}
+			}
+			return
+		}
+		// The host begun last without a verdict failed; the others
+		// after it were not reached. With none begun, the run failed
+		// before any host (the source itself): that is every host's.
+		at := -1
+		if tr.last != "" {
+			if _, judged := tr.verdicts[tr.last]; !judged {
+				at = slices.IndexFunc(hosts, func(h Host) bool { return h.Name == tr.last })
+			}
+		}
+		if at < 0 {
+			for _, h := range hosts {
+				if _, ok := tr.verdicts[h.Name]; !ok {
+					e.set(h.Name, verdictOf(err))
+				}
+			}
+			return
+		}
+		e.set(hosts[at].Name, verdictOf(err))
+		hosts = hosts[at+1:]
 	}
+}
+
+// verdictOf is the verdict a failed run gives its failing host: Nix's
+// error, or none (Nix did not run, or did not finish).
+func verdictOf(err error) Verdict {
 	var ne *nixError
 	if errors.As(err, &ne) {
 		if e, ok := ParseStderr(ne.stderr); ok {
@@ -179,9 +206,47 @@ func runOne(ctx context.Context, req Request, h Host) Verdict {
 	return Verdict{Errors: []Error{{Kind: KindUnavailable, Msg: bounded(oneLine(err.Error()))}}}
 }
 
-type result struct {
-	OK     bool     `json:"ok"`
-	Failed []string `json:"failed"`
+func assertions(msgs []string) Verdict {
+	var v Verdict
+	for _, m := range msgs {
+		v.Errors = append(v.Errors, Error{Kind: KindAssertion, Msg: bounded(oneLine(m))})
+	}
+	return v
+}
+
+// traces are what a run's traces say: each host's failed assertions,
+// and the host begun last.
+type traces struct {
+	verdicts map[string][]string
+	last     string
+}
+
+const (
+	hostTrace    = "trace: axc-host: "
+	verdictTrace = "trace: axc-verdict: "
+)
+
+// parseTraces reads the driver's traces from stderr; other lines (the
+// source's own traces, warnings, the error) are skipped.
+func parseTraces(stderr string) traces {
+	tr := traces{verdicts: map[string][]string{}}
+	for _, l := range strings.Split(stderr, "\n") {
+		if rest, ok := strings.CutPrefix(l, hostTrace); ok {
+			var name string
+			if json.Unmarshal([]byte(rest), &name) == nil {
+				tr.last = name
+			}
+		} else if rest, ok := strings.CutPrefix(l, verdictTrace); ok {
+			var v struct {
+				Name   string   `json:"name"`
+				Failed []string `json:"failed"`
+			}
+			if json.Unmarshal([]byte(rest), &v) == nil {
+				tr.verdicts[v.Name] = v.Failed
+			}
+		}
+	}
+	return tr
 }
 
 type nixError struct {
@@ -200,11 +265,11 @@ func (e *nixError) Error() string {
 // arguments, every name and text from input printed by internal/nix as
 // a string or key, each host file as the expression it is (Raw: axc's
 // own output, which parses on its own).
-func Expression(req Request, hosts []Host, catch bool) ([]byte, error) {
-	return expression(driver, req, hosts, catch)
+func Expression(req Request, hosts []Host) ([]byte, error) {
+	return expression(driver, req, hosts)
 }
 
-func expression(driver string, req Request, hosts []Host, catch bool) ([]byte, error) {
+func expression(driver string, req Request, hosts []Host) ([]byte, error) {
 	keys := make([]string, 0, len(req.Source.Nodes))
 	for k := range req.Source.Nodes {
 		keys = append(keys, k)
@@ -246,7 +311,6 @@ func expression(driver string, req Request, hosts []Host, catch bool) ([]byte, e
 		{Path: []string{"root"}, Value: nix.String(req.Source.Root)},
 		{Path: []string{"hosts"}, Value: files},
 		{Path: []string{"configDir"}, Value: configDir},
-		{Path: []string{"catch"}, Value: nix.Bool(catch)},
 	}
 	return nix.Format(nix.Apply{Func: nix.Raw(driver), Args: []nix.Expr{args}})
 }
@@ -254,29 +318,27 @@ func expression(driver string, req Request, hosts []Host, catch bool) ([]byte, e
 // run evaluates hosts in one nix-instantiate, in req.HostsDir (so that the
 // host files' relative paths mean what they mean there), reading only:
 // --readonly-mode writes nothing to the store and builds nothing.
-func run(ctx context.Context, req Request, hosts []Host, catch bool) (map[string]result, error) {
-	expr, err := Expression(req, hosts, catch)
+func run(ctx context.Context, req Request, hosts []Host) (traces, error) {
+	expr, err := Expression(req, hosts)
 	if err != nil {
-		return nil, fmt.Errorf("internal error: driver expression: %v", err)
+		return traces{}, fmt.Errorf("internal error: driver expression: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
 	// The expression goes on stdin ("-"): a large fleet's does not fit
 	// in an argument.
-	cmd := exec.CommandContext(ctx, Bin, "--eval", "--strict", "--json", "--readonly-mode", "-")
+	cmd := exec.CommandContext(ctx, Bin, "--eval", "--strict", "--readonly-mode", "-")
 	cmd.Dir = req.HostsDir
 	cmd.Stdin = bytes.NewReader(expr)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	tr := parseTraces(stderr.String())
+	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s did not finish in %v", Bin, Timeout)
+			return tr, fmt.Errorf("%s did not finish in %v", Bin, Timeout)
 		}
-		return nil, &nixError{stderr: stderr.String(), err: err}
+		return tr, &nixError{stderr: stderr.String(), err: err}
 	}
-	var res map[string]result
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		return nil, fmt.Errorf("%s printed no verdicts: %v", Bin, err)
-	}
-	return res, nil
+	return tr, nil
 }
