@@ -2,177 +2,31 @@ package cmd
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/axc-dev/axc/internal/check"
-	"github.com/axc-dev/axc/internal/compile"
-	"github.com/axc-dev/axc/internal/load"
-	"github.com/axc-dev/axc/internal/nixeval"
-	"github.com/axc-dev/axc/internal/release"
-	"github.com/axc-dev/axc/internal/safeio"
 	"github.com/axc-dev/axc/internal/vet"
-	"github.com/axc-dev/axc/schema"
 )
 
-// vet --nix: the pinned source's own mkSystem, evaluated by the user's Nix
-// on each host axc accepts, as build writes it; its errors are findings
-// beside axc's. Whatever keeps Nix from giving a verdict (no Nix, the
-// source not in the store) is one warning line, and vet goes on as
-// without --nix.
-
-// nixFindings are Nix's findings on the hosts of out; warnings are said on
-// stderr. An error is a usage error (--axios-source names no source).
+// nixFindings are Nix's findings on the hosts of out (check.Nix); why
+// Nix could not judge is said on stderr, as warnings.
 func nixFindings(cmd *cobra.Command, out *check.Compiled, axiosSource string) ([]vet.Diagnostic, error) {
-	warnf := func(format string, args ...any) {
-		checkOptions(cmd).Warn("--nix: " + fmt.Sprintf(format, args...) + "; checked without Nix")
+	o := check.NixOptions{Source: axiosSource, AxcVersion: Version + " " + Revision}
+	if dir, err := os.UserCacheDir(); err == nil {
+		o.CacheDir = filepath.Join(dir, "axc", "nix")
 	}
-	readLock := func(p string) ([]byte, error) { return safeio.ReadFile(p, release.MaxLockSize) }
-	var src *nixeval.Source
-	var err error
-	switch {
-	case axiosSource != "":
-		if src, err = nixeval.FromDir(axiosSource, out.Schema.Lock, out.Schema.Node, readLock); err != nil {
-			return nil, usageErrorf("%v", err)
-		}
-	case out.Schema.Lock == "" || out.Schema.Node == "":
-		warnf("no flake.lock input pins the source to evaluate (pass --axios-source DIR)")
-		return nil, nil
-	default:
-		if src, err = nixeval.FromLock(out.Schema.Lock, out.Schema.Node, readLock); err != nil {
-			warnf("%v", err)
-			return nil, nil
-		}
-	}
-	contract, err := schema.ReadContract(out.Schema.FS)
+	res, err := check.Nix(context.Background(), out, o)
 	if err != nil {
 		return nil, checkError(err)
 	}
-	hostsDir := filepath.Join(out.OutDir, "hosts")
-	var hosts []nixeval.Host
-	byName := map[string]*load.Host{}
-	for i, h := range out.Entries {
-		data := out.Files[compile.HostFile(h.Name)]
-		if data == nil {
-			continue // axc's errors come first: build would not write it
-		}
-		nh := nixeval.Host{Name: h.Name, File: data}
-		if i < len(out.Hosts) {
-			nh.ConfigField = out.Hosts[i].ConfigDir
-		}
-		hosts = append(hosts, nh)
-		byName[h.Name] = h
+	for _, w := range res.Warnings {
+		checkOptions(cmd).Warn(w)
 	}
-	if len(hosts) == 0 {
-		return nil, nil
+	if res.Summary != "" {
+		summary(cmd, "%s", res.Summary)
 	}
-	if info, err := os.Stat(hostsDir); err != nil || !info.IsDir() {
-		warnf("%s does not exist: Nix evaluates each host's file where axc build would write it, and its paths are relative to there", load.RelPath(hostsDir))
-		return nil, nil
-	}
-	req := nixeval.Request{Source: src, HostsDir: hostsDir, OutDir: out.OutDir, Hosts: hosts, AxcVersion: Version + " " + Revision}
-	if dir, err := os.UserCacheDir(); err == nil {
-		req.Cache = &nixeval.Cache{Dir: filepath.Join(dir, "axc", "nix")}
-	}
-	verdicts, stats, err := nixeval.Evaluate(context.Background(), req)
-	if errors.Is(err, nixeval.ErrNoNix) {
-		warnf("%v", err)
-		return nil, nil
-	}
-	if err != nil {
-		return nil, exitErr(exitUsage, err)
-	}
-	var ds []vet.Diagnostic
-	unavailable := map[string][]string{}
-	for _, nh := range hosts {
-		v := verdicts[nh.Name]
-		if v.Unavailable() {
-			unavailable[v.Errors[0].Msg] = append(unavailable[v.Errors[0].Msg], nh.Name)
-			continue
-		}
-		ds = append(ds, nixDiagnostics(byName[nh.Name], v.Errors, contract)...)
-	}
-	for _, msg := range slices.Sorted(maps.Keys(unavailable)) {
-		names := unavailable[msg]
-		checkOptions(cmd).Warn(fmt.Sprintf("--nix: %s: no verdict: %s", count(len(names), "host")+" ("+strings.Join(names, ", ")+")", msg))
-	}
-	summary(cmd, "nix: %s evaluated with %s (%d from cache)", count(len(hosts), "host"), src.Desc, stats.Cached)
-	return ds, nil
-}
-
-// nixDiagnostics places Nix's errors of host h: an error naming an option
-// at the field that sets it, when the author wrote it (extraConfig.OPTION,
-// or a section's own), else at the host; one finding per option and kind.
-func nixDiagnostics(h *load.Host, errs []nixeval.Error, c *schema.Contract) []vet.Diagnostic {
-	var out []vet.Diagnostic
-	seen := map[string]bool{}
-	for _, e := range errs {
-		path := hostPath(h, e.Option, c)
-		k := e.Kind + "\x00" + strings.Join(path, "\x00")
-		if e.Kind == nixeval.KindAssertion || e.Kind == nixeval.KindError {
-			k += "\x00" + e.Msg
-		}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		pos := h.Pos
-		if path != nil {
-			if e.Kind == nixeval.KindUnknownOption {
-				pos = h.Fields.LabelPos(path)
-			} else {
-				pos, _ = h.Fields.ValuePos(path)
-			}
-		}
-		d := vet.At(pos, h.Name, vet.DisplayPath(h.Name, path), e.Msg, vet.Error)
-		d.Source = vet.SourceNix
-		out = append(out, d)
-	}
-	return out
-}
-
-// hostPath is the path below the host that sets option opt: the config
-// field's (extraConfig.OPTION) or, for a section's option, the section's,
-// whichever the author wrote more of; nil when they wrote neither.
-func hostPath(h *load.Host, opt []string, c *schema.Contract) []string {
-	if len(opt) == 0 || h.Fields == nil {
-		return nil
-	}
-	var cands [][]string
-	if c.ConfigField != "" {
-		cands = append(cands, append([]string{c.ConfigField}, opt...))
-	}
-	if _, ok := c.Section(opt[0]); ok {
-		cands = append(cands, opt)
-	}
-	var best []string
-	bestDepth := 0
-	for _, p := range cands {
-		d := writtenDepth(h.Fields, p)
-		min := 1
-		if p[0] == c.ConfigField {
-			min = 2 // more than extraConfig itself
-		}
-		if d >= min && d > bestDepth {
-			best, bestDepth = p, d
-		}
-	}
-	return best
-}
-
-// writtenDepth is how many elements of path the author wrote.
-func writtenDepth(x *load.FieldIndex, path []string) int {
-	for d := len(path); d > 0; d-- {
-		if x.Node(path[:d]) != nil {
-			return d
-		}
-	}
-	return 0
+	return res.Diagnostics, nil
 }

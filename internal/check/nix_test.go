@@ -1,4 +1,4 @@
-package cmd
+package check
 
 import (
 	"os"
@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/axc-dev/axc/internal/check"
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/nixeval"
 	"github.com/axc-dev/axc/internal/safeio"
@@ -36,11 +35,11 @@ web: {
 	if err := os.WriteFile(filepath.Join(dir, "hosts.cue"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	chk, err := check.ChooseSchema(check.Options{Axios: "96990f9"}, []string{dir})
+	chk, err := ChooseSchema(Options{Axios: "96990f9"}, []string{dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, res, err := check.LoadEntries(safeio.Disk, nil, []string{dir}, chk.FS, load.Hosts, nil)
+	_, res, err := LoadEntries(safeio.Disk, nil, []string{dir}, chk.FS, load.Hosts, nil)
 	if err != nil || len(res.Hosts) != 1 {
 		t.Fatalf("load: %v, %d hosts", err, len(res.Hosts))
 	}
