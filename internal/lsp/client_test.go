@@ -29,6 +29,13 @@ type client struct {
 // newClient starts a server and initializes it.
 func newClient(t *testing.T, opts Options) *client {
 	t.Helper()
+	return newClientInit(t, opts, nil)
+}
+
+// newClientInit is newClient whose initialize request gives init as
+// initializationOptions.
+func newClientInit(t *testing.T, opts Options, init map[string]any) *client {
+	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	c := &client{t: t, in: inW, wr: &writer{w: inW}, responses: map[string]message{}, diags: map[string][]publishDiagnosticsParams{}, done: make(chan error, 1)}
@@ -46,7 +53,7 @@ func newClient(t *testing.T, opts Options) *client {
 		inW.Close()
 		<-c.done
 	})
-	c.request("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}})
+	c.request("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}, "initializationOptions": init})
 	c.notify("initialized", map[string]any{})
 	return c
 }

@@ -24,6 +24,10 @@ type Options struct {
 	// Log, when set, is told what the server cannot say to the client
 	// (a panic's stack): axc lsp gives it stderr.
 	Log io.Writer
+	// Nix is where Nix's verdict keeps its cache (check.NixOptions), for
+	// a client that turns it on: initializationOptions {"nix": true}
+	// (and "axiosSource": DIR, as vet's --axios-source).
+	Nix check.NixOptions
 }
 
 // Server is one client's session.
@@ -39,6 +43,11 @@ type Server struct {
 
 	shutdown bool
 	seq      uint64 // changes so far
+
+	// nix: the client asked for Nix's verdict (initialize); nixSaid are
+	// the warnings about it already logged.
+	nix     bool
+	nixSaid map[string]bool
 }
 
 // document is a text the client has open.
@@ -228,7 +237,22 @@ func decode(params json.RawMessage, v any) error {
 	return nil
 }
 
-func (s *Server) initialize(_ context.Context, _ json.RawMessage) (any, error) {
+// initializeParams are the parts of initialize's params the server reads.
+type initializeParams struct {
+	InitializationOptions struct {
+		Nix         bool   `json:"nix"`
+		AxiosSource string `json:"axiosSource"`
+	} `json:"initializationOptions"`
+}
+
+func (s *Server) initialize(_ context.Context, params json.RawMessage) (any, error) {
+	var p initializeParams
+	if json.Unmarshal(params, &p) == nil && p.InitializationOptions.Nix {
+		s.mu.Lock()
+		s.nix, s.nixSaid = true, map[string]bool{}
+		s.opts.Nix.Source = p.InitializationOptions.AxiosSource
+		s.mu.Unlock()
+	}
 	caps := map[string]any{
 		"textDocumentSync": map[string]any{
 			"openClose": true,

@@ -14,10 +14,8 @@ import (
 // nixFindings are Nix's findings on the hosts of out (check.Nix); why
 // Nix could not judge is said on stderr, as warnings.
 func nixFindings(cmd *cobra.Command, out *check.Compiled, axiosSource string) ([]vet.Diagnostic, error) {
-	o := check.NixOptions{Source: axiosSource, AxcVersion: Version + " " + Revision}
-	if dir, err := os.UserCacheDir(); err == nil {
-		o.CacheDir = filepath.Join(dir, "axc", "nix")
-	}
+	o := nixOptions()
+	o.Source = axiosSource
 	res, err := check.Nix(context.Background(), out, o)
 	if err != nil {
 		return nil, checkError(err)
@@ -29,4 +27,14 @@ func nixFindings(cmd *cobra.Command, out *check.Compiled, axiosSource string) ([
 		summary(cmd, "%s", res.Summary)
 	}
 	return res.Diagnostics, nil
+}
+
+// nixOptions are where Nix's verdicts are cached (the user cache
+// directory's axc/nix), for vet --nix and the language server.
+func nixOptions() check.NixOptions {
+	o := check.NixOptions{AxcVersion: Version + " " + Revision}
+	if dir, err := os.UserCacheDir(); err == nil {
+		o.CacheDir = filepath.Join(dir, "axc", "nix")
+	}
+	return o
 }
