@@ -42,6 +42,10 @@ type NixResult struct {
 	Warnings []string
 	// Summary, when Nix judged, says how many hosts, with what source.
 	Summary string
+	// Source is what Nix evaluated ("" when nothing); Hosts how many
+	// hosts it judged, Cached how many verdicts came from the cache.
+	Source        string
+	Hosts, Cached int
 }
 
 // Nix has Nix judge the hosts of out (a Run with Options.Render). Its
@@ -116,6 +120,7 @@ func Nix(ctx context.Context, out *Compiled, o NixOptions) (NixResult, error) {
 		names := unavailable[msg]
 		res.Warnings = append(res.Warnings, fmt.Sprintf("--nix: %s (%s): no verdict: %s", count(len(names), "host"), strings.Join(names, ", "), msg))
 	}
+	res.Source, res.Hosts, res.Cached = src.Desc, len(hosts), stats.Cached
 	res.Summary = fmt.Sprintf("nix: %s evaluated with %s (%d from cache)", count(len(hosts), "host"), src.Desc, stats.Cached)
 	return res, nil
 }

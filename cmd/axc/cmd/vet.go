@@ -103,11 +103,13 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 			if err != nil {
 				return checkError(err)
 			}
+			var nixRun *vet.NixRun
 			if withNix {
-				nds, err := nixFindings(cmd, out, axiosSource)
+				nds, run, err := nixFindings(cmd, out, axiosSource)
 				if err != nil {
 					return err
 				}
+				nixRun = run
 				ds = vet.Sorted(append(ds, nds...))
 			}
 			defer func() {
@@ -115,7 +117,7 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 					summary(cmd, "%s", okSummary(out, ds))
 				}
 			}()
-			rep := vet.Report{Release: out.Schema.Name, Approximation: out.Approx, Diagnostics: ds}
+			rep := vet.Report{Release: out.Schema.Name, Approximation: out.Approx, Nix: nixRun, Diagnostics: ds}
 			if err := vet.WriteReport(cmd.OutOrStdout(), rep, format, colorFor(cmd, cmd.OutOrStdout())); err != nil {
 				return ioError(err)
 			}

@@ -13,12 +13,12 @@ import (
 
 // nixFindings are Nix's findings on the hosts of out (check.Nix); why
 // Nix could not judge is said on stderr, as warnings.
-func nixFindings(cmd *cobra.Command, out *check.Compiled, axiosSource string) ([]vet.Diagnostic, error) {
+func nixFindings(cmd *cobra.Command, out *check.Compiled, axiosSource string) ([]vet.Diagnostic, *vet.NixRun, error) {
 	o := nixOptions()
 	o.Source = axiosSource
 	res, err := check.Nix(context.Background(), out, o)
 	if err != nil {
-		return nil, checkError(err)
+		return nil, nil, checkError(err)
 	}
 	for _, w := range res.Warnings {
 		checkOptions(cmd).Warn(w)
@@ -26,7 +26,11 @@ func nixFindings(cmd *cobra.Command, out *check.Compiled, axiosSource string) ([
 	if res.Summary != "" {
 		summary(cmd, "%s", res.Summary)
 	}
-	return res.Diagnostics, nil
+	run := &vet.NixRun{Source: res.Source, Hosts: res.Hosts, Cached: res.Cached, Warnings: res.Warnings}
+	if run.Warnings == nil {
+		run.Warnings = []string{}
+	}
+	return res.Diagnostics, run, nil
 }
 
 // nixOptions are where Nix's verdicts are cached (the user cache
