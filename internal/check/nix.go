@@ -13,6 +13,7 @@ import (
 	"github.com/axc-dev/axc/internal/compile"
 	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/nixeval"
+	"github.com/axc-dev/axc/internal/nixpath"
 	"github.com/axc-dev/axc/internal/release"
 	"github.com/axc-dev/axc/internal/safeio"
 	"github.com/axc-dev/axc/internal/vet"
@@ -96,7 +97,7 @@ func Nix(ctx context.Context, out *Compiled, o NixOptions) (NixResult, error) {
 	if info, err := os.Stat(hostsDir); err != nil || !info.IsDir() {
 		return without("%s does not exist: Nix evaluates each host's file where axc build would write it, and its paths are relative to there", load.RelPath(hostsDir))
 	}
-	req := nixeval.Request{Source: src, HostsDir: hostsDir, OutDir: out.OutDir, Hosts: hosts, AxcVersion: o.AxcVersion}
+	req := nixeval.Request{Source: src, HostsDir: hostsDir, OutDir: out.OutDir, Repo: nixpath.SourceRoot(out.OutDir), Hosts: hosts, AxcVersion: o.AxcVersion}
 	if o.CacheDir != "" {
 		req.Cache = &nixeval.Cache{Dir: o.CacheDir}
 	}

@@ -59,6 +59,10 @@ type Request struct {
 	Hosts      []Host
 	Cache      *Cache
 	AxcVersion string
+	// Repo is what the flake's pure evaluation may read besides the
+	// sources: the repository (nixpath.SourceRoot of the output
+	// directory). Evaluation is restricted to it and the sources' dirs.
+	Repo string
 }
 
 // Verdict is what Nix says of a host: nothing (accepted), or errors.
@@ -89,7 +93,7 @@ func Evaluate(ctx context.Context, req Request) (map[string]Verdict, Stats, erro
 		srcKey = hashOf("axc vet --nix", DriverVersion, driver, req.AxcVersion, req.Source.key, req.HostsDir, req.OutDir)
 	}
 	hostKey := func(h Host) string {
-		return hashOf(srcKey, h.Name, string(h.File), h.ConfigField)
+		return hashOf(srcKey, req.Repo, h.Name, string(h.File), h.ConfigField)
 	}
 	var todo []Host
 	for _, h := range req.Hosts {
@@ -214,6 +218,31 @@ func assertions(msgs []string) Verdict {
 	return v
 }
 
+// restricted are the options that restrict the evaluation to what the
+// flake's pure evaluation could read: the repository and the sources
+// (Nix's own check of every path read, restrict-eval; no fetching). A
+// host's raw Nix that reads anything else is an error of that host
+// ("forbidden in restricted mode"), as it would be in nixos-rebuild.
+func restricted(req Request) []string {
+	args := []string{"--option", "restrict-eval", "true"}
+	var dirs []string
+	for _, n := range req.Source.Nodes {
+		if n.Dir != "" {
+			dirs = append(dirs, n.Dir)
+		}
+	}
+	sort.Strings(dirs)
+	if req.Repo != "" {
+		dirs = append(dirs, req.Repo)
+	}
+	for _, d := range dirs {
+		// -I takes PREFIX=PATH or PATH; a path holding "=" would be
+		// split: an unnamed "=PATH" entry keeps it whole.
+		args = append(args, "-I", "="+d)
+	}
+	return args
+}
+
 // traces are what a run's traces say: each host's failed assertions,
 // and the host begun last.
 type traces struct {
@@ -327,7 +356,7 @@ func run(ctx context.Context, req Request, hosts []Host) (traces, error) {
 	defer cancel()
 	// The expression goes on stdin ("-"): a large fleet's does not fit
 	// in an argument.
-	cmd := exec.CommandContext(ctx, Bin, "--eval", "--strict", "--readonly-mode", "-")
+	cmd := exec.CommandContext(ctx, Bin, append(restricted(req), "--eval", "--strict", "--readonly-mode", "-")...)
 	cmd.Dir = req.HostsDir
 	cmd.Stdin = bytes.NewReader(expr)
 	var stderr bytes.Buffer
