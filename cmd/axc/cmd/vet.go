@@ -52,15 +52,16 @@ With --nix, Nix judges too: the source the lock pins (found in the Nix
 store by its narHash, offline; --axios-source DIR names a checkout
 instead) has its own lib.mkSystem evaluated by nix-instantiate on each host
 axc accepts, as axc build writes it, with the lock's inputs that the store
-holds (nixpkgs among them) and stubs for the others. Its failed assertions,
-options that do not exist and definitions of the wrong type are errors
-("nix:"), at the option's field when the author wrote it, else at the
-host; source "nix" in --format json. This is exact for any commit,
-including one newer than axc. Verdicts are cached under the user cache
-directory (axc/nix), by the narHash of the source and its inputs and the
-host's file, so an unchanged host does not run Nix again. Without Nix, or
-with the source not in the store, one warning line says so and vet runs
-as without --nix.
+holds (nixpkgs among them) and stubs for the others, reading only what the
+flake's pure evaluation could (restricted evaluation). Its failed
+assertions, options that do not exist, definitions of the wrong type and
+any other evaluation error are errors ("nix:"), at the option's field when
+the author wrote it, else at the host; source "nix" in --format json. This
+is exact for any commit, including one newer than axc. Verdicts are cached
+under the user cache directory (axc/nix), by the narHash of the source and
+its inputs and the host's file: an unchanged host does not run Nix again.
+Without Nix, or with the source not in the store, one warning line says so
+and vet runs as without --nix.
 
 Each host and user is checked on its own, so one broken entry never hides
 another's problems. Warnings (a virt, secrets or selfHosted section whose
