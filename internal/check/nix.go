@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -97,6 +98,11 @@ func Nix(ctx context.Context, out *Compiled, o NixOptions) (NixResult, error) {
 	if info, err := os.Stat(hostsDir); err != nil || !info.IsDir() {
 		return without("%s does not exist: Nix evaluates each host's file where axc build would write it, and its paths are relative to there", load.RelPath(hostsDir))
 	}
+	if stale := staleUsers(out); len(stale) > 0 {
+		// A host file reaches its users through DIR/users (configDir, or
+		// userModulePath): Nix reads them from disk, as last built.
+		res.Warnings = append(res.Warnings, fmt.Sprintf("--nix: %s not what axc build would write now, and Nix reads the users' files from disk: run axc build first", describeFiles(stale)))
+	}
 	req := nixeval.Request{Source: src, HostsDir: hostsDir, OutDir: out.OutDir, Repo: nixpath.SourceRoot(out.OutDir), Hosts: hosts, AxcVersion: o.AxcVersion}
 	if o.CacheDir != "" {
 		req.Cache = &nixeval.Cache{Dir: o.CacheDir}
@@ -124,6 +130,36 @@ func Nix(ctx context.Context, out *Compiled, o NixOptions) (NixResult, error) {
 	res.Source, res.Hosts, res.Cached = src.Desc, len(hosts), stats.Cached
 	res.Summary = fmt.Sprintf("nix: %s evaluated with %s (%d from cache)", count(len(hosts), "host"), src.Desc, stats.Cached)
 	return res, nil
+}
+
+// staleUsers are the users' files (users/NAME.nix) the run compiled that
+// the output directory does not hold as compiled.
+func staleUsers(out *Compiled) []string {
+	var stale []string
+	for _, name := range slices.Sorted(maps.Keys(out.Files)) {
+		data := out.Files[name]
+		if !strings.HasPrefix(filepath.ToSlash(name), "users/") || data == nil {
+			continue
+		}
+		disk, err := safeio.ReadFile(filepath.Join(out.OutDir, name), compile.MaxNixSize+1<<20)
+		if err != nil || !bytes.Equal(disk, data) {
+			stale = append(stale, load.RelPath(filepath.Join(out.OutDir, name)))
+		}
+	}
+	return stale
+}
+
+// describeFiles names files for a message: "a is", "a, b are", at most
+// five named.
+func describeFiles(fs []string) string {
+	named := fs
+	if len(fs) > 5 {
+		named = append(fs[:5:5], fmt.Sprintf("%d more", len(fs)-5))
+	}
+	if len(fs) == 1 {
+		return fs[0] + " is"
+	}
+	return strings.Join(named, ", ") + " are"
 }
 
 func count(n int, noun string) string {
