@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -133,6 +132,11 @@ func Evaluate(ctx context.Context, req Request) (map[string]Verdict, Stats, erro
 	}
 	wg.Wait()
 	st.Runs = e.runs
+	for _, h := range todo {
+		if _, ok := out[h.Name]; !ok {
+			out[h.Name] = Verdict{Errors: []Error{{Kind: KindUnavailable, Msg: "Nix gave no verdict"}}} // not reached: a bug
+		}
+	}
 	if srcKey != "" {
 		for _, h := range todo {
 			if v := out[h.Name]; !v.Unavailable() {
@@ -177,24 +181,31 @@ func (e *evaluator) chain(hosts []Host) {
 			return
 		}
 		// The host begun last without a verdict failed; the others
-		// after it were not reached. With none begun, the run failed
-		// before any host (the source itself): that is every host's.
-		at := -1
-		if tr.last != "" {
-			if _, judged := tr.verdicts[tr.last]; !judged {
-				at = slices.IndexFunc(hosts, func(h Host) bool { return h.Name == tr.last })
+		// without one were not reached (whatever order Nix took them
+		// in) and run again. With none begun, the run failed before any
+		// host (the source itself): that is every host's.
+		failed := ""
+		if _, judged := tr.verdicts[tr.last]; tr.last != "" && !judged {
+			failed = tr.last
+		}
+		var rest []Host
+		for _, h := range hosts {
+			if _, judged := tr.verdicts[h.Name]; judged {
+				continue
+			}
+			switch {
+			case failed == "":
+				e.set(h.Name, verdictOf(err))
+			case h.Name == failed:
+				e.set(h.Name, verdictOf(err))
+			default:
+				rest = append(rest, h)
 			}
 		}
-		if at < 0 {
-			for _, h := range hosts {
-				if _, ok := tr.verdicts[h.Name]; !ok {
-					e.set(h.Name, verdictOf(err))
-				}
-			}
+		if failed == "" || len(rest) == len(hosts) {
 			return
 		}
-		e.set(hosts[at].Name, verdictOf(err))
-		hosts = hosts[at+1:]
+		hosts = rest
 	}
 }
 

@@ -2,6 +2,9 @@ package nixeval
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -50,5 +53,50 @@ func TestExpressionQuotesInput(t *testing.T) {
 	}
 	if cd := back.ConfigDir["web-01"]; cd.Field != hostile[2] || cd.Dir != hostile[1] {
 		t.Errorf("configDir came back as %#v", cd)
+	}
+}
+
+// Every host gets its own verdict, whatever order the hosts come in and
+// however many fail: a failing host ends a run (Nix's message is its
+// verdict), and the hosts that run did not reach run again.
+func TestEvaluateEveryHost(t *testing.T) {
+	nixtest.Require(t)
+	src := t.TempDir()
+	flake := `{ outputs = { self }: { lib.mkSystem = host:
+		if host.fail then throw "fails: ${host.hostname}"
+		else if host.hostname == "e" then builtins.seq host.missing.attr { }
+		else { config.assertions = [ { assertion = false; message = "seen: ${host.hostname}"; } ]; }; }; }`
+	if err := os.WriteFile(filepath.Join(src, "flake.nix"), []byte(flake), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	source, err := FromDir(src, "", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hosts []Host
+	fails := map[string]bool{"a": true, "c": true, "f": true}
+	for _, name := range []string{"d", "a", "c", "b", "e", "g", "f"} {
+		file := fmt.Sprintf("{ lib, ... }: { hostConfig = { hostname = %q; fail = %v; }; }", name, fails[name])
+		hosts = append(hosts, Host{Name: name, File: []byte(file)})
+	}
+	got, st, err := Evaluate(t.Context(), Request{Source: source, HostsDir: t.TempDir(), Hosts: hosts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hosts {
+		v := got[h.Name]
+		want := Error{Kind: KindAssertion, Msg: "seen: " + h.Name}
+		switch {
+		case fails[h.Name]:
+			want = Error{Kind: KindError, Msg: "fails: " + h.Name}
+		case h.Name == "e":
+			want = Error{Kind: KindError, Msg: "attribute 'missing' missing"}
+		}
+		if len(v.Errors) != 1 || !reflect.DeepEqual(v.Errors[0], want) {
+			t.Errorf("host %s: %+v, want %+v", h.Name, v.Errors, want)
+		}
+	}
+	if st.Runs > 4+2 {
+		t.Errorf("%d runs for 4 failing hosts in two chains", st.Runs)
 	}
 }
