@@ -100,6 +100,8 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"vendorschema":  vendorSchema,
 			"nixeq":         nixEqual,
+			"nixlock":       nixLock,
+			"withoutonpath": withoutOnPath,
 			"copyrepo":      copyRepo,
 			"copytree":      copyTree,
 			"precommithook": preCommitConfig,

@@ -38,6 +38,10 @@ type Options struct {
 	// Warn, when set, is told the schema choice's warning (a lock pinning
 	// a rev axc does not know) before anything is loaded.
 	Warn func(msg string)
+	// Render: print each host's file as build would write it in the
+	// default output directory even when only checking (vet --nix has
+	// Nix evaluate it): Compiled.Files holds it.
+	Render bool
 	// Cache, when set, keeps what runs share (each release's schema,
 	// parsed) for the next run: for a long-lived process.
 	Cache *Cache
@@ -127,6 +131,9 @@ type Schema struct {
 	// build make it a finding at the lock (the other commands print
 	// Warning).
 	Approx *release.Approximation
+	// Lock and Node: the flake.lock read and the key of its node that
+	// pins the release ("" when none was read).
+	Lock, Node string
 }
 
 // UsageError is a choice the run cannot make (an --axios no release
@@ -175,7 +182,7 @@ func SchemaOf(table *release.Table, choice release.Choice) (*Schema, error) {
 		return nil, fmt.Errorf("internal error: %v", err) // tested: every release has its schema
 	}
 	r := choice.Release
-	return &Schema{FS: fsys, Release: &r, Table: table, Name: r.Namespace + " " + r.Tag, Warning: choice.Warning, Approx: choice.Approx}, nil
+	return &Schema{FS: fsys, Release: &r, Table: table, Name: r.Namespace + " " + r.Tag, Warning: choice.Warning, Approx: choice.Approx, Lock: choice.Lock, Node: choice.Node}, nil
 }
 
 // LoadEntries reads the hosts or users at paths, and those r reaches,
@@ -225,6 +232,10 @@ type Compiled struct {
 	// Approx: the release checked is a stand-in for the commit the lock
 	// pins (also a finding among the diagnostics), for --format json.
 	Approx *vet.Approximation
+	// Entries are the hosts loaded, in order; OutDir is the directory
+	// the files are for (the default output directory when checking).
+	Entries []*load.Host
+	OutDir  string
 }
 
 // Run loads the hosts and users at paths, vets them and compiles them for
@@ -300,7 +311,8 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 		return nil, nil, err
 	}
 	comp.CheckOnly = outDir == ""
-	out := &Compiled{Files: map[string][]byte{}, Schema: chk0, Args: comp.FileArgs(), Sources: append(append([]string{}, in.Hosts...), in.Users...)}
+	comp.Render = o.Render
+	out := &Compiled{Files: map[string][]byte{}, Schema: chk0, Args: comp.FileArgs(), Sources: append(append([]string{}, in.Hosts...), in.Users...), OutDir: comp.OutDir}
 
 	var chk, uchk *vet.Checker
 	var refs []vet.UserRef
@@ -347,6 +359,7 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 			data[i], _ = compileOne(chk, i, comp.Host, h, v, SourceName(outDir, h.Pos.Filename()))
 			return true
 		})
+		out.Entries = res.Hosts
 		for i, h := range res.Hosts {
 			out.Files[compile.HostFile(h.Name)] = data[i]
 			fh := compile.FlakeHost{Name: h.Name}

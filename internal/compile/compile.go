@@ -83,7 +83,12 @@ type Compiler struct {
 	// that pure evaluation reads. A path outside it is a warning.
 	Repo string
 	// CheckOnly finds a host's problems without printing its file (vet).
-	CheckOnly     bool
+	CheckOnly bool
+	// Render, with CheckOnly, prints the file all the same, as build
+	// would write it in OutDir (vet --nix has Nix evaluate it); a host
+	// whose paths cannot be written from OutDir gets no file (nil data)
+	// and, as with CheckOnly alone, no problem for it.
+	Render        bool
 	pathTypes     *schema.PathOptions // NixOS options that take paths
 	homePathTypes *schema.PathOptions // home-manager options that take paths
 	// nixosNames and homeNames are the option names of the release: where
@@ -112,6 +117,9 @@ type hostState struct {
 	// home is the field of a user holding home-manager settings ("" for
 	// hosts).
 	home string
+	// unwritable: a path cannot be written as a Nix path literal from
+	// OutDir (CheckOnly leaves that to build): no file is printed.
+	unwritable bool
 	// size is what the Nix of the values converted so far will take,
 	// printed, at most (see MaxNixSize).
 	size int64
@@ -248,7 +256,7 @@ func (c *Compiler) Host(h *load.Host, v cue.Value, source string) (data []byte, 
 	if err = st.converted(err); err != nil {
 		return nil, nil, fmt.Errorf("host %s: %v", h.Name, err)
 	}
-	if st.failed() || c.CheckOnly {
+	if st.failed() || c.CheckOnly && (!c.Render || st.unwritable) {
 		return nil, st.problems, nil
 	}
 	file := nix.Lambda{
@@ -496,6 +504,9 @@ func (c *Compiler) rebase(st *hostState, p string, path []string) (nix.Expr, err
 	}
 	if !strings.HasPrefix(rel, "../") {
 		rel = "./" + rel
+	}
+	if !validPathLiteral(rel) && c.CheckOnly {
+		st.unwritable = true
 	}
 	if !validPathLiteral(rel) && !c.CheckOnly {
 		// Vet does not know the output directory: the path from it is

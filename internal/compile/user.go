@@ -45,7 +45,7 @@ func (c *Compiler) User(u *load.Host, v cue.Value, source string) (data []byte, 
 	if err = st.converted(err); err != nil {
 		return nil, nil, fmt.Errorf("user %s: %v", u.Name, err)
 	}
-	if st.failed() || c.CheckOnly {
+	if st.failed() || c.CheckOnly && (!c.Render || st.unwritable) {
 		return nil, st.problems, nil
 	}
 	person, _ := body.(nix.Attrs)

@@ -30,14 +30,21 @@ type client struct {
 // newClient starts a server and initializes it.
 func newClient(t *testing.T, opts Options) *client {
 	t.Helper()
-	return newClientCaps(t, opts, map[string]any{})
+	return newClientCaps(t, opts, map[string]any{}, nil)
 }
 
 // newWatchingClient is a client that registers the file watches a server
 // asks for.
 func newWatchingClient(t *testing.T) *client {
 	t.Helper()
-	return newClientCaps(t, Options{}, map[string]any{"workspace": map[string]any{"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true}}})
+	return newClientCaps(t, Options{}, map[string]any{"workspace": map[string]any{"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true}}}, nil)
+}
+
+// newClientInit is newClient whose initialize request gives init as
+// initializationOptions.
+func newClientInit(t *testing.T, opts Options, init map[string]any) *client {
+	t.Helper()
+	return newClientCaps(t, opts, map[string]any{}, init)
 }
 
 // serverRequest waits for the server's request of method.
@@ -52,7 +59,9 @@ func (c *client) serverRequest(method string) message {
 	}
 }
 
-func newClientCaps(t *testing.T, opts Options, caps map[string]any) *client {
+// newClientCaps is a client with the capabilities caps, giving init as
+// initializationOptions.
+func newClientCaps(t *testing.T, opts Options, caps map[string]any, init map[string]any) *client {
 	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
@@ -71,7 +80,7 @@ func newClientCaps(t *testing.T, opts Options, caps map[string]any) *client {
 		inW.Close()
 		<-c.done
 	})
-	c.request("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": caps})
+	c.request("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": caps, "initializationOptions": init})
 	c.notify("initialized", map[string]any{})
 	return c
 }

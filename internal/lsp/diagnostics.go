@@ -130,18 +130,44 @@ func (s *Server) Vet(path string) (findings []vet.Diagnostic, records []string) 
 	opts := s.opts.Check
 	opts.Files = s.overlay()
 	opts.Warn = nil
+	s.mu.Lock()
+	withNix, nixOpts := s.nix, s.opts.Nix
+	s.mu.Unlock()
+	opts.Render = withNix
 	s.memoMu.Lock()
 	defer s.memoMu.Unlock()
-	if s.memos == nil {
-		s.memos = map[string]*check.Memo{}
+	if !withNix {
+		// Nix's verdict needs every host of the file compiled; a memo
+		// skips the unchanged ones (their verdicts are cached by Nix's
+		// step instead).
+		if s.memos == nil {
+			s.memos = map[string]*check.Memo{}
+		}
+		if s.memos[path] == nil {
+			s.memos[path] = &check.Memo{}
+		}
+		opts.Memo = s.memos[path]
 	}
-	if s.memos[path] == nil {
-		s.memos[path] = &check.Memo{}
-	}
-	opts.Memo = s.memos[path]
-	_, ds, err := check.Run(opts, []string{path}, "", &check.Reach{})
+	out, ds, err := check.Run(opts, []string{path}, "", &check.Reach{})
 	if err != nil {
 		return nil, check.Records(err)
+	}
+	if withNix {
+		// Nix's verdict on the hosts as they are typed (an unchanged
+		// host's from the cache): its warnings go to the log, once each.
+		res, err := check.Nix(context.Background(), out, nixOpts)
+		if err != nil {
+			return nil, check.Records(err)
+		}
+		s.mu.Lock()
+		for _, w := range res.Warnings {
+			if !s.nixSaid[w] {
+				s.nixSaid[w] = true
+				s.logf("axc lsp: warning: %s", w)
+			}
+		}
+		s.mu.Unlock()
+		ds = vet.Sorted(append(ds, res.Diagnostics...))
 	}
 	for _, d := range ds {
 		if absPath(d.File) == path {
@@ -203,7 +229,11 @@ func toDiagnostic(text string, f vet.Diagnostic) diagnostic {
 	if f.Severity == vet.Warning {
 		sev = severityWarning
 	}
-	return diagnostic{Range: findingRange(text, f.Line, f.Column), Severity: sev, Source: "axc", Message: msg}
+	source := "axc"
+	if f.Source == vet.SourceNix {
+		source = "axc (nix)"
+	}
+	return diagnostic{Range: findingRange(text, f.Line, f.Column), Severity: sev, Source: source, Message: msg}
 }
 
 // findingRange is the range of a finding at line and column (1-based,

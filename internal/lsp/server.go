@@ -30,6 +30,10 @@ type Options struct {
 	// are looked at, to check them again under a changed lock (0: every
 	// two seconds).
 	LockPoll time.Duration
+	// Nix is where Nix's verdict keeps its cache (check.NixOptions), for
+	// a client that turns it on: initializationOptions {"nix": true}
+	// (and "axiosSource": DIR, as vet's --axios-source).
+	Nix check.NixOptions
 }
 
 // Server is one client's session.
@@ -61,6 +65,11 @@ type Server struct {
 	// locks are the states of the flake.lock files of the open
 	// documents, by directory (lockState), as last looked at.
 	locks map[string]string
+
+	// nix: the client asked for Nix's verdict (initialize); nixSaid are
+	// the warnings about it already logged.
+	nix     bool
+	nixSaid map[string]bool
 }
 
 // document is a text the client has open.
@@ -250,10 +259,25 @@ func decode(params json.RawMessage, v any) error {
 	return nil
 }
 
+// initializeParams are the parts of initialize's params the server reads.
+type initializeParams struct {
+	InitializationOptions struct {
+		Nix         bool   `json:"nix"`
+		AxiosSource string `json:"axiosSource"`
+	} `json:"initializationOptions"`
+}
+
 func (s *Server) initialize(_ context.Context, params json.RawMessage) (any, error) {
 	s.mu.Lock()
 	s.canWatch = clientCanWatch(params)
 	s.mu.Unlock()
+	var p initializeParams
+	if json.Unmarshal(params, &p) == nil && p.InitializationOptions.Nix {
+		s.mu.Lock()
+		s.nix, s.nixSaid = true, map[string]bool{}
+		s.opts.Nix.Source = p.InitializationOptions.AxiosSource
+		s.mu.Unlock()
+	}
 	caps := map[string]any{
 		"textDocumentSync": map[string]any{
 			"openClose": true,

@@ -41,6 +41,9 @@ type Choice struct {
 	Note string
 	// Lock is the lock file read (Options.LockFile), "" when none was.
 	Lock string
+	// Node is the key of the lock's node chosen ("" without a lock):
+	// where axc vet --nix finds the source to evaluate (LockNodes).
+	Node string
 }
 
 // Sources of a Choice.
@@ -123,7 +126,7 @@ func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {
 				name, listInputs(same))
 		}
 	}
-	c := Choice{Source: sourceLock + best.Name()}
+	c := Choice{Source: sourceLock + best.Name(), Node: best.Node}
 	if len(others) > 0 {
 		c.Note = fmt.Sprintf("%s: also pinned by %s; axc follows input %s", name, listInputs(others), best.Name())
 	}

@@ -20,7 +20,20 @@ type Report struct {
 	// Approximation, when the lock pins a commit that is no release and
 	// whose contract is not known to equal one's: what was checked instead.
 	Approximation *Approximation `json:"approximation,omitempty"`
-	Diagnostics   []Diagnostic   `json:"diagnostics"`
+	// Nix, with --nix: what Nix judged, or why it could not.
+	Nix         *NixRun      `json:"nix,omitempty"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}
+
+// NixRun is what axc vet --nix did: the source Nix evaluated (a store
+// path or a checkout; "" when none), how many hosts it judged and how
+// many of their verdicts came from the cache, and why Nix could not judge
+// (all hosts, or some), as the warnings on stderr say.
+type NixRun struct {
+	Source   string   `json:"source"`
+	Hosts    int      `json:"hosts"`
+	Cached   int      `json:"cached"`
+	Warnings []string `json:"warnings"`
 }
 
 // Approximation is release.Approximation for --format json.
@@ -82,6 +95,9 @@ func WriteReport(w io.Writer, rep Report, format string, color bool) error {
 	case "github":
 		for _, d := range ds {
 			text := d.Message
+			if d.Source != "" {
+				text = d.Source + ": " + text
+			}
 			if d.Path != "" {
 				text = d.Path + ": " + text
 			}
@@ -111,6 +127,9 @@ func textParts(d Diagnostic) []termtext.Part {
 	}
 	if d.Path != "" {
 		parts = append(parts, termtext.Part{Text: d.Path + ": "})
+	}
+	if d.Source != "" {
+		parts = append(parts, termtext.Part{Text: d.Source + ": "})
 	}
 	return append(parts, termtext.Part{Text: d.Message})
 }

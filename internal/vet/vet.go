@@ -37,7 +37,13 @@ type Diagnostic struct {
 	Path     string `json:"path"`
 	Message  string `json:"message"`
 	Severity string `json:"severity"`
+	// Source is "nix" for a finding of Nix's evaluation of the pinned
+	// source's mkSystem (axc vet --nix); "" for axc's own.
+	Source string `json:"source,omitempty"`
 }
+
+// SourceNix is the Source of Nix's findings.
+const SourceNix = "nix"
 
 // Problem is a finding of a later stage (compiling to Nix), at a path
 // below its host.

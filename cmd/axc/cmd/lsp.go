@@ -25,13 +25,18 @@ checked with the rest of its package read from disk. A change to one file
 checks the other open files of its repository again (a user renamed in
 users/ shows at the hosts naming it).
 
+With initializationOptions {"nix": true} (and "axiosSource": DIR, as vet's
+--axios-source), Nix's own verdict is among the findings too, as with axc
+vet --nix (source "axc (nix)"); why Nix cannot judge is said on stderr,
+once.
+
 It exits when the editor says exit (with code 1 when it did not say
 shutdown first, as LSP asks), or when its input closes.`,
 		Example: `  # Neovim (0.8+): vim.lsp.start({ name = "axc", cmd = { "axc", "lsp" } })
   axc lsp`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := lsp.Options{Check: checkOptions(cmd), Log: cmd.ErrOrStderr()}
+			opts := lsp.Options{Check: checkOptions(cmd), Log: cmd.ErrOrStderr(), Nix: nixOptions()}
 			err := lsp.Serve(cmd.Context(), os.Stdin, cmd.OutOrStdout(), opts)
 			if errors.Is(err, lsp.ErrExitWithoutShutdown) {
 				return &exitError{code: 1} // as LSP asks: nothing to say

@@ -11,7 +11,8 @@ import (
 
 func newVetCmd() *cobra.Command {
 	var format string
-	var strict, stagedOnly bool
+	var strict, stagedOnly, withNix bool
+	var axiosSource string
 	c := &cobra.Command{
 		Use:   "vet [PATH...]",
 		Short: "check hosts and users against the axios schema",
@@ -47,6 +48,21 @@ it descends from, on its side of the axios/cairn rename), and that is a
 warning at the pinned rev saying what differs (mkSystem, options), in every
 format; with --strict it fails the run.
 
+With --nix, Nix judges too: the source the lock pins (found in the Nix
+store by its narHash, offline; --axios-source DIR names a checkout
+instead) has its own lib.mkSystem evaluated by nix-instantiate on each host
+axc accepts, as axc build writes it, with the lock's inputs that the store
+holds (nixpkgs among them) and stubs for the others, reading only what the
+flake's pure evaluation could (restricted evaluation). Its failed
+assertions, options that do not exist, definitions of the wrong type and
+any other evaluation error are errors ("nix:"), at the option's field when
+the author wrote it, else at the host; source "nix" in --format json. This
+is exact for any commit, including one newer than axc. Verdicts are cached
+under the user cache directory (axc/nix), by the narHash of the source and
+its inputs and the host's file: an unchanged host does not run Nix again.
+Without Nix, or with the source not in the store, one warning line says so
+and vet runs as without --nix.
+
 Each host and user is checked on its own, so one broken entry never hides
 another's problems. Warnings (a virt, secrets or selfHosted section whose
 module is off, an unused user, a path the built flake would read outside its
@@ -62,7 +78,8 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
   axc vet hosts/web.cue users/alice.cue   # the files that changed
   axc vet --staged                        # pre-commit: what the commit changes
   axc vet --format github ./hosts   # annotations in GitHub Actions
-  axc vet --format json | jq .`,
+  axc vet --format json | jq .
+  axc vet --nix                     # and the pinned mkSystem's own verdict`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validFormat(format) {
 				return usageErrorf("--format %q: want one of %s", format, strings.Join(vet.Formats, ", "))
@@ -81,16 +98,27 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 			}
 			// Vet compiles too, for the default output directory, so that
 			// it finds whatever build would refuse.
-			out, ds, err := vetAndCompile(cmd, args, "", rc)
+			opts := checkOptions(cmd)
+			opts.Render = withNix
+			out, ds, err := check.Run(opts, args, "", rc)
 			if err != nil {
-				return err
+				return checkError(err)
+			}
+			var nixRun *vet.NixRun
+			if withNix {
+				nds, run, err := nixFindings(cmd, out, axiosSource)
+				if err != nil {
+					return err
+				}
+				nixRun = run
+				ds = vet.Sorted(append(ds, nds...))
 			}
 			defer func() {
 				if !vet.HasErrors(ds, strict) {
 					summary(cmd, "%s", okSummary(out, ds))
 				}
 			}()
-			rep := vet.Report{Release: out.Schema.Name, Approximation: out.Approx, Diagnostics: ds}
+			rep := vet.Report{Release: out.Schema.Name, Approximation: out.Approx, Nix: nixRun, Diagnostics: ds}
 			if err := vet.WriteReport(cmd.OutOrStdout(), rep, format, colorFor(cmd, cmd.OutOrStdout())); err != nil {
 				return ioError(err)
 			}
@@ -102,6 +130,9 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text, json or github")
 	c.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors")
+	c.Flags().BoolVar(&withNix, "nix", false, "also have Nix evaluate the pinned source's own mkSystem on each host axc accepts")
+	c.Flags().StringVar(&axiosSource, "axios-source", "", "with --nix: evaluate the axios (or cairn) source in `DIR` (a checkout) instead of the one flake.lock pins")
+	c.MarkFlagDirname("axios-source")
 	c.Flags().BoolVar(&stagedOnly, "staged", false, "vet what the staged change (git's index against HEAD) reaches, beside any PATH: for pre-commit")
 	c.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return vet.Formats, cobra.ShellCompDirectiveNoFileComp
