@@ -208,7 +208,7 @@ func (t *Table) chooseCommit(flag string) (c Choice, ok bool, err error) {
 	r, _ := t.byTag(e.tag)
 	if len(e.differs) > 0 || e.cairnSide {
 		a := Approximation{StandIn: r, Known: true, Differs: e.differs}
-		return Choice{}, false, fmt.Errorf("upstream commit %s is no release axc knows, and its contract is not %s's (%s): pass --axios %s to check against that release instead, or pin the commit in flake.lock to have the approximation reported",
+		return Choice{}, false, fmt.Errorf("upstream commit %s is no release axc knows, and differs from %s (%s): pass --axios %s to check against that release instead, or pin the commit in flake.lock to have the approximation reported",
 			rev, r.Tag, a.DiffersText(), r.Tag)
 	}
 	return Choice{Release: r, Source: SourceFlag, Equal: true}, true, nil
