@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -31,6 +32,18 @@ var chunkSize = 50
 // (vet, whole vs in chunks: 2 hosts 12.5 vs 13.1 ms; 3: 15.1 vs 15.0;
 // 30: 79 vs 61).
 var lazyMin = 4
+
+// leanFirst says whether EachLean evaluates its next chunk against the
+// lean schema first, having seen failed of the evaluated hosts of the pass
+// need the full one. Lean first costs a lean evaluation (L) for every host
+// and a full one (F) for those that fail; full first costs F for every
+// host, and a valid host's F is about 1.3 L (the error alternatives). A
+// failing host's F is the same either way, so lean first wins while fewer
+// than 1 - L/F ≈ a quarter of the hosts fail: it is kept up to a third.
+// A fleet checked against the wrong release (every host fails) then pays
+// one lean chunk per worker, not a lean evaluation of every host (1000
+// such hosts: 15.5 s of CPU lean first, 8 to 11 s full first).
+var leanFirst = func(evaluated, failed int64) bool { return 3*failed <= evaluated }
 
 // A lazyPackage is a package whose hosts Result.Each evaluates in chunks.
 type lazyPackage struct {
@@ -77,7 +90,11 @@ func (r *Result) Each(fn func(i int, h *Host, v cue.Value)) {
 // When it did not (the host has errors to report), fn is called again for
 // that host, with its value against the full schema. Hosts that Load
 // evaluated (small packages) are against the full schema, and fn is called
-// once.
+// once. When most hosts of the pass so far needed the full schema (a fleet
+// checked against a release it was not written for), the next chunks are
+// evaluated against the full schema at once (see leanFirst): fn is then
+// called once per host, with the value it would have been called with
+// last.
 func (r *Result) EachLean(fn func(i int, h *Host, v cue.Value) (sufficed bool)) {
 	r.each(true, fn)
 }
@@ -168,6 +185,9 @@ func (r *Result) each(lean bool, fn func(i int, h *Host, v cue.Value) bool) {
 	}
 
 	work := make(chan chunk)
+	// How many hosts the pass has evaluated, and how many of them fn
+	// found wanting: whether the next chunk goes lean first.
+	var evaluated, failed atomic.Int64
 	var wg sync.WaitGroup
 	// A panic in a worker is re-raised here, in the caller's goroutine, so
 	// that the command's recover can report it instead of the runtime
@@ -188,8 +208,11 @@ func (r *Result) each(lean bool, fn func(i int, h *Host, v cue.Value) bool) {
 			}()
 			for c := range work {
 				// A package cue/load put together has no lean copy.
-				lean := lean && (c.pkg == nil || c.pkg.schema != nil)
-				if again := eval(c, lean); len(again) > 0 && lean {
+				lean := lean && (c.pkg == nil || c.pkg.schema != nil) && leanFirst(evaluated.Load(), failed.Load())
+				again := eval(c, lean)
+				evaluated.Add(int64(len(c.hosts)))
+				failed.Add(int64(len(again)))
+				if len(again) > 0 && lean {
 					eval(chunk{pkg: c.pkg, hosts: again}, false)
 				}
 			}
