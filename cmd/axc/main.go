@@ -10,5 +10,8 @@ import (
 
 func main() {
 	tuneGC()
-	os.Exit(cmd.Main())
+	stop := startProfiles()
+	code := cmd.Main()
+	stop()
+	os.Exit(code)
 }

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -53,10 +54,11 @@ func TestDirectInstanceMatchesLoader(t *testing.T) {
 // value, for the others the full schema's errors. Every package of
 // testPackages is evaluated both ways (JSON hosts are always in chunks).
 // Both ways must be taken, and the lean schema must accept every host the
-// full one does.
+// full one does. So must EachLean evaluating chunks against the full
+// schema at once (leanFirst false: most hosts fail).
 func TestEachLeanMatchesEach(t *testing.T) {
-	oldSize, oldMin := chunkSize, lazyMin
-	defer func() { chunkSize, lazyMin = oldSize, oldMin }()
+	oldSize, oldMin, oldFirst := chunkSize, lazyMin, leanFirst
+	defer func() { chunkSize, lazyMin, leanFirst = oldSize, oldMin, oldFirst }()
 	pkgs, _ := testPackages(t)
 	var sufficed, again atomic.Int64
 	eachLean := func(r *Result, fn func(i int, h *Host, v cue.Value)) {
@@ -79,6 +81,7 @@ func TestEachLeanMatchesEach(t *testing.T) {
 		})
 	}
 	var valid atomic.Int64 // hosts valid against the full schema
+	var fullFirstCalls atomic.Int64
 	each := func(r *Result, fn func(i int, h *Host, v cue.Value)) {
 		r.Each(func(i int, h *Host, v cue.Value) {
 			fn(i, h, v)
@@ -91,10 +94,27 @@ func TestEachLeanMatchesEach(t *testing.T) {
 		chunkSize, lazyMin = 1<<30, 1<<30 // whole, by Load
 		full := loadSummary(t, p, true, each)
 		chunkSize, lazyMin = 1, 1
+		leanFirst = func(int64, int64) bool { return true }
 		lean := loadSummary(t, p, true, eachLean)
 		if lean != full {
 			t.Errorf("%s: EachLean:\n%s\nEach:\n%s", p.name, lean, full)
 		}
+		// Against the full schema at once, as when most hosts fail.
+		leanFirst = func(int64, int64) bool { return false }
+		fullFirst := loadSummary(t, p, true, func(r *Result, fn func(i int, h *Host, v cue.Value)) {
+			r.EachLean(func(i int, h *Host, v cue.Value) bool {
+				fn(i, h, v)
+				fullFirstCalls.Add(1)
+				return v.Validate(cue.Concrete(true)) == nil
+			})
+		})
+		if fullFirst != full {
+			t.Errorf("%s: EachLean, full schema first:\n%s\nEach:\n%s", p.name, fullFirst, full)
+		}
+		leanFirst = oldFirst
+	}
+	if fullFirstCalls.Load() == 0 {
+		t.Error("no host evaluated in chunks against the full schema first")
 	}
 	// The lean schema accepts what the full one does: no valid host is
 	// evaluated twice.
@@ -102,6 +122,45 @@ func TestEachLeanMatchesEach(t *testing.T) {
 		t.Errorf("values sufficed for %d hosts (%d are valid), %d hosts were seen again: want all valid ones, and some seen again", sufficed.Load(), valid.Load(), again.Load())
 	}
 	t.Logf("lean values sufficed for %d hosts; %d hosts were seen again", sufficed.Load(), again.Load())
+}
+
+// EachLean switches to evaluating chunks against the full schema at once
+// when most hosts fail (leanFirst), and not when they pass: fn is called
+// once for every host but those of the first chunk, which went lean.
+// TestEachLeanMatchesEach holds what is kept to Each's either way.
+func TestEachLeanSwitchesToFullFirst(t *testing.T) {
+	oldSize, oldMin := chunkSize, lazyMin
+	defer func() { chunkSize, lazyMin = oldSize, oldMin }()
+	// 40 hosts in chunks of 2 on one worker, all failing (no root file
+	// system) or all valid.
+	chunkSize, lazyMin = 2, 2
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for _, tc := range []struct {
+		name, host string
+		wantCalls  int64
+	}{
+		{"failing", "{}", 40 + 2},
+		{"valid", `{diskConfigPath: "./d.nix", extraConfig: axios: system: timeZone: "UTC"}`, 40},
+	} {
+		dir := t.TempDir()
+		var b strings.Builder
+		b.WriteString("package hosts\n\nimport \"axc.dev/axc/schema\"\n\n[Name=string]: schema.#Host & {hostname: *Name | _}\n")
+		for i := range 40 {
+			fmt.Fprintf(&b, "h%02d: %s\n", i, tc.host)
+		}
+		mustWrite(t, filepath.Join(dir, "hosts.cue"), b.String())
+		var calls atomic.Int64
+		loadSummary(t, testPackage{name: tc.name, dir: dir, schema: pinnedSchema(t), kind: Hosts}, true, func(r *Result, fn func(i int, h *Host, v cue.Value)) {
+			r.EachLean(func(i int, h *Host, v cue.Value) bool {
+				calls.Add(1)
+				fn(i, h, v)
+				return v.Validate(cue.Concrete(true)) == nil
+			})
+		})
+		if calls.Load() != tc.wantCalls {
+			t.Errorf("%s hosts: fn called %d times, want %d", tc.name, calls.Load(), tc.wantCalls)
+		}
+	}
 }
 
 // testPackage is a hosts or users directory and the schema it is for.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"cuelang.org/go/cue"
@@ -136,4 +137,87 @@ func pinnedSchema(t testing.TB) fs.FS {
 		t.Fatal(err)
 	}
 	return fsys
+}
+
+// A chunk leaves out the files whose hosts it does not evaluate (when they
+// declare nothing else): every host must still get exactly the errors of
+// evaluating the whole package at once, whatever the other files hold (a
+// shared hidden field, a let, imports, a definition), and files must be
+// left out.
+func TestChunkLeavesOutOtherFilesMatchesWhole(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"a.cue": "package hosts\n\nimport \"strings\"\n\n// hosts only, and an import they use\na0: extraConfig: axios: system: timeZone: strings.ToUpper(\"utc\")\na1: hardware: cpu: strings.ToLower(\"ARM\")\n",
+		"b.cue": "package hosts\n\n_tz: extraConfig: axios: system: timeZone: \"UTC\"\n_root: extraConfig: fileSystems: \"/\": device: \"/dev/sda1\"\nb0: _tz & _root\nb1: _tz & {modules: gaming: true}\n",
+		"c.cue": "package hosts\n\nlet zone = \"Europe/Paris\"\n_zone: zone\n#Laptop: {formFactor: \"laptop\", hardware: isLaptop: true}\nc0: _root & {extraConfig: axios: system: timeZone: _zone}\nc1: #Laptop & _tz\n",
+		"d.cue": "package hosts\n\n// only hosts\nd0: _tz & _root & {homeProfile: \"laptop\"}\nd1: {hardwre: {}}\nd2: _root & {extraConfig: axios: system: timeZone: \"Mars/Base\"}\n",
+		"e.cue": "package hosts\n\ne0: _tz & #Laptop & _root\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var left atomic.Int64 // files a chunk left out
+	run := func(size int) map[string]string {
+		oldSize, oldMin := chunkSize, lazyMin
+		chunkSize, lazyMin = size, size
+		defer func() { chunkSize, lazyMin = oldSize, oldMin }()
+		l, err := NewWithSchema(pinnedSchema(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := l.Load([]string{dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Errors != nil {
+			t.Fatal(res.Errors)
+		}
+		if len(res.lazy) == 1 && size == 1 {
+			lp := res.lazy[0]
+			for _, n := range lp.names {
+				inst, err := lp.only(map[string]bool{n: true}, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				left.Add(int64(len(lp.inst.Files) - len(inst.Files)))
+			}
+		}
+		var mu sync.Mutex
+		out := map[string]string{}
+		res.Each(func(_ int, h *Host, v cue.Value) {
+			var lines []string
+			for _, e := range errors.Errors(v.Validate(cue.Concrete(true))) {
+				f, a := e.Msg()
+				lines = append(lines, fmt.Sprintf("%v: %s %v", e.Path(), fmt.Sprintf(f, a...), errors.Positions(e)))
+			}
+			js, _ := v.MarshalJSON()
+			sort.Strings(lines)
+			mu.Lock()
+			out[h.Name] = string(js) + "\n" + strings.Join(lines, "\n")
+			mu.Unlock()
+		})
+		return out
+	}
+	whole := run(1 << 30)
+	for _, size := range []int{1, 2, 3} {
+		chunked := run(size)
+		if len(whole) != 10 || len(chunked) != 10 {
+			t.Fatalf("got %d and %d hosts, want 10", len(whole), len(chunked))
+		}
+		for name, w := range whole {
+			if chunked[name] != w {
+				t.Errorf("chunks of %d: %s: chunked\n%s\nwhole\n%s", size, name, chunked[name], w)
+			}
+		}
+	}
+	// One host a chunk: the files of hosts only (a.cue, d.cue, e.cue)
+	// are left out of the chunks of other files' hosts; b.cue and c.cue
+	// declare more, and are kept, as is the pattern file. a's 2 hosts
+	// leave out d and e, b's and c's 2 each a, d and e, d's 3 a and e,
+	// e's one a and d: 4 + 6 + 6 + 6 + 2.
+	if left.Load() != 24 {
+		t.Errorf("chunks of one host left out %d files, want 24", left.Load())
+	}
 }

@@ -22,9 +22,23 @@ type FieldIndex struct {
 	// field may be declared in several places (files, or embeddings).
 	Decls []Decl
 
-	children map[string]*FieldIndex
-	order    []string
+	// kids are the fields below, in the order first written; byName
+	// indexes them once there are more than a few (the hosts of a
+	// package). A small node holds no map: 10,000 hosts hold millions of
+	// nodes, most with a child or two (issue 24: the index was a third of
+	// the live heap).
+	kids   []fieldKid
+	byName map[string]*FieldIndex
 }
+
+// fieldKid is a field below a node, by name.
+type fieldKid struct {
+	name string
+	idx  *FieldIndex
+}
+
+// kidsIndexed is how many fields a node lists before it indexes them.
+const kidsIndexed = 8
 
 // Decl is one place a field's value is written.
 type Decl struct {
@@ -39,7 +53,20 @@ func (x *FieldIndex) Child(name string) *FieldIndex {
 	if x == nil {
 		return nil
 	}
-	return x.children[name]
+	return x.find(name)
+}
+
+// find is the field name below x, or nil.
+func (x *FieldIndex) find(name string) *FieldIndex {
+	if x.byName != nil {
+		return x.byName[name]
+	}
+	for _, k := range x.kids {
+		if k.name == name {
+			return k.idx
+		}
+	}
+	return nil
 }
 
 // Names are the names of the fields below x, in the order first written.
@@ -47,19 +74,27 @@ func (x *FieldIndex) Names() []string {
 	if x == nil {
 		return nil
 	}
-	return x.order
+	names := make([]string, len(x.kids))
+	for i, k := range x.kids {
+		names[i] = k.name
+	}
+	return names
 }
 
 func (x *FieldIndex) child(name string) *FieldIndex {
-	if c, ok := x.children[name]; ok {
+	if c := x.find(name); c != nil {
 		return c
 	}
-	if x.children == nil {
-		x.children = map[string]*FieldIndex{}
-	}
 	c := &FieldIndex{}
-	x.children[name] = c
-	x.order = append(x.order, name)
+	x.kids = append(x.kids, fieldKid{name, c})
+	if x.byName != nil {
+		x.byName[name] = c
+	} else if len(x.kids) > kidsIndexed {
+		x.byName = make(map[string]*FieldIndex, 2*len(x.kids))
+		for _, k := range x.kids {
+			x.byName[k.name] = k.idx
+		}
+	}
 	return c
 }
 
@@ -167,8 +202,8 @@ func (x *FieldIndex) LabelPos(path []string) token.Pos {
 // Depth is how deep the written fields nest below x.
 func (x *FieldIndex) Depth() int {
 	d := 0
-	for _, c := range x.children {
-		d = max(d, 1+c.Depth())
+	for _, k := range x.kids {
+		d = max(d, 1+k.idx.Depth())
 	}
 	return d
 }

@@ -30,6 +30,10 @@ type suggester struct {
 	home bool
 	// cross knows the other releases, when the checker was told of them.
 	cross *crossReleases
+	// knownAt caches known by path (joined by NUL): a fleet that fails
+	// the same way everywhere (a release migration) asks the same few
+	// paths for every host, and each asking lists the schema's fields.
+	knownAt map[string][]string
 }
 
 func newSuggester(l *load.Loader) *suggester {
@@ -96,17 +100,24 @@ func (s *suggester) allows(path []string) bool {
 	return v.Exists() && v.Allows(cue.Str(path[len(path)-1]))
 }
 
-// known lists the field names the schema allows at path.
+// known lists the field names the schema allows at path. The list is
+// shared between callers: not to be changed.
 func (s *suggester) known(path []string) []string {
-	v := s.host.LookupPath(optionalPath(path))
-	it, err := v.Fields(cue.Optional(true))
-	if err != nil {
-		return nil
+	key := strings.Join(path, "\x00")
+	if names, ok := s.knownAt[key]; ok {
+		return names
 	}
 	var names []string
-	for it.Next() {
-		names = append(names, it.Selector().Unquoted())
+	v := s.host.LookupPath(optionalPath(path))
+	if it, err := v.Fields(cue.Optional(true)); err == nil {
+		for it.Next() {
+			names = append(names, it.Selector().Unquoted())
+		}
 	}
+	if s.knownAt == nil {
+		s.knownAt = map[string][]string{}
+	}
+	s.knownAt[key] = names
 	return names
 }
 
