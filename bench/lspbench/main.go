@@ -15,7 +15,10 @@
 //
 // It prints key=value lines (times in ms, memory in MiB) for bench/run.sh.
 // Latencies are measured here, at the client: they include the pipes, so
-// they bound the server's own time from above.
+// they bound the server's own time from above. The server's own time of a
+// change, from its arrival to its diagnostics (server_change_ms), is what
+// the server says in a window/logMessage under AXC_LSP_TIMING=1, which
+// lspbench sets.
 package main
 
 import (
@@ -58,6 +61,8 @@ type conn struct {
 	in  io.Writer
 	out *bufio.Reader
 	id  int
+	// server are the server's own times (ms) of the changes timed.
+	server []float64
 }
 
 func (c *conn) send(msg map[string]any) error {
@@ -93,12 +98,25 @@ func (c *conn) read() (map[string]any, error) {
 	return m, json.Unmarshal(body, &m)
 }
 
-// diagnostics waits for the diagnostics of uri at version.
+// diagnostics waits for the diagnostics of uri at version; the server's
+// own time for that version, when it says (AXC_LSP_TIMING), is recorded
+// in c.server.
 func (c *conn) diagnostics(uri string, version int) (int, error) {
+	want := fmt.Sprintf("axc lsp: checked %s version %d in ", uri, version)
 	for {
 		m, err := c.read()
 		if err != nil {
 			return 0, err
+		}
+		if m["method"] == "window/logMessage" {
+			p, _ := m["params"].(map[string]any)
+			msg, _ := p["message"].(string)
+			if v, ok := strings.CutPrefix(msg, want); ok {
+				if f, err := strconv.ParseFloat(strings.TrimSuffix(v, " ms"), 64); err == nil {
+					c.server = append(c.server, f)
+				}
+			}
+			continue
 		}
 		if m["method"] != "textDocument/publishDiagnostics" {
 			continue
@@ -183,6 +201,7 @@ func run(axc, file string, edits int, mem bool, kind string) error {
 		return err
 	}
 	cmd := exec.Command(axc, "lsp")
+	cmd.Env = append(os.Environ(), "AXC_LSP_TIMING=1")
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -239,6 +258,7 @@ func run(axc, file string, edits int, mem bool, kind string) error {
 		}
 	}
 	var lat []float64
+	c.server = nil
 	for range edits {
 		d, err := change()
 		if err != nil {
@@ -249,6 +269,11 @@ func run(axc, file string, edits int, mem bool, kind string) error {
 	slices.Sort(lat)
 	fmt.Printf("change_ms=%.1f\n", lat[len(lat)/2])
 	fmt.Printf("change_p90_ms=%.1f\n", lat[len(lat)*9/10])
+	if len(c.server) == len(lat) {
+		slices.Sort(c.server)
+		fmt.Printf("server_change_ms=%.1f\n", c.server[len(c.server)/2])
+		fmt.Printf("server_change_p90_ms=%.1f\n", c.server[len(c.server)*9/10])
+	}
 	if !mem {
 		return nil
 	}

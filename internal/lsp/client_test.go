@@ -24,7 +24,10 @@ type client struct {
 	responses map[string]message
 	requests  map[string]message                    // the server's, by method
 	diags     map[string][]publishDiagnosticsParams // by URI, in order
-	done      chan error
+	logs      []string                              // window/logMessage's, in order
+	// order is every notification's method, in order.
+	order []string
+	done  chan error
 }
 
 // newClient starts a server and initializes it.
@@ -101,7 +104,14 @@ func (c *client) readLoop(r io.Reader) {
 			continue
 		}
 		c.mu.Lock()
+		if len(m.ID) == 0 {
+			c.order = append(c.order, m.Method)
+		}
 		switch {
+		case m.Method == "window/logMessage":
+			var p logMessageParams
+			json.Unmarshal(m.Params, &p)
+			c.logs = append(c.logs, p.Message)
 		case m.Method == "textDocument/publishDiagnostics":
 			var p publishDiagnosticsParams
 			json.Unmarshal(m.Params, &p)

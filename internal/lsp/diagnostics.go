@@ -91,6 +91,10 @@ func (s *Server) publish(d *document) {
 		return // an older version's: the newer one is being checked
 	}
 	v := d.version
+	if s.opts.Timing && !d.arrived.IsZero() {
+		took := float64(time.Since(d.arrived).Microseconds()) / 1000
+		s.out.notify("window/logMessage", logMessageParams{Type: messageLog, Message: fmt.Sprintf("axc lsp: checked %s version %d in %.1f ms", d.uri, v, took)})
+	}
 	s.out.notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: d.uri, Version: &v, Diagnostics: ds})
 }
 

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,5 +63,46 @@ func TestRegistersLockWatch(t *testing.T) {
 	}
 	if len(p.Registrations) != 1 || p.Registrations[0].Method != "workspace/didChangeWatchedFiles" || len(p.Registrations[0].RegisterOptions.Watchers) == 0 || p.Registrations[0].RegisterOptions.Watchers[0].GlobPattern != "**/flake.lock" {
 		t.Errorf("registration %s, want a watch of **/flake.lock", m.Params)
+	}
+}
+
+// With Timing, each version's diagnostics come after a log message with
+// the server's own time for it (bench/lspbench reads it); without, no
+// such message.
+func TestTimingMessages(t *testing.T) {
+	const host = "package hosts\n\nweb: {\n\thardware: {}\n\textraConfig: axios: system: timeZone: \"UTC\"\n}\n"
+	dir := repo(t, map[string]string{"hosts/web.cue": host})
+	for _, timing := range []bool{true, false} {
+		c := newClient(t, Options{Timing: timing})
+		uri := c.open(filepath.Join(dir, "hosts", "web.cue"), host)
+		c.diagnostics(uri, 1)
+		c.change(uri, 2, strings.Replace(host, "UTC", "Europe/Berlin", 1))
+		c.diagnostics(uri, 2)
+		c.mu.Lock()
+		logs, order := slices.Clone(c.logs), slices.Clone(c.order)
+		c.mu.Unlock()
+		var timed []string
+		for _, l := range logs {
+			if strings.HasPrefix(l, "axc lsp: checked ") {
+				timed = append(timed, l)
+			}
+		}
+		if !timing {
+			if len(timed) > 0 {
+				t.Errorf("without Timing: %q", timed)
+			}
+			continue
+		}
+		re := regexp.MustCompile(`^axc lsp: checked ` + regexp.QuoteMeta(uri) + ` version ([12]) in [0-9]+\.[0-9] ms$`)
+		if len(timed) != 2 || !re.MatchString(timed[0]) || !re.MatchString(timed[1]) || re.FindStringSubmatch(timed[1])[1] != "2" {
+			t.Errorf("with Timing, the log messages are %q; want one per version, 1 then 2", timed)
+		}
+		// Each time comes just before the diagnostics it times.
+		for i, m := range order {
+			if m == "textDocument/publishDiagnostics" && (i == 0 || order[i-1] != "window/logMessage") {
+				t.Errorf("diagnostics without a time just before them: %q", order)
+				break
+			}
+		}
 	}
 }

@@ -87,6 +87,14 @@ type publishDiagnosticsParams struct {
 	Diagnostics []diagnostic `json:"diagnostics"`
 }
 
+// logMessageParams are window/logMessage's; messageLog is its type "Log".
+type logMessageParams struct {
+	Type    int    `json:"type"`
+	Message string `json:"message"`
+}
+
+const messageLog = 4
+
 type markupContent struct {
 	Kind  string `json:"kind"`
 	Value string `json:"value"`

@@ -34,6 +34,11 @@ type Options struct {
 	// a client that turns it on: initializationOptions {"nix": true}
 	// (and "axiosSource": DIR, as vet's --axios-source).
 	Nix check.NixOptions
+	// Timing: before each document's diagnostics, a window/logMessage
+	// "axc lsp: checked VERSION in MS ms" says how long the server took
+	// from the change's arrival to the diagnostics (bench/lspbench reads
+	// it: the server's own latency, without the pipes).
+	Timing bool
 }
 
 // Server is one client's session.
@@ -79,6 +84,8 @@ type document struct {
 	version int
 	text    string
 	seq     uint64 // when it last changed, in the server's changes
+	// arrived is when the open or change that made this version arrived.
+	arrived time.Time
 }
 
 // ErrExitWithoutShutdown is Serve's error when the client said exit
@@ -306,11 +313,12 @@ func (s *Server) shutdownRequest(_ context.Context, _ json.RawMessage) (any, err
 }
 
 func (s *Server) didOpen(_ context.Context, params json.RawMessage) (any, error) {
+	arrived := time.Now()
 	var p didOpenParams
 	if err := decode(params, &p); err != nil {
 		return nil, err
 	}
-	d := &document{uri: p.TextDocument.URI, path: uriPath(p.TextDocument.URI), version: p.TextDocument.Version, text: p.TextDocument.Text}
+	d := &document{uri: p.TextDocument.URI, path: uriPath(p.TextDocument.URI), version: p.TextDocument.Version, text: p.TextDocument.Text, arrived: arrived}
 	s.mu.Lock()
 	s.seq++
 	d.seq = s.seq
@@ -321,6 +329,7 @@ func (s *Server) didOpen(_ context.Context, params json.RawMessage) (any, error)
 }
 
 func (s *Server) didChange(_ context.Context, params json.RawMessage) (any, error) {
+	arrived := time.Now()
 	var p didChangeParams
 	if err := decode(params, &p); err != nil {
 		return nil, err
@@ -338,7 +347,7 @@ func (s *Server) didChange(_ context.Context, params json.RawMessage) (any, erro
 	// A new document each time: a check holding the old one sees it
 	// unchanged, and knows by the version that it is stale.
 	s.seq++
-	nd := &document{uri: d.uri, path: d.path, version: p.TextDocument.Version, text: text, seq: s.seq}
+	nd := &document{uri: d.uri, path: d.path, version: p.TextDocument.Version, text: text, seq: s.seq, arrived: arrived}
 	s.docs[d.uri] = nd
 	s.mu.Unlock()
 	s.changed(nd)

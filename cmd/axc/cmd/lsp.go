@@ -36,7 +36,8 @@ shutdown first, as LSP asks), or when its input closes.`,
   axc lsp`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := lsp.Options{Check: checkOptions(cmd), Log: cmd.ErrOrStderr(), Nix: nixOptions()}
+			// AXC_LSP_TIMING: the server's own latency for bench/lspbench.
+			opts := lsp.Options{Check: checkOptions(cmd), Log: cmd.ErrOrStderr(), Nix: nixOptions(), Timing: os.Getenv("AXC_LSP_TIMING") != ""}
 			err := lsp.Serve(cmd.Context(), os.Stdin, cmd.OutOrStdout(), opts)
 			if errors.Is(err, lsp.ErrExitWithoutShutdown) {
 				return &exitError{code: 1} // as LSP asks: nothing to say
