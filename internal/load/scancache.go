@@ -3,6 +3,8 @@ package load
 import (
 	"strings"
 	"sync"
+
+	"cuelang.org/go/cue/parser"
 )
 
 // ScanCache keeps what the scans of a package's files (their top-level
@@ -25,6 +27,16 @@ type scanned struct {
 	patterns bool
 	complex  bool
 	holds    map[string]bool // by the words, joined by NUL
+	clauseOK bool
+	clause   clause
+}
+
+// clause is what a PackageClauseOnly parse of a file says: its package
+// name and where its file-level @extern attribute is, if it has one.
+type clause struct {
+	pkg                   string
+	extern                bool
+	externLine, externCol int
 }
 
 // NewScanCache returns an empty cache.
@@ -98,4 +110,36 @@ func (c *ScanCache) containsAny(name string, src []byte, words []string) bool {
 	defer c.mu.Unlock()
 	c.entry(name, src).holds[key] = held
 	return held
+}
+
+// packageClause parses the package clause of the file name holding src
+// (parser.PackageClauseOnly) and finds its @extern attribute. A file that
+// does not parse gives the parser's error; only what parsed is kept, so
+// the error's positions are always the parser's own.
+func (c *ScanCache) packageClause(name string, src []byte) (clause, error) {
+	if c != nil {
+		c.mu.Lock()
+		e := c.entry(name, src)
+		if e.clauseOK {
+			defer c.mu.Unlock()
+			return e.clause, nil
+		}
+		c.mu.Unlock()
+	}
+	f, err := parser.ParseFile(name, src, parser.PackageClauseOnly)
+	if err != nil {
+		return clause{}, err
+	}
+	cl := clause{pkg: f.PackageName()}
+	if pos, ok := externAttr(f); ok {
+		p := pos.Position()
+		cl.extern, cl.externLine, cl.externCol = true, p.Line, p.Column
+	}
+	if c != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		e := c.entry(name, src)
+		e.clause, e.clauseOK = cl, true
+	}
+	return cl, nil
 }

@@ -16,12 +16,23 @@ func TestScanCacheMatchesScans(t *testing.T) {
 		"package hosts\n\nfor x in [1] {c: x}\n",
 		"package hosts\n\na: {}\nb: {x: 1}\n",
 		"package hosts\n\n\"bob\": {users: [\"alice\"]}\n",
+		"package other\n\na: {}\n",
+		"@extern(embed)\n\npackage hosts\n\na: {}\n",
+		"package hosts\n\n@extern(embed)\na: {}\n",
+		"package hosts\n\na: {\n",
+		"a: {}\n",
 	}
 	for round := range 3 {
 		c.begin()
 		for i, text := range texts {
 			name := fmt.Sprintf("/p/f%d.cue", (i+round)%3)
 			src := []byte(text)
+			// The clause first: it is the first to see the new text.
+			cl, err := c.packageClause(name, src)
+			want, werr := packageClause(name, src)
+			if cl != want || (err == nil) != (werr == nil) {
+				t.Errorf("round %d, %s: kept clause %+v, %v; parse %+v, %v", round, text, cl, err, want, werr)
+			}
 			l1, p1, c1 := c.topLevelLabels(name, src)
 			l2, p2, c2 := topLevelLabels(name, src)
 			if !slices.Equal(l1, l2) || p1 != p2 || c1 != c2 {
@@ -34,4 +45,10 @@ func TestScanCacheMatchesScans(t *testing.T) {
 			}
 		}
 	}
+}
+
+// packageClause is (*ScanCache)(nil).packageClause: the parse itself.
+func packageClause(name string, src []byte) (clause, error) {
+	var c *ScanCache
+	return c.packageClause(name, src)
 }
