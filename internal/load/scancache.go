@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/parser"
 )
 
@@ -29,6 +30,12 @@ type scanned struct {
 	holds    map[string]bool // by the words, joined by NUL
 	clauseOK bool
 	clause   clause
+	// parsed is the file parsed whole (parser.ParseFile, no options),
+	// for the scans of the Load that parsed it alone: an AST is
+	// many times its text.
+	parsedOK bool
+	parsed   *ast.File
+	parseErr error
 }
 
 // clause is what a PackageClauseOnly parse of a file says: its package
@@ -57,6 +64,7 @@ func (c *ScanCache) begin() {
 		if e.gen < c.gen-1 {
 			delete(c.files, name)
 		}
+		e.parsedOK, e.parsed, e.parseErr = false, nil, nil
 	}
 }
 
@@ -142,4 +150,25 @@ func (c *ScanCache) packageClause(name string, src []byte) (clause, error) {
 		e.clause, e.clauseOK = cl, true
 	}
 	return cl, nil
+}
+
+// parse is parser.ParseFile(name, src), kept for the rest of this Load:
+// the scans of a Load (fileSubset, reachedFiles) parse the same files,
+// the changed one first of all. The file must only be read.
+func (c *ScanCache) parse(name string, src []byte) (*ast.File, error) {
+	if c == nil {
+		return parser.ParseFile(name, src)
+	}
+	c.mu.Lock()
+	if e := c.entry(name, src); e.parsedOK {
+		defer c.mu.Unlock()
+		return e.parsed, e.parseErr
+	}
+	c.mu.Unlock()
+	f, err := parser.ParseFile(name, src)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entry(name, src)
+	e.parsedOK, e.parsed, e.parseErr = true, f, err
+	return f, err
 }

@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/format"
+	"cuelang.org/go/cue/parser"
 )
 
 // A ScanCache answers as the scans themselves do, for a file whose text
@@ -27,7 +31,13 @@ func TestScanCacheMatchesScans(t *testing.T) {
 		for i, text := range texts {
 			name := fmt.Sprintf("/p/f%d.cue", (i+round)%3)
 			src := []byte(text)
-			// The clause first: it is the first to see the new text.
+			// The parse and the clause first: they are the first to see
+			// the new text.
+			f, err := c.parse(name, src)
+			wf, werr := parser.ParseFile(name, src)
+			if got, want := fmt.Sprint(nodeText(f), err), fmt.Sprint(nodeText(wf), werr); got != want {
+				t.Errorf("round %d, %s: kept parse %s, parse %s", round, text, got, want)
+			}
 			cl, err := c.packageClause(name, src)
 			want, werr := packageClause(name, src)
 			if cl != want || (err == nil) != (werr == nil) {
@@ -51,4 +61,16 @@ func TestScanCacheMatchesScans(t *testing.T) {
 func packageClause(name string, src []byte) (clause, error) {
 	var c *ScanCache
 	return c.packageClause(name, src)
+}
+
+// nodeText is f formatted, or "<nil>".
+func nodeText(f *ast.File) string {
+	if f == nil {
+		return "<nil>"
+	}
+	b, err := format.Node(f)
+	if err != nil {
+		return "unformattable: " + err.Error()
+	}
+	return string(b)
 }
