@@ -339,8 +339,9 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 			skip = make([]bool, len(res.Hosts))
 			reads = &diskReads{}
 			comp.Reads = reads.add
+			disk := &diskStates{}
 			for i, h := range res.Hosts {
-				if k, ok := memo.use(run, h); ok {
+				if k, ok := memo.use(run, h, disk); ok {
 					skip[i], refs[i] = true, k.refs
 					chk.Restore(i, k.found)
 				}

@@ -44,7 +44,8 @@ func (m *Memo) Clear() {
 
 // use is what m kept of host h of a check whose run key is run: ok when
 // h can be taken from it rather than evaluated.
-func (m *Memo) use(run string, h *load.Host) (keptHost, bool) {
+// disk holds the states of the files seen so far in this check.
+func (m *Memo) use(run string, h *load.Host, disk *diskStates) (keptHost, bool) {
 	key := h.EvalKey()
 	if m == nil || key == "" || m.run != run {
 		return keptHost{}, false
@@ -57,7 +58,7 @@ func (m *Memo) use(run string, h *load.Host) (keptHost, bool) {
 		return keptHost{}, false
 	}
 	for p, state := range k.disk {
-		if diskState(p) != state {
+		if disk.of(p) != state {
 			return keptHost{}, false
 		}
 	}
@@ -109,35 +110,80 @@ func (d *diskReads) states(h *load.Host) map[string]string {
 	paths := d.paths[h]
 	d.mu.Unlock()
 	out := map[string]string{}
+	disk := &diskStates{}
 	for p := range paths {
-		out[p] = diskState(p)
+		out[p] = disk.of(p)
 	}
 	return out
+}
+
+// diskStates are the states (diskState) of files, seen once in one check:
+// the hosts of a file share directories, and most of their files, and a
+// check of one host of a large file would stat them again for each host
+// it takes from the memo. Made anew for each check, so that it sees what
+// changed since the last; not for concurrent use. A nil one sees each
+// time.
+type diskStates struct {
+	files map[string]string // diskState, by path
+	links map[string]string // the link part of diskState, by directory
+}
+
+// of is diskState(path), seen once.
+func (d *diskStates) of(path string) string {
+	if d == nil {
+		return diskState(path)
+	}
+	if s, ok := d.files[path]; ok {
+		return s
+	}
+	if d.files == nil {
+		d.files, d.links = map[string]string{}, map[string]string{}
+	}
+	plain := filepath.IsAbs(path) && filepath.Clean(path) == path
+	s := diskStateWith(path, func(p string) string {
+		s, ok := d.links[p]
+		if !ok {
+			s = linkState(p)
+			d.links[p] = s
+		}
+		plain = plain && !strings.HasPrefix(s, "!") && !strings.HasPrefix(s, "@")
+		return s
+	}, func(b *strings.Builder) bool {
+		if !plain {
+			return false
+		}
+		// No link on the way, nothing missing: the path is where its
+		// links lead (EvalSymlinks), and the file is what Lstat saw.
+		b.WriteString(path)
+		b.WriteByte(0)
+		b.WriteString(d.links[path])
+		return true
+	})
+	d.files[path] = s
+	return s
 }
 
 // diskState is what compile can learn of the file at path: whether each
 // directory on the way exists and is a symbolic link (and to what), where
 // its links lead, and what the file is.
 func diskState(path string) string {
+	return diskStateWith(path, linkState, nil)
+}
+
+// diskStateWith is diskState, with the state of each step of the way
+// (linkState) from link, and the rest written by rest when it can
+// (reports true).
+func diskStateWith(path string, link func(string) string, rest func(*strings.Builder) bool) string {
 	var b strings.Builder
 	for p := filepath.Clean(path); ; p = filepath.Dir(p) {
-		fi, err := os.Lstat(p)
-		switch {
-		case err != nil:
-			b.WriteString("!" + err.Error())
-		case fi.Mode()&os.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			b.WriteString("@" + target)
-			if err != nil {
-				b.WriteString("!" + err.Error())
-			}
-		default:
-			b.WriteString(fi.Mode().Type().String())
-		}
+		b.WriteString(link(p))
 		b.WriteByte(0)
 		if filepath.Dir(p) == p {
 			break
 		}
+	}
+	if rest != nil && rest(&b) {
+		return b.String()
 	}
 	if r, err := filepath.EvalSymlinks(path); err != nil {
 		b.WriteString("!" + err.Error())
@@ -151,4 +197,22 @@ func diskState(path string) string {
 		b.WriteString(fi.Mode().Type().String())
 	}
 	return b.String()
+}
+
+// linkState is what os.Lstat says of p: an error, where the symbolic link
+// p leads, or the type of file p is.
+func linkState(p string) string {
+	fi, err := os.Lstat(p)
+	switch {
+	case err != nil:
+		return "!" + err.Error()
+	case fi.Mode()&os.ModeSymlink != 0:
+		target, err := os.Readlink(p)
+		if err != nil {
+			return "@" + target + "!" + err.Error()
+		}
+		return "@" + target
+	default:
+		return fi.Mode().Type().String()
+	}
 }

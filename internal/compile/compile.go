@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -207,16 +208,63 @@ func New(outDir string, fsys fs.FS) (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := schema.OptionsFrom(fsys)
+	src, err := fs.ReadFile(fsys, schema.GenFile)
 	if err != nil {
 		return nil, err
 	}
-	pt, hpt := schema.NewPathOptions(opts, "nixos"), schema.NewPathOptions(opts, "home")
+	o, err := optionFactsOf(src)
+	if err != nil {
+		return nil, err
+	}
 	c, err := schema.ReadContract(fsys)
 	if err != nil {
 		return nil, err
 	}
-	return &Compiler{OutDir: abs, Repo: nixpath.SourceRoot(abs), pathTypes: pt, homePathTypes: hpt, contract: c, nixosNames: nixosNames(opts), homeNames: schema.NewOptionNames(opts, "home")}, nil
+	return &Compiler{OutDir: abs, Repo: nixpath.SourceRoot(abs), pathTypes: o.pathTypes, homePathTypes: o.homePathTypes, contract: c, nixosNames: o.nixosNames, homeNames: o.homeNames}, nil
+}
+
+// optionFacts are what a compiler knows of a schema's options. They are
+// only read once made, so compilers of the same schema share them.
+type optionFacts struct {
+	pathTypes, homePathTypes *schema.PathOptions
+	nixosNames, homeNames    *schema.OptionNames
+}
+
+// knownOptions keeps the optionFacts of the last few texts of the
+// generated schema file, by that text: the language server makes a
+// compiler for every check, and scanning the options was a twentieth of
+// a check of one host of a large package.
+var knownOptions struct {
+	sync.Mutex
+	facts map[string]*optionFacts
+}
+
+// optionFactsOf are the optionFacts of the generated schema file src.
+func optionFactsOf(src []byte) (*optionFacts, error) {
+	knownOptions.Lock()
+	o := knownOptions.facts[string(src)]
+	knownOptions.Unlock()
+	if o != nil {
+		return o, nil
+	}
+	opts, err := schema.ScanOptions(src)
+	if err != nil {
+		return nil, err
+	}
+	o = &optionFacts{
+		pathTypes: schema.NewPathOptions(opts, "nixos"), homePathTypes: schema.NewPathOptions(opts, "home"),
+		nixosNames: nixosNames(opts), homeNames: schema.NewOptionNames(opts, "home"),
+	}
+	knownOptions.Lock()
+	defer knownOptions.Unlock()
+	if len(knownOptions.facts) >= 8 {
+		knownOptions.facts = nil // a schema directory edited again and again: start over
+	}
+	if knownOptions.facts == nil {
+		knownOptions.facts = map[string]*optionFacts{}
+	}
+	knownOptions.facts[string(src)] = o
+	return o, nil
 }
 
 func (c *Compiler) isPath(st *hostState, path []string) bool {

@@ -572,7 +572,7 @@ func (l *Loader) mergedRequests() []*pkgRequest {
 	var out []*pkgRequest
 	for _, r := range l.pkgs {
 		if r.pkgName == "" {
-			name, sources, err := readPackage(l.in, r.dir, r.absDir, "", l.kind)
+			name, sources, err := readPackage(l.in, r.dir, r.absDir, "", l.kind, l.scanCache)
 			if err == nil {
 				r.pkgName, r.sources = name, sources // errors are loadPackage's to report
 			}
@@ -602,7 +602,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 	pkgName, sources := req.pkgName, req.sources
 	if sources == nil {
 		var err error
-		if pkgName, sources, err = readPackage(l.in, dir, absDir, req.pkgName, l.kind); err != nil {
+		if pkgName, sources, err = readPackage(l.in, dir, absDir, req.pkgName, l.kind, l.scanCache); err != nil {
 			return nil, err
 		}
 	}
@@ -833,8 +833,8 @@ func unusedName(dir, name string) string {
 // does, so that unreadable, binary or special files, files without a package
 // clause and two packages in one directory are reported in plain words. It
 // returns the package's name (pkgName, when given) and the sources of its
-// files.
-func readPackage(in safeio.Files, dir, absDir, pkgName string, k *Kind) (string, map[string][]byte, error) {
+// files. The package clauses are kept in sc (nil: none kept).
+func readPackage(in safeio.Files, dir, absDir, pkgName string, k *Kind, sc *ScanCache) (string, map[string][]byte, error) {
 	entries, err := in.ReadDir(absDir)
 	if err != nil {
 		return "", nil, &InputError{Path: dir, Err: IOReason(err)}
@@ -851,7 +851,7 @@ func readPackage(in safeio.Files, dir, absDir, pkgName string, k *Kind) (string,
 	type read struct {
 		data []byte
 		err  error
-		f    *ast.File
+		cl   clause
 	}
 	reads := make([]read, len(names))
 	parallel(len(names), func(i int) {
@@ -863,7 +863,7 @@ func readPackage(in safeio.Files, dir, absDir, pkgName string, k *Kind) (string,
 		}
 		r.data, r.err = readInputFile(in, shown, k)
 		if r.err == nil {
-			r.f, r.err = parser.ParseFile(shown, r.data, parser.PackageClauseOnly)
+			r.cl, r.err = sc.packageClause(filepath.Join(absDir, names[i]), r.data)
 		}
 	})
 	sources := map[string][]byte{}
@@ -873,7 +873,7 @@ func readPackage(in safeio.Files, dir, absDir, pkgName string, k *Kind) (string,
 	given := pkgName != ""
 	for i, name := range names {
 		shown := filepath.Join(dir, name)
-		data, f, err := reads[i].data, reads[i].f, reads[i].err
+		data, cl, err := reads[i].data, reads[i].cl, reads[i].err
 		if ierr, ok := err.(*InputError); ok {
 			errs = append(errs, ierr)
 			continue
@@ -883,12 +883,11 @@ func readPackage(in safeio.Files, dir, absDir, pkgName string, k *Kind) (string,
 			sources[filepath.Join(absDir, name)] = data
 			continue
 		}
-		if pos, ok := externAttr(f); ok {
-			p := pos.Position()
-			errs = append(errs, &InputError{Path: fmt.Sprintf("%s:%d:%d", shown, p.Line, p.Column), Err: "@extern is not allowed in host files: it would let a host read other files (@embed), which axc does not allow"})
+		if cl.extern {
+			errs = append(errs, &InputError{Path: fmt.Sprintf("%s:%d:%d", shown, cl.externLine, cl.externCol), Err: "@extern is not allowed in host files: it would let a host read other files (@embed), which axc does not allow"})
 			continue
 		}
-		switch pkg := f.PackageName(); {
+		switch pkg := cl.pkg; {
 		case pkg == "":
 			noPackage = append(noPackage, shown)
 		case pkgName == "":

@@ -3,6 +3,9 @@ package load
 import (
 	"strings"
 	"sync"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/parser"
 )
 
 // ScanCache keeps what the scans of a package's files (their top-level
@@ -25,6 +28,22 @@ type scanned struct {
 	patterns bool
 	complex  bool
 	holds    map[string]bool // by the words, joined by NUL
+	clauseOK bool
+	clause   clause
+	// parsed is the file parsed whole (parser.ParseFile, no options),
+	// for the scans of the Load that parsed it alone: an AST is
+	// many times its text.
+	parsedOK bool
+	parsed   *ast.File
+	parseErr error
+}
+
+// clause is what a PackageClauseOnly parse of a file says: its package
+// name and where its file-level @extern attribute is, if it has one.
+type clause struct {
+	pkg                   string
+	extern                bool
+	externLine, externCol int
 }
 
 // NewScanCache returns an empty cache.
@@ -45,6 +64,7 @@ func (c *ScanCache) begin() {
 		if e.gen < c.gen-1 {
 			delete(c.files, name)
 		}
+		e.parsedOK, e.parsed, e.parseErr = false, nil, nil
 	}
 }
 
@@ -98,4 +118,57 @@ func (c *ScanCache) containsAny(name string, src []byte, words []string) bool {
 	defer c.mu.Unlock()
 	c.entry(name, src).holds[key] = held
 	return held
+}
+
+// packageClause parses the package clause of the file name holding src
+// (parser.PackageClauseOnly) and finds its @extern attribute. A file that
+// does not parse gives the parser's error; only what parsed is kept, so
+// the error's positions are always the parser's own.
+func (c *ScanCache) packageClause(name string, src []byte) (clause, error) {
+	if c != nil {
+		c.mu.Lock()
+		e := c.entry(name, src)
+		if e.clauseOK {
+			defer c.mu.Unlock()
+			return e.clause, nil
+		}
+		c.mu.Unlock()
+	}
+	f, err := parser.ParseFile(name, src, parser.PackageClauseOnly)
+	if err != nil {
+		return clause{}, err
+	}
+	cl := clause{pkg: f.PackageName()}
+	if pos, ok := externAttr(f); ok {
+		p := pos.Position()
+		cl.extern, cl.externLine, cl.externCol = true, p.Line, p.Column
+	}
+	if c != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		e := c.entry(name, src)
+		e.clause, e.clauseOK = cl, true
+	}
+	return cl, nil
+}
+
+// parse is parser.ParseFile(name, src), kept for the rest of this Load:
+// the scans of a Load (fileSubset, reachedFiles) parse the same files,
+// the changed one first of all. The file must only be read.
+func (c *ScanCache) parse(name string, src []byte) (*ast.File, error) {
+	if c == nil {
+		return parser.ParseFile(name, src)
+	}
+	c.mu.Lock()
+	if e := c.entry(name, src); e.parsedOK {
+		defer c.mu.Unlock()
+		return e.parsed, e.parseErr
+	}
+	c.mu.Unlock()
+	f, err := parser.ParseFile(name, src)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entry(name, src)
+	e.parsedOK, e.parsed, e.parseErr = true, f, err
+	return f, err
 }

@@ -10,7 +10,6 @@ import (
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/literal"
-	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/scanner"
 	"cuelang.org/go/cue/token"
 
@@ -70,7 +69,7 @@ func fileSubset(named map[string]bool, sources map[string][]byte, sc *ScanCache)
 	for len(queue) > 0 {
 		name := queue[0]
 		queue = queue[1:]
-		f, err := parser.ParseFile(name, sources[name])
+		f, err := sc.parse(name, sources[name])
 		if err != nil {
 			continue // its errors are reported when the package loads
 		}

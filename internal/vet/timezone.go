@@ -2,7 +2,9 @@ package vet
 
 import (
 	"fmt"
+	"io/fs"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 
@@ -21,16 +23,50 @@ import (
 // time.timeZone.
 func timeZoneOptions(l *load.Loader) [][]string {
 	config := l.Contract().ConfigField
-	out := [][]string{{config, "time", "timeZone"}}
-	opts, err := schema.OptionsFrom(l.SchemaFS())
+	src, err := fs.ReadFile(l.SchemaFS(), schema.GenFile)
 	if err != nil {
+		return [][]string{{config, "time", "timeZone"}}
+	}
+	return zoneOptionsOf(config, src)
+}
+
+// knownZoneOptions keeps zoneOptionsOf of the last few schemas, by the
+// config field and the text of the generated schema file: the language
+// server makes a checker for every check, and scanning the options each
+// time was a fiftieth of a check of one host of a large package. The
+// paths are only read.
+var knownZoneOptions struct {
+	sync.Mutex
+	paths map[string][][]string
+}
+
+// zoneOptionsOf is timeZoneOptions for the config field config and the
+// generated schema file src.
+func zoneOptionsOf(config string, src []byte) [][]string {
+	key := config + "\x00" + string(src)
+	knownZoneOptions.Lock()
+	out, ok := knownZoneOptions.paths[key]
+	knownZoneOptions.Unlock()
+	if ok {
 		return out
 	}
-	for _, o := range opts {
-		if o.Set == "nixos" && strings.HasSuffix(o.Name, ".timeZone") && strings.Contains(o.Type, "string") {
-			out = append(out, append([]string{config}, strings.Split(o.Name, ".")...))
+	out = [][]string{{config, "time", "timeZone"}}
+	if opts, err := schema.ScanOptions(src); err == nil {
+		for _, o := range opts {
+			if o.Set == "nixos" && strings.HasSuffix(o.Name, ".timeZone") && strings.Contains(o.Type, "string") {
+				out = append(out, append([]string{config}, strings.Split(o.Name, ".")...))
+			}
 		}
 	}
+	knownZoneOptions.Lock()
+	defer knownZoneOptions.Unlock()
+	if len(knownZoneOptions.paths) >= 8 {
+		knownZoneOptions.paths = nil // a schema directory edited again and again: start over
+	}
+	if knownZoneOptions.paths == nil {
+		knownZoneOptions.paths = map[string][][]string{}
+	}
+	knownZoneOptions.paths[key] = out
 	return out
 }
 
