@@ -16,13 +16,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
 
 	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/memo"
 	"github.com/axc-dev/axc/internal/nix"
 	"github.com/axc-dev/axc/internal/nixpath"
 	"github.com/axc-dev/axc/internal/safeio"
@@ -234,37 +234,20 @@ type optionFacts struct {
 // generated schema file, by that text: the language server makes a
 // compiler for every check, and scanning the options was a twentieth of
 // a check of one host of a large package.
-var knownOptions struct {
-	sync.Mutex
-	facts map[string]*optionFacts
-}
+var knownOptions memo.ByText[*optionFacts]
 
 // optionFactsOf are the optionFacts of the generated schema file src.
 func optionFactsOf(src []byte) (*optionFacts, error) {
-	knownOptions.Lock()
-	o := knownOptions.facts[string(src)]
-	knownOptions.Unlock()
-	if o != nil {
-		return o, nil
-	}
-	opts, err := schema.ScanOptions(src)
-	if err != nil {
-		return nil, err
-	}
-	o = &optionFacts{
-		pathTypes: schema.NewPathOptions(opts, "nixos"), homePathTypes: schema.NewPathOptions(opts, "home"),
-		nixosNames: nixosNames(opts), homeNames: schema.NewOptionNames(opts, "home"),
-	}
-	knownOptions.Lock()
-	defer knownOptions.Unlock()
-	if len(knownOptions.facts) >= 8 {
-		knownOptions.facts = nil // a schema directory edited again and again: start over
-	}
-	if knownOptions.facts == nil {
-		knownOptions.facts = map[string]*optionFacts{}
-	}
-	knownOptions.facts[string(src)] = o
-	return o, nil
+	return knownOptions.Get(string(src), func() (*optionFacts, error) {
+		opts, err := schema.ScanOptions(src)
+		if err != nil {
+			return nil, err
+		}
+		return &optionFacts{
+			pathTypes: schema.NewPathOptions(opts, "nixos"), homePathTypes: schema.NewPathOptions(opts, "home"),
+			nixosNames: nixosNames(opts), homeNames: schema.NewOptionNames(opts, "home"),
+		}, nil
+	})
 }
 
 func (c *Compiler) isPath(st *hostState, path []string) bool {

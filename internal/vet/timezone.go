@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
-	"sync"
 
 	"cuelang.org/go/cue"
 
 	"github.com/axc-dev/axc/internal/load"
+	"github.com/axc-dev/axc/internal/memo"
 	"github.com/axc-dev/axc/internal/tzdb"
 	"github.com/axc-dev/axc/schema"
 )
@@ -35,38 +35,22 @@ func timeZoneOptions(l *load.Loader) [][]string {
 // server makes a checker for every check, and scanning the options each
 // time was a fiftieth of a check of one host of a large package. The
 // paths are only read.
-var knownZoneOptions struct {
-	sync.Mutex
-	paths map[string][][]string
-}
+var knownZoneOptions memo.ByText[[][]string]
 
 // zoneOptionsOf is timeZoneOptions for the config field config and the
 // generated schema file src.
 func zoneOptionsOf(config string, src []byte) [][]string {
-	key := config + "\x00" + string(src)
-	knownZoneOptions.Lock()
-	out, ok := knownZoneOptions.paths[key]
-	knownZoneOptions.Unlock()
-	if ok {
-		return out
-	}
-	out = [][]string{{config, "time", "timeZone"}}
-	if opts, err := schema.ScanOptions(src); err == nil {
-		for _, o := range opts {
-			if o.Set == "nixos" && strings.HasSuffix(o.Name, ".timeZone") && strings.Contains(o.Type, "string") {
-				out = append(out, append([]string{config}, strings.Split(o.Name, ".")...))
+	out, _ := knownZoneOptions.Get(config+"\x00"+string(src), func() ([][]string, error) {
+		out := [][]string{{config, "time", "timeZone"}}
+		if opts, err := schema.ScanOptions(src); err == nil {
+			for _, o := range opts {
+				if o.Set == "nixos" && strings.HasSuffix(o.Name, ".timeZone") && strings.Contains(o.Type, "string") {
+					out = append(out, append([]string{config}, strings.Split(o.Name, ".")...))
+				}
 			}
 		}
-	}
-	knownZoneOptions.Lock()
-	defer knownZoneOptions.Unlock()
-	if len(knownZoneOptions.paths) >= 8 {
-		knownZoneOptions.paths = nil // a schema directory edited again and again: start over
-	}
-	if knownZoneOptions.paths == nil {
-		knownZoneOptions.paths = map[string][][]string{}
-	}
-	knownZoneOptions.paths[key] = out
+		return out, nil
+	})
 	return out
 }
 
