@@ -22,7 +22,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -35,6 +34,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/axc-dev/axc/internal/lsp"
 )
 
 func main() {
@@ -59,7 +60,7 @@ func main() {
 
 type conn struct {
 	in  io.Writer
-	out *bufio.Reader
+	out *lsp.Reader
 	id  int
 	// server are the server's own times (ms) of the changes timed.
 	server []float64
@@ -76,22 +77,8 @@ func (c *conn) send(msg map[string]any) error {
 }
 
 func (c *conn) read() (map[string]any, error) {
-	length := -1
-	for {
-		line, err := c.out.ReadString('\n')
-		if err != nil {
-			return nil, err
-		}
-		line = strings.TrimSpace(line)
-		if line == "" {
-			break
-		}
-		if v, ok := strings.CutPrefix(line, "Content-Length: "); ok {
-			length, _ = strconv.Atoi(v)
-		}
-	}
-	body := make([]byte, length)
-	if _, err := io.ReadFull(c.out, body); err != nil {
+	body, err := c.out.Read()
+	if err != nil {
 		return nil, err
 	}
 	var m map[string]any
@@ -218,7 +205,7 @@ func run(axc, file string, edits int, mem bool, kind string) error {
 		in.Close()
 		cmd.Wait()
 	}()
-	c := &conn{in: in, out: bufio.NewReaderSize(out, 1<<20)}
+	c := &conn{in: in, out: lsp.NewReader(out)}
 	if err := c.send(map[string]any{"id": 1, "method": "initialize", "params": map[string]any{"capabilities": map[string]any{}}}); err != nil {
 		return err
 	}

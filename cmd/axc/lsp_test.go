@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -179,7 +177,7 @@ func utf16Units(s string) int { return len(utf16.Encode([]rune(s))) }
 // testServer is axc lsp served over pipes, driven as an editor would.
 type testServer struct {
 	in  io.WriteCloser
-	out *bufio.Reader
+	out *lsp.Reader
 }
 
 func startServer(t *testing.T, opts check.Options) *testServer {
@@ -191,7 +189,7 @@ func startServer(t *testing.T, opts check.Options) *testServer {
 		outW.Close()
 		close(done)
 	}()
-	s := &testServer{in: inW, out: bufio.NewReader(outR)}
+	s := &testServer{in: inW, out: lsp.NewReader(outR)}
 	t.Cleanup(func() {
 		inW.Close()
 		io.Copy(io.Discard, outR)
@@ -213,23 +211,9 @@ func (s *testServer) send(t *testing.T, msg any) {
 }
 
 func (s *testServer) read(t *testing.T) map[string]any {
-	length := -1
-	for {
-		line, err := s.out.ReadString('\n')
-		if err != nil {
-			t.Fatalf("reading the server: %v", err)
-		}
-		line = strings.TrimSpace(line)
-		if line == "" {
-			break
-		}
-		if v, ok := strings.CutPrefix(line, "Content-Length: "); ok {
-			length, _ = strconv.Atoi(v)
-		}
-	}
-	body := make([]byte, length)
-	if _, err := io.ReadFull(s.out, body); err != nil {
-		t.Fatal(err)
+	body, err := s.out.Read()
+	if err != nil {
+		t.Fatalf("reading the server: %v", err)
 	}
 	var m map[string]any
 	if err := json.Unmarshal(body, &m); err != nil {

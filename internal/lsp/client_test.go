@@ -89,9 +89,9 @@ func newClientCaps(t *testing.T, opts Options, caps map[string]any, init map[str
 }
 
 func (c *client) readLoop(r io.Reader) {
-	rd := newReader(r)
+	rd := NewReader(r)
 	for {
-		body, err := rd.read()
+		body, err := rd.Read()
 		if err != nil {
 			c.mu.Lock()
 			c.cond.Broadcast()

@@ -24,9 +24,9 @@ func run(t *testing.T, in string) ([]message, error) {
 	var out bytes.Buffer
 	err := Serve(context.Background(), strings.NewReader(in), &out, Options{Log: io.Discard})
 	var msgs []message
-	rd := newReader(&out)
+	rd := NewReader(&out)
 	for {
-		body, rerr := rd.read()
+		body, rerr := rd.Read()
 		if rerr != nil {
 			break
 		}

@@ -59,13 +59,15 @@ const (
 	codeRequestFailed  = -32803
 )
 
-// reader reads framed messages: "Content-Length: N\r\n", other headers,
-// "\r\n", then N bytes of JSON.
-type reader struct {
+// Reader reads framed messages: "Content-Length: N\r\n", other headers,
+// "\r\n", then N bytes of JSON. The server reads its client with it, and
+// clients of the server (tests, bench/lspbench) read the server.
+type Reader struct {
 	r *bufio.Reader
 }
 
-func newReader(r io.Reader) *reader { return &reader{r: bufio.NewReaderSize(r, 64<<10)} }
+// NewReader reads framed messages from r.
+func NewReader(r io.Reader) *Reader { return &Reader{r: bufio.NewReaderSize(r, 64<<10)} }
 
 // errFraming is a message that could not be read as one: the reader has
 // skipped it and can go on.
@@ -73,10 +75,10 @@ type errFraming struct{ why string }
 
 func (e *errFraming) Error() string { return e.why }
 
-// read returns the next message's body. io.EOF (or another error of the
+// Read returns the next message's body. io.EOF (or another error of the
 // underlying reader) ends the stream; an *errFraming is one bad message,
 // skipped.
-func (rd *reader) read() ([]byte, error) {
+func (rd *Reader) Read() ([]byte, error) {
 	length := -1
 	bad := ""
 	sawHeader := false
@@ -130,7 +132,7 @@ func (rd *reader) read() ([]byte, error) {
 
 // line reads one header line without its line ending; a line longer than
 // maxHeader is cut (the rest discarded).
-func (rd *reader) line() (string, error) {
+func (rd *Reader) line() (string, error) {
 	var buf []byte
 	for {
 		frag, err := rd.r.ReadSlice('\n')

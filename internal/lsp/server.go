@@ -117,9 +117,9 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	msgs := make(chan []byte)
 	readErr := make(chan error, 1)
 	go func() {
-		rd := newReader(r)
+		rd := NewReader(r)
 		for {
-			body, err := rd.read()
+			body, err := rd.Read()
 			var fe *errFraming
 			if errors.As(err, &fe) {
 				// One bad message: said, skipped.
