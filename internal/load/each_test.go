@@ -48,14 +48,7 @@ func TestChunkedEvaluationMatchesWhole(t *testing.T) {
 		oldSize, oldMin := chunkSize, lazyMin
 		chunkSize, lazyMin = size, size
 		defer func() { chunkSize, lazyMin = oldSize, oldMin }()
-		l, err := NewWithSchema(pinnedSchema(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := l.Load([]string{dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := loadPinned(t, dir)
 		lazy := 0
 		for _, h := range res.Hosts {
 			if h.lazy != nil {
@@ -163,14 +156,7 @@ func TestChunkLeavesOutOtherFilesMatchesWhole(t *testing.T) {
 		oldSize, oldMin := chunkSize, lazyMin
 		chunkSize, lazyMin = size, size
 		defer func() { chunkSize, lazyMin = oldSize, oldMin }()
-		l, err := NewWithSchema(pinnedSchema(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := l.Load([]string{dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := loadPinned(t, dir)
 		if res.Errors != nil {
 			t.Fatal(res.Errors)
 		}
@@ -220,4 +206,18 @@ func TestChunkLeavesOutOtherFilesMatchesWhole(t *testing.T) {
 	if left.Load() != 24 {
 		t.Errorf("chunks of one host left out %d files, want 24", left.Load())
 	}
+}
+
+// loadPinned loads dir against the pinned commit's schema.
+func loadPinned(t *testing.T, dir string) *Result {
+	t.Helper()
+	l, err := NewWithSchema(pinnedSchema(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Load([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
