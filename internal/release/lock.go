@@ -8,7 +8,6 @@ import (
 	"maps"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -102,12 +101,7 @@ func parseLock(name string, data []byte, repos []string) (found []input, lookali
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
-		names := make([]string, 0, len(lf.Nodes[n].Inputs))
-		for in := range lf.Nodes[n].Inputs {
-			names = append(names, in)
-		}
-		sort.Strings(names)
-		for _, in := range names {
+		for _, in := range slices.Sorted(maps.Keys(lf.Nodes[n].Inputs)) {
 			to, err := g.target(n, in)
 			if err != nil {
 				return nil, nil, err

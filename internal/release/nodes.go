@@ -2,8 +2,8 @@ package release
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
-	"sort"
 )
 
 // LockNode is a node of a flake.lock as Nix fetches it: its locked
@@ -50,12 +50,7 @@ func LockNodes(name string, data []byte, start string) ([]LockNode, error) {
 		queue = queue[1:]
 		n := LockNode{Key: key, Inputs: map[string]string{}}
 		n.Type, n.NarHash = raw.Nodes[key].Locked.Type, raw.Nodes[key].Locked.NarHash
-		names := make([]string, 0, len(lf.Nodes[key].Inputs))
-		for in := range lf.Nodes[key].Inputs {
-			names = append(names, in)
-		}
-		sort.Strings(names)
-		for _, in := range names {
+		for _, in := range slices.Sorted(maps.Keys(lf.Nodes[key].Inputs)) {
 			to, err := g.target(key, in)
 			if err != nil {
 				return nil, err
