@@ -68,6 +68,10 @@ func scriptParams(dir, schemaDir string) testscript.Params {
 			// each script has its own, as cmd/cue's own tests do.
 			env.Setenv("CUE_CACHE_DIR", filepath.Join(env.WorkDir, ".tmp", "cue-cache"))
 			env.Setenv("CUE_CONFIG_DIR", filepath.Join(env.WorkDir, ".tmp", "cue-config"))
+			// axc's own cache (what vet found of each host, Nix's
+			// verdicts) is the script's too, where the user's would be:
+			// a script that vets twice takes the second from it.
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".tmp", "cache"))
 			// Every script runs in an author's repository whose flake.lock
 			// pins axios 96990f9 (the example fleet's lock), the contract
 			// the scripts were written for (a script may write its own, or

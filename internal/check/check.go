@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -50,6 +51,10 @@ type Options struct {
 	// evaluated again. For a long-lived process, one per set of hosts
 	// checked again and again (an open document).
 	Memo *Memo
+	// Store, when set and Memo is not, keeps what a check (no outDir,
+	// no Render) found of each host on disk for the next process's check
+	// of the same hosts (MemoStore).
+	Store *MemoStore
 }
 
 // Cache keeps what does not change between the runs of a long-lived
@@ -327,12 +332,17 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 			chk.Release, chk.Releases = chk0.Release.Tag, chk0.Table
 		}
 		memo := o.Memo
+		run := chk0.Name + "\x00" + comp.OutDir + "\x00" + comp.Repo + "\x00" + strconv.FormatBool(o.Render)
+		if memo == nil && o.Store != nil && !o.Render {
+			// Render: every host's file is wanted (Nix evaluates them).
+			run = storeRun(run)
+			memo = o.Store.open(run)
+		}
 		if outDir != "" || chk0.Release == nil {
 			// build writes every host; a schema directory may change
 			// between checks.
 			memo = nil
 		}
-		run := chk0.Name + "\x00" + comp.OutDir + "\x00" + comp.Repo
 		var skip []bool
 		var reads *diskReads
 		if memo != nil {
@@ -371,6 +381,9 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 		}
 		if memo != nil {
 			memo.keep(run, res, chk, refs, skip, reads)
+			if memo.store != nil {
+				memo.store.save(memo)
+			}
 		}
 	}
 	if ures != nil {

@@ -23,12 +23,20 @@ import (
 type Memo struct {
 	run   string // the schema and repository of the check that filled it
 	hosts map[string]keptHost
+	// store, when set, is where m was read from and is written back to
+	// (MemoStore): m then keeps the hosts of earlier checks too, for
+	// memoAge writes; gen counts the writes, changed says the last check
+	// evaluated a host.
+	store   *MemoStore
+	gen     int
+	changed bool
 }
 
 // keptHost is what a check found of one host.
 type keptHost struct {
 	line  int // where its declaration started
 	file  string
+	seen  int // the Memo's gen when it was last used (MemoStore)
 	refs  vet.UserRef
 	found vet.Kept
 	// disk is the state of the files the host's problems depend on
@@ -70,19 +78,32 @@ func (m *Memo) use(run string, h *load.Host, disk *diskStates) (keptHost, bool) 
 // on the users.
 func (m *Memo) keep(run string, res *load.Result, chk *vet.Checker, refs []vet.UserRef, skip []bool, reads *diskReads) {
 	old := m.hosts
+	if m.store != nil {
+		m.gen++
+		m.changed = false
+	}
 	m.run, m.hosts = run, map[string]keptHost{}
 	for i, h := range res.Hosts {
 		key := h.EvalKey()
 		if key == "" {
 			continue
 		}
-		k := keptHost{line: h.Pos.Line(), file: h.Pos.Filename(), refs: refs[i]}
+		k := keptHost{line: h.Pos.Line(), file: h.Pos.Filename(), refs: refs[i], seen: m.gen}
 		if skip[i] {
 			k.found, k.disk = old[key].found, old[key].disk
 		} else {
 			k.found, k.disk = chk.Keep(i), reads.states(h)
+			m.changed = m.changed || k.found.Movable
 		}
 		m.hosts[key] = k
+	}
+	if m.store == nil {
+		return
+	}
+	for key, k := range old {
+		if _, ok := m.hosts[key]; !ok && m.gen-k.seen < memoAge {
+			m.hosts[key] = k
+		}
 	}
 }
 

@@ -61,29 +61,37 @@ func (lp *lazyPackage) evalKeys(kind *Kind, hosts []*Host) {
 		}
 	}
 	base := ctx.Sum(nil)
+	// Each host's declarations, in file order: one walk, not one a host.
+	type hostDecl struct {
+		file string
+		src  []byte
+		d    ast.Decl
+	}
+	decls := map[string][]hostDecl{}
+	for _, f := range lp.inst.Files {
+		for _, d := range f.Decls {
+			if name, isHost := hostLabel(d); isHost {
+				decls[name] = append(decls[name], hostDecl{f.Filename, lp.src[f.Filename], d})
+			}
+		}
+	}
 	for _, h := range hosts {
 		k := sha256.New()
 		k.Write(base)
 		word(k, h.Name)
 		ok := true
-		for _, f := range lp.inst.Files {
-			src := lp.src[f.Filename]
-			for _, d := range f.Decls {
-				if name, isHost := hostLabel(d); !isHost || name != h.Name {
-					continue
-				}
-				text, good := declText(src, d)
-				ok = ok && good
-				p := d.Pos().Position()
-				word(k, f.Filename)
-				word(k, strconv.Itoa(p.Column))
-				if count[h.Name] > 1 {
-					// Declared in several places: where each is, too (a
-					// line shift would have to be the same for all).
-					word(k, strconv.Itoa(p.Line))
-				}
-				word(k, text)
+		for _, hd := range decls[h.Name] {
+			text, good := declText(hd.src, hd.d)
+			ok = ok && good
+			p := hd.d.Pos().Position()
+			word(k, hd.file)
+			word(k, strconv.Itoa(p.Column))
+			if count[h.Name] > 1 {
+				// Declared in several places: where each is, too (a
+				// line shift would have to be the same for all).
+				word(k, strconv.Itoa(p.Line))
 			}
+			word(k, text)
 		}
 		if ok {
 			h.evalKey = string(k.Sum(nil))

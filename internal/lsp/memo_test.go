@@ -14,6 +14,7 @@ import (
 	"github.com/axc-dev/axc/bench/hostgen"
 	"github.com/axc-dev/axc/internal/check"
 	"github.com/axc-dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/vet"
 )
 
 // A server that checks a document again after a change takes the hosts
@@ -149,6 +150,9 @@ func editSequence(t *testing.T, c memoCase, seed uint64, n int) {
 	// The check from nothing keeps nothing: no cache of the schema, of
 	// scans or of files read.
 	whole := &Server{opts: Options{Check: c.opts}, docs: map[string]*document{}, disk: safeio.Disk}
+	// A check by a new process each time, with what earlier processes
+	// found of the hosts on disk (vet's check.MemoStore).
+	store := check.NewMemoStore(t.TempDir(), "test")
 	var history []string
 	var removed []string // files deleted on disk, to make again
 	defer func() {
@@ -175,10 +179,31 @@ func editSequence(t *testing.T, c memoCase, seed uint64, n int) {
 		if g != w {
 			t.Fatalf("seed %d, step %d (%s): after the change, the incremental check says\n%s\nand a check from nothing\n%s\ntext:\n%s", seed, step, what, g, w, text)
 		}
+		got, gotRecords = storedVet(whole, store, c.file)
+		if g := fmt.Sprintf("%+v\n%q", got, gotRecords); g != w {
+			t.Fatalf("seed %d, step %d (%s): after the change, a check with the stored memo says\n%s\nand a check from nothing\n%s\ntext:\n%s", seed, step, what, g, w, text)
+		}
 	}
 }
 
 var sharedCache = check.NewCache()
+
+// storedVet is s.Vet(path) by a process of its own that keeps what it
+// found of each host in store (as axc vet does), not in a Memo of s's.
+func storedVet(s *Server, store *check.MemoStore, path string) (findings []vet.Diagnostic, records []string) {
+	opts := s.opts.Check
+	opts.Files, opts.Store = s.overlay(), store
+	_, ds, err := check.Run(opts, []string{path}, "", &check.Reach{})
+	if err != nil {
+		return nil, check.Records(err)
+	}
+	for _, d := range ds {
+		if absPath(d.File) == path {
+			findings = append(findings, d)
+		}
+	}
+	return findings, nil
+}
 
 var hostStart = regexp.MustCompile(`(?m)^("[^"\n]*"|[A-Za-z][A-Za-z0-9_-]*): `)
 

@@ -1,6 +1,9 @@
 package vet
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/axc-dev/axc/internal/load"
@@ -50,4 +53,48 @@ func placedBySyntax(h *load.Host, f finding) bool {
 	}
 	pos, _ := h.Fields.ValuePos(f.path)
 	return pos.IsValid()
+}
+
+// keptFinding is a finding as Kept's on-disk form holds it. A Movable
+// Kept's findings are placed by the host's syntax alone, so the positions
+// CUE gave them (cuePos), which name a parse of another process, are not
+// needed; conflicts are never Movable.
+type keptFinding struct {
+	Path    []string `json:"path"`
+	Msg     string   `json:"msg"`
+	Label   bool     `json:"label,omitempty"`
+	Unknown bool     `json:"unknown,omitempty"`
+	Sev     string   `json:"sev"`
+}
+
+// MarshalJSON is k's on-disk form, for a process that checks the same
+// host later (check's disk memo). Only a Movable Kept has one: the others
+// hold positions of this process's parse.
+func (k Kept) MarshalJSON() ([]byte, error) {
+	if !k.Movable {
+		return nil, errors.New("vet: a Kept placed by CUE's positions has no on-disk form")
+	}
+	out := make([]keptFinding, len(k.fs))
+	for i, f := range k.fs {
+		out[i] = keptFinding{Path: f.path, Msg: f.msg, Label: f.label, Unknown: f.unknown, Sev: f.sev}
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote; a finding whose severity
+// is neither error nor warning is refused (a damaged file).
+func (k *Kept) UnmarshalJSON(data []byte) error {
+	var in []keptFinding
+	if err := json.Unmarshal(data, &in); err != nil {
+		return err
+	}
+	fs := make([]finding, len(in))
+	for i, f := range in {
+		if f.Sev != Error && f.Sev != Warning {
+			return fmt.Errorf("vet: a kept finding of severity %q", f.Sev)
+		}
+		fs[i] = finding{path: f.Path, msg: f.Msg, label: f.Label, unknown: f.Unknown, sev: f.Sev}
+	}
+	*k = Kept{fs: fs, Movable: true}
+	return nil
 }

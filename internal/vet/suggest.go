@@ -34,6 +34,8 @@ type suggester struct {
 	// the same way everywhere (a release migration) asks the same few
 	// paths for every host, and each asking lists the schema's fields.
 	knownAt map[string][]string
+	// steps caches shapeStep by path.
+	steps map[string]shapeStep
 }
 
 func newSuggester(l *load.Loader) *suggester {
@@ -130,28 +132,61 @@ func closest(name string, candidates []string) string { return nearest.Word(name
 // CUE's errors, which may leave closedness out when other errors exist.
 func (s *suggester) unknownFields(idx *load.FieldIndex) [][]string {
 	var out [][]string
-	var walk func(sv cue.Value, n *load.FieldIndex, path []string)
-	walk = func(sv cue.Value, n *load.FieldIndex, path []string) {
-		if sv.IncompleteKind() != cue.StructKind {
-			return // a scalar, a list, or a value of several kinds ({$nix: …})
-		}
+	var walk func(at string, n *load.FieldIndex, path []string)
+	walk = func(at string, n *load.FieldIndex, path []string) {
 		for _, name := range n.Names() {
 			p := append(path[:len(path):len(path)], name)
-			if !sv.Allows(cue.Str(name)) {
+			key := at + strconv.Itoa(len(name)) + ":" + name
+			st := s.shapeStep(at, key, name)
+			if !st.allowed {
 				out = append(out, p)
 				continue
 			}
-			cv := sv.LookupPath(cue.MakePath(cue.Str(name).Optional()))
-			if !cv.Exists() {
-				cv = sv.LookupPath(cue.MakePath(cue.AnyString)) // [string]: …
-			}
-			if cv.Exists() {
-				walk(cv, n.Child(name), p)
+			if st.isStruct {
+				walk(key, n.Child(name), p)
 			}
 		}
 	}
-	walk(s.shape, idx, nil)
+	if s.shape.IncompleteKind() == cue.StructKind {
+		walk("", idx, nil)
+	}
 	return out
+}
+
+// shapeStep is what #Host (shape) says of the field name below the path
+// whose key is at: whether it allows it, and whether its value there is a
+// struct to look into. The path's key is its names, each after its length
+// (no two paths share one). Remembered by key: a fleet that fails the
+// same way everywhere asks the same paths of every host, and each asking
+// is a CUE lookup.
+type shapeStep struct {
+	allowed, isStruct bool
+	value             cue.Value
+}
+
+func (s *suggester) shapeStep(at, key, name string) shapeStep {
+	if st, ok := s.steps[key]; ok {
+		return st
+	}
+	sv := s.shape
+	if at != "" {
+		sv = s.steps[at].value // asked before its children
+	}
+	var st shapeStep
+	if st.allowed = sv.Allows(cue.Str(name)); st.allowed {
+		cv := sv.LookupPath(cue.MakePath(cue.Str(name).Optional()))
+		if !cv.Exists() {
+			cv = sv.LookupPath(cue.MakePath(cue.AnyString)) // [string]: …
+		}
+		// Not a struct: a scalar, a list, or a value of several kinds
+		// ({$nix: …}).
+		st.value, st.isStruct = cv, cv.Exists() && cv.IncompleteKind() == cue.StructKind
+	}
+	if s.steps == nil {
+		s.steps = map[string]shapeStep{}
+	}
+	s.steps[key] = st
+	return st
 }
 
 // valueHint is advice for a string the author wrote at path where the

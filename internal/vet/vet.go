@@ -152,6 +152,7 @@ func (c *Checker) Diagnostics() []Diagnostic {
 	res, out, perHost := c.res, c.out, c.perHost
 	// Suggestions use the loader's own context: after Each, in this goroutine.
 	var s *suggester
+	rel := relPaths()
 	for i, h := range res.Hosts {
 		if !hasError(perHost[i]) {
 			// CUE reports unknown fields when nothing else is wrong; when
@@ -200,7 +201,7 @@ func (c *Checker) Diagnostics() []Diagnostic {
 					f.msg += zoneHint(h.Fields, f.path)
 				}
 			}
-			d := diagnostic(h, f)
+			d := diagnostic(h, f, rel)
 			if c.l.Kind() == load.Users {
 				d.Host, d.User = "", d.Host
 			}
@@ -225,10 +226,15 @@ func inputDiagnostic(e errors.Error) Diagnostic {
 
 // At makes a diagnostic at pos.
 func At(pos token.Pos, host, path, msg, sev string) Diagnostic {
+	return at(load.RelPath, pos, host, path, msg, sev)
+}
+
+// at is At with the file named by rel.
+func at(rel func(string) string, pos token.Pos, host, path, msg, sev string) Diagnostic {
 	d := Diagnostic{Host: host, Path: path, Message: msg, Severity: sev}
 	if pos.IsValid() {
 		p := pos.Position()
-		d.File, d.Line, d.Column = load.RelPath(p.Filename), p.Line, p.Column
+		d.File, d.Line, d.Column = rel(p.Filename), p.Line, p.Column
 	}
 	return d
 }
@@ -334,8 +340,9 @@ func hostFindings(h *load.Host, v cue.Value, c *schema.Contract) []finding {
 	return append(fs, ignoredSections(v, c)...)
 }
 
-// diagnostic places f in the author's file.
-func diagnostic(h *load.Host, f finding) Diagnostic {
+// diagnostic places f in the author's file, named as rel names it
+// (load.RelPath).
+func diagnostic(h *load.Host, f finding, rel func(string) string) Diagnostic {
 	var pos token.Pos
 	if f.label {
 		pos = h.Fields.LabelPos(f.path)
@@ -348,7 +355,21 @@ func diagnostic(h *load.Host, f finding) Diagnostic {
 	if !pos.IsValid() {
 		pos = h.Pos
 	}
-	return At(pos, h.Name, DisplayPath(h.Name, f.path), f.msg, f.sev)
+	return at(rel, pos, h.Name, DisplayPath(h.Name, f.path), f.msg, f.sev)
+}
+
+// relPaths is load.RelPath remembered by name: a fleet's findings are in
+// few files, and each RelPath asks the system for the working directory.
+func relPaths() func(string) string {
+	seen := map[string]string{}
+	return func(name string) string {
+		r, ok := seen[name]
+		if !ok {
+			r = load.RelPath(name)
+			seen[name] = r
+		}
+		return r
+	}
 }
 
 // authorPos is where to place a finding about a host the syntax does not

@@ -63,6 +63,12 @@ its inputs and the host's file: an unchanged host does not run Nix again.
 Without Nix, or with the source not in the store, one warning line says so
 and vet runs as without --nix.
 
+What vet found of each host is kept under the user cache directory
+(axc/vet; $AXC_CACHE_DIR instead when set, and off keeps nothing), by the
+host's text, the release, the repository and this axc's executable: a later
+vet evaluates again only the hosts that changed, and looks again at the
+files they name. The cache never changes what vet says.
+
 Each host and user is checked on its own, so one broken entry never hides
 another's problems. Warnings (a virt, secrets or selfHosted section whose
 module is off, an unused user, a path the built flake would read outside its
@@ -100,6 +106,11 @@ Exit codes: 0 clean, 1 findings, 2 usage or I/O error.`,
 			// it finds whatever build would refuse.
 			opts := checkOptions(cmd)
 			opts.Render = withNix
+			if dir := cacheDir("vet"); dir != "" && !withNix {
+				// What each host was found to be, for the next vet:
+				// only hosts that changed are evaluated again.
+				opts.Store = check.NewMemoStore(dir, version())
+			}
 			out, ds, err := check.Run(opts, args, "", rc)
 			if err != nil {
 				return checkError(err)

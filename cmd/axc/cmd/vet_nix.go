@@ -2,8 +2,6 @@ package cmd
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -33,12 +31,8 @@ func nixFindings(cmd *cobra.Command, out *check.Compiled, axiosSource string) ([
 	return res.Diagnostics, run, nil
 }
 
-// nixOptions are where Nix's verdicts are cached (the user cache
-// directory's axc/nix), for vet --nix and the language server.
+// nixOptions are where Nix's verdicts are cached (cacheDir's nix), for
+// vet --nix and the language server.
 func nixOptions() check.NixOptions {
-	o := check.NixOptions{AxcVersion: Version + " " + Revision}
-	if dir, err := os.UserCacheDir(); err == nil {
-		o.CacheDir = filepath.Join(dir, "axc", "nix")
-	}
-	return o
+	return check.NixOptions{AxcVersion: Version + " " + Revision, CacheDir: cacheDir("nix")}
 }

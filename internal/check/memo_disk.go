@@ -1,0 +1,133 @@
+package check
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/axc-dev/axc/internal/atomicfile"
+	"github.com/axc-dev/axc/internal/safeio"
+	"github.com/axc-dev/axc/internal/vet"
+)
+
+// MemoStore keeps Memos on disk, so that a process checks again only the
+// hosts that changed since an earlier process checked them: a fleet vet
+// that CUE's evaluation of every host would hold above its targets (see
+// bench/run.sh) pays for loading the hosts and evaluating the changed
+// ones. One file a run (the schema, the output directory and repository,
+// the working directory), named by the hash of the run and of Identity;
+// inside, the hosts by load.Host.EvalKey, as Memo keeps them, with the
+// states of the files their problems depend on, looked at again before an
+// entry is used. Only hosts whose findings are placed by their syntax
+// alone (vet.Kept.Movable) are kept: the others hold positions of one
+// process's parse.
+//
+// A file that cannot be read or decoded, or holds another run, is no
+// entry; a file that cannot be written is no cache. Writes are atomic; two
+// processes writing at once leave one's entries.
+type MemoStore struct {
+	Dir string
+	// Identity is the program that checks: its version and the size,
+	// time and place of its executable, so that a rebuilt axc (a
+	// development build keeps its version) never takes another's
+	// findings. Part of each file's name and checked inside it.
+	Identity string
+}
+
+// NewMemoStore is a store in dir for this program, whose version is
+// version.
+func NewMemoStore(dir, version string) *MemoStore {
+	id := version
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			id += "\x00" + exe + "\x00" + strconv.FormatInt(fi.Size(), 10) + "\x00" + fi.ModTime().UTC().String()
+		}
+	}
+	return &MemoStore{Dir: dir, Identity: id}
+}
+
+// memoFormat is the version of the file's layout.
+const memoFormat = 1
+
+// maxMemoFile bounds a memo file read: 10,000 hosts take about 5 MiB.
+const maxMemoFile = 256 << 20
+
+// memoAge is how many writes of a run's file an entry outlives unused: a
+// run over a few files keeps the entries of a run over all of them.
+const memoAge = 16
+
+// memoFile is the on-disk form of a Memo.
+type memoFile struct {
+	Format   int         `json:"format"`
+	Identity string      `json:"identity"`
+	Run      string      `json:"run"`
+	Gen      int         `json:"gen"`
+	Hosts    []memoEntry `json:"hosts"`
+}
+
+type memoEntry struct {
+	Key   []byte            `json:"key"`
+	File  string            `json:"file"`
+	Line  int               `json:"line"`
+	Seen  int               `json:"seen"`
+	Refs  vet.UserRef       `json:"refs"`
+	Found vet.Kept          `json:"found"`
+	Disk  map[string]string `json:"disk"`
+}
+
+// storeRun is the run key of a stored memo: run, and where the process
+// stands (host files are named relative to it).
+func storeRun(run string) string {
+	wd, _ := os.Getwd()
+	return run + "\x00" + wd
+}
+
+func (s *MemoStore) path(run string) string {
+	sum := sha256.Sum256([]byte(s.Identity + "\x00" + run))
+	return filepath.Join(s.Dir, hex.EncodeToString(sum[:16])+".json")
+}
+
+// open is the memo s keeps for run (a storeRun): empty when none can be
+// read.
+func (s *MemoStore) open(run string) *Memo {
+	m := &Memo{run: run, hosts: map[string]keptHost{}, store: s}
+	data, err := safeio.ReadFile(s.path(run), maxMemoFile)
+	if err != nil {
+		return m
+	}
+	var f memoFile
+	if json.Unmarshal(data, &f) != nil || f.Format != memoFormat || f.Identity != s.Identity || f.Run != run {
+		return m
+	}
+	m.gen = f.Gen
+	for _, e := range f.Hosts {
+		if len(e.Key) != sha256.Size || e.File == "" {
+			continue
+		}
+		m.hosts[string(e.Key)] = keptHost{line: e.Line, file: e.File, seen: e.Seen, refs: e.Refs, found: e.Found, disk: e.Disk}
+	}
+	return m
+}
+
+// save writes m where it was read from, when the last check evaluated a
+// host it can keep.
+func (s *MemoStore) save(m *Memo) {
+	if !m.changed {
+		return
+	}
+	f := memoFile{Format: memoFormat, Identity: s.Identity, Run: m.run, Gen: m.gen}
+	for key, k := range m.hosts {
+		if !k.found.Movable {
+			continue
+		}
+		f.Hosts = append(f.Hosts, memoEntry{Key: []byte(key), File: k.file, Line: k.line, Seen: k.seen, Refs: k.refs, Found: k.found, Disk: k.disk})
+	}
+	data, err := json.Marshal(f)
+	if err != nil {
+		return
+	}
+	_ = atomicfile.Write(s.path(m.run), data)
+}
