@@ -141,7 +141,7 @@ func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {
 	if best.LastModified != nil {
 		a.Committed = time.Unix(*best.LastModified, 0).UTC().Format("2006-01-02 15:04:05 UTC")
 	}
-	if e, ok := t.revs.lookup(best.Rev); ok {
+	if e, ok := t.revTable().lookup(best.Rev); ok {
 		r, _ := t.byTag(e.tag)
 		c.Release = r
 		if len(e.differs) == 0 {
@@ -183,11 +183,12 @@ func (t *Table) chooseFromLock(name string, data []byte) (Choice, error) {
 // not know the commit.
 func (t *Table) chooseCommit(flag string) (c Choice, ok bool, err error) {
 	s := lowerASCII(strings.TrimSpace(flag))
-	if t.revs == nil || len(s) < MinPrefix || len(s) > 40 || !hexOnly.MatchString(s) {
+	rt := t.revTable()
+	if rt == nil || len(s) < MinPrefix || len(s) > 40 || !hexOnly.MatchString(s) {
 		return Choice{}, false, nil
 	}
 	var found []string
-	for rev := range t.revs.byRev {
+	for rev := range rt.byRev {
 		if strings.HasPrefix(rev, s) {
 			found = append(found, rev)
 		}
@@ -204,7 +205,7 @@ func (t *Table) chooseCommit(flag string) (c Choice, ok bool, err error) {
 		return Choice{}, false, fmt.Errorf("upstream commit %q: ambiguous rev prefix, matches %s", flag, strings.Join(found, ", "))
 	}
 	rev := found[0]
-	e := t.revs.byRev[rev]
+	e := rt.byRev[rev]
 	r, _ := t.byTag(e.tag)
 	if len(e.differs) > 0 || e.cairnSide {
 		a := Approximation{StandIn: r, Known: true, Differs: e.differs}
@@ -227,7 +228,8 @@ func (t *Table) standIn(repo string, sec int64) (Release, string, bool) {
 			break
 		}
 	}
-	onCairnSide := cairn != "" && (t.revs != nil && t.revs.renameTime > 0 && sec >= t.revs.renameTime || t.repoOnlyOf(repo, cairn))
+	rt := t.revTable()
+	onCairnSide := cairn != "" && (rt != nil && rt.renameTime > 0 && sec >= rt.renameTime || t.repoOnlyOf(repo, cairn))
 	if !onCairnSide {
 		r, ok := t.AtTime(sec)
 		return r, "the newest release not newer than it", ok

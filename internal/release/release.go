@@ -40,6 +40,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"cuelang.org/go/cue"
@@ -80,8 +81,25 @@ func (r Release) Time() time.Time { return time.Unix(r.LastModified, 0).UTC() }
 type Table struct {
 	releases []Release
 	// revs maps upstream commits that are no release to the release they
-	// equal or stand in for (nil: only releases are known by rev).
-	revs *revTable
+	// equal or stand in for (nil: only releases are known by rev). Read
+	// with revTable: the built-in table parses it from revsSrc on first
+	// use, as most runs pin a release and never ask (parsing it was a
+	// sixth of a one-host vet).
+	revs    *revTable
+	revsSrc []byte
+	revsOne sync.Once
+}
+
+// revTable is t's rev table, parsed on first use; nil when there is none
+// (or it does not parse: TestRevTable holds the built-in one to
+// parsing).
+func (t *Table) revTable() *revTable {
+	t.revsOne.Do(func() {
+		if t.revs == nil && t.revsSrc != nil {
+			t.revs, _ = parseRevs(t.revsSrc, t)
+		}
+	})
+	return t.revs
 }
 
 // TableFile is the name Parse gives the CUE text in its errors.
@@ -396,8 +414,6 @@ func Builtin() (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("internal error: %v", err) // tested: the table parses
 	}
-	if t.revs, err = parseRevs(revsFile, t); err != nil {
-		return nil, fmt.Errorf("internal error: %v", err) // tested: the rev table parses
-	}
+	t.revsSrc = revsFile
 	return t, nil
 }

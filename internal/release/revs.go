@@ -145,11 +145,12 @@ type Coverage struct {
 
 // Coverage of the table's rev table (zero without one).
 func (t *Table) Coverage() Coverage {
-	if t.revs == nil {
+	rt := t.revTable()
+	if rt == nil {
 		return Coverage{}
 	}
-	c := Coverage{Commits: len(t.revs.byRev), Heads: slices.Clone(t.revs.heads)}
-	for _, e := range t.revs.byRev {
+	c := Coverage{Commits: len(rt.byRev), Heads: slices.Clone(rt.heads)}
+	for _, e := range rt.byRev {
 		if len(e.differs) == 0 {
 			c.Exact++
 		}

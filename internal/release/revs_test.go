@@ -48,7 +48,7 @@ func TestReleaseRevsAreThemselves(t *testing.T) {
 		if c.Release.Tag != r.Tag || c.Warning != "" || c.Approx != nil {
 			t.Errorf("%s: chose %s, warning %q", r.Tag, c.Release.Tag, c.Warning)
 		}
-		if _, ok := tab.revs.byRev[r.Rev]; ok {
+		if _, ok := tab.revTable().byRev[r.Rev]; ok {
 			t.Errorf("%s: its rev is in the rev table", r.Tag)
 		}
 	}
@@ -57,15 +57,19 @@ func TestReleaseRevsAreThemselves(t *testing.T) {
 // The rev table: what it holds, and how Choose uses each kind of row.
 func TestRevTable(t *testing.T) {
 	tab := builtin(t)
+	// Parsed on first use, where an error would leave no table: it parses.
+	if _, err := parseRevs(revsFile, tab); err != nil {
+		t.Fatal(err)
+	}
 	cov := tab.Coverage()
 	if cov.Commits < 1000 || cov.Exact == 0 || len(cov.Heads) == 0 {
 		t.Fatalf("coverage %+v: want the upstream history since v2025.11.08", cov)
 	}
-	if tab.revs.rename != "3c3de95b028ffa0e8b2256a7ca858fdc806d59bd" || tab.revs.renameTime != 1776271544 {
-		t.Errorf("rename %s at %d, want upstream's rename commit 3c3de95 (2026-04-15 16:45:44 UTC)", tab.revs.rename, tab.revs.renameTime)
+	if tab.revTable().rename != "3c3de95b028ffa0e8b2256a7ca858fdc806d59bd" || tab.revTable().renameTime != 1776271544 {
+		t.Errorf("rename %s at %d, want upstream's rename commit 3c3de95 (2026-04-15 16:45:44 UTC)", tab.revTable().rename, tab.revTable().renameTime)
 	}
 	kinds := map[string]bool{}
-	for rev, e := range tab.revs.byRev {
+	for rev, e := range tab.revTable().byRev {
 		if _, ok := tab.byTag(e.tag); !ok {
 			t.Fatalf("%s: no release %s", rev, e.tag)
 		}
@@ -152,7 +156,7 @@ func TestParseRevs(t *testing.T) {
 			t.Errorf("%q: error %v, want %q", tc.text, err, tc.err)
 		}
 	}
-	if !slices.Equal(builtin(t).Coverage().Heads, builtin(t).revs.heads) {
+	if !slices.Equal(builtin(t).Coverage().Heads, builtin(t).revTable().heads) {
 		t.Error("Coverage heads")
 	}
 }
