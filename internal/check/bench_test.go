@@ -10,8 +10,8 @@ import (
 )
 
 // BenchmarkRun is axc vet's check in-process, as a new process makes it
-// (no Cache, no store): beside bench/cuefloor's BenchmarkVet on the same
-// hosts, what axc adds to CUE.
+// (no Cache; cold: no store, warm: the store of an earlier run): beside
+// bench/cuefloor's BenchmarkVet on the same hosts, what axc adds to CUE.
 //
 //	go test -run '^$' -bench Run ./internal/check
 func BenchmarkRun(b *testing.B) {
@@ -32,11 +32,22 @@ func BenchmarkRun(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Chdir(dir)
-			for b.Loop() {
-				if _, ds, err := Run(Options{}, []string{"hosts"}, "", &Reach{}); err != nil || len(ds) != 0 {
-					b.Fatalf("%v %v", ds, err)
+			b.Run("cold", func(b *testing.B) {
+				for b.Loop() {
+					if _, ds, err := Run(Options{}, []string{"hosts"}, "", &Reach{}); err != nil || len(ds) != 0 {
+						b.Fatalf("%v %v", ds, err)
+					}
 				}
-			}
+			})
+			// warm: with the store a first run filled, as a second vet.
+			b.Run("warm", func(b *testing.B) {
+				o := Options{Store: &MemoStore{Dir: b.TempDir(), Identity: "bench"}}
+				for b.Loop() {
+					if _, ds, err := Run(o, []string{"hosts"}, "", &Reach{}); err != nil || len(ds) != 0 {
+						b.Fatalf("%v %v", ds, err)
+					}
+				}
+			})
 		})
 	}
 }
