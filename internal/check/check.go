@@ -63,6 +63,10 @@ type Cache struct {
 	// table is the built-in release table, parsed once (a seventh of a
 	// language server's check of one file of a large package).
 	table *release.Table
+	// disk keeps the files around the entries (the module file, the
+	// vendored schema) while unchanged (safeio.CachingDisk): a check
+	// stats them rather than reading them.
+	disk safeio.Files
 }
 
 // builtin is the built-in release table: c's, parsed on first use (a
@@ -85,7 +89,7 @@ func (c *Cache) builtin() (*release.Table, error) {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{schemas: map[string]*load.SchemaCache{}, scans: load.NewScanCache()}
+	return &Cache{schemas: map[string]*load.SchemaCache{}, scans: load.NewScanCache(), disk: safeio.CachingDisk()}
 }
 
 // scanCache is c's scans of files (nil for a nil c).
@@ -94,6 +98,15 @@ func (c *Cache) scanCache() *load.ScanCache {
 		return nil
 	}
 	return c.scans
+}
+
+// around is where the files around the entries are read: c's caching
+// disk (safeio.Disk for a nil c).
+func (c *Cache) around() safeio.Files {
+	if c == nil {
+		return safeio.Disk
+	}
+	return c.disk
 }
 
 // schema is the cache of the schema named name; nil for a nil c, and for
@@ -192,9 +205,9 @@ func LoadEntries(files safeio.Files, sc *load.SchemaCache, paths []string, fsys 
 	return loadEntries(files, sc, nil, paths, fsys, k, r)
 }
 
-// loadEntries is LoadEntries keeping the scans of files in scans (nil:
-// none kept).
-func loadEntries(files safeio.Files, sc *load.SchemaCache, scans *load.ScanCache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
+// loadEntries is LoadEntries keeping the scans of files, and the files
+// around the entries, in c (nil: none kept).
+func loadEntries(files safeio.Files, sc *load.SchemaCache, c *Cache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		return nil, nil, Prefixed("schema: ", err)
@@ -205,7 +218,8 @@ func loadEntries(files safeio.Files, sc *load.SchemaCache, scans *load.ScanCache
 	if sc != nil {
 		l.SetSchemaCache(sc)
 	}
-	l.SetScanCache(scans)
+	l.SetScanCache(c.scanCache())
+	l.SetDisk(c.around())
 	l.SetKind(k)
 	l.SetReach(r)
 	res, err := l.Load(paths)
@@ -293,14 +307,14 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	var l *load.Loader
 	var res *load.Result
 	if len(in.Hosts) > 0 || len(hostReach) > 0 {
-		if l, res, err = loadEntries(files, o.Cache.schema(chk0), o.Cache.scanCache(), in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
+		if l, res, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
 			return nil, nil, err
 		}
 	}
 	var ul *load.Loader
 	var ures *load.Result
 	if len(in.Users) > 0 {
-		if ul, ures, err = loadEntries(files, o.Cache.schema(chk0), o.Cache.scanCache(), in.Users, chk0.FS, load.Users, userReach); err != nil {
+		if ul, ures, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, in.Users, chk0.FS, load.Users, userReach); err != nil {
 			return nil, nil, err
 		}
 	}
