@@ -50,6 +50,10 @@ type Options struct {
 	// evaluated again. For a long-lived process, one per set of hosts
 	// checked again and again (an open document).
 	Memo *Memo
+
+	// noGuess: the hosts are loaded without guessing that their packages
+	// build (load.Loader.SetGuess), after a guess was wrong.
+	noGuess bool
 }
 
 // Cache keeps what does not change between the runs of a long-lived
@@ -202,12 +206,13 @@ func SchemaOf(table *release.Table, choice release.Choice) (*Schema, error) {
 // against the schema fsys; unreadable input is an error.
 // sc, when set, keeps the schema parsed across runs (Cache).
 func LoadEntries(files safeio.Files, sc *load.SchemaCache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
-	return loadEntries(files, sc, nil, paths, fsys, k, r)
+	return loadEntries(files, sc, nil, false, paths, fsys, k, r)
 }
 
 // loadEntries is LoadEntries keeping the scans of files, and the files
-// around the entries, in c (nil: none kept).
-func loadEntries(files safeio.Files, sc *load.SchemaCache, c *Cache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
+// around the entries, in c (nil: none kept); guess is the loader's
+// (load.Loader.SetGuess).
+func loadEntries(files safeio.Files, sc *load.SchemaCache, c *Cache, guess bool, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		return nil, nil, Prefixed("schema: ", err)
@@ -220,6 +225,7 @@ func loadEntries(files safeio.Files, sc *load.SchemaCache, c *Cache, paths []str
 	}
 	l.SetScanCache(c.scanCache())
 	l.SetDisk(c.around())
+	l.SetGuess(guess)
 	l.SetKind(k)
 	l.SetReach(r)
 	res, err := l.Load(paths)
@@ -307,14 +313,19 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	var l *load.Loader
 	var res *load.Result
 	if len(in.Hosts) > 0 || len(hostReach) > 0 {
-		if l, res, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
+		// In a long-lived process (the language server), the hosts'
+		// packages are taken to build while the changed hosts are
+		// evaluated: the check of it runs beside the evaluation, not
+		// before it.
+		guess := o.Cache != nil && outDir == "" && !o.noGuess
+		if l, res, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, guess, in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
 			return nil, nil, err
 		}
 	}
 	var ul *load.Loader
 	var ures *load.Result
 	if len(in.Users) > 0 {
-		if ul, ures, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, in.Users, chk0.FS, load.Users, userReach); err != nil {
+		if ul, ures, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, false, in.Users, chk0.FS, load.Users, userReach); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -363,17 +374,27 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 		}
 		// A host with errors is seen again with the full schema's messages
 		// (EachLean).
-		res.EachLeanSkipping(skip, func(i int, h *load.Host, v cue.Value) bool {
-			refs[i] = vet.HostUserRef(v, contract)
-			if !chk.Host(i, h, v) {
-				// Not compiled: what compiling would find that CUE cannot
-				// is looked for on its own, so that every problem is said.
-				addProblems(chk, i, comp.DottedKeys(h, v, false))
-				return false
-			}
-			data[i], _ = compileOne(chk, i, comp.Host, h, v, SourceName(outDir, h.Pos.Filename()))
-			return true
+		evaluated := guarded(res, func() {
+			res.EachLeanSkipping(skip, func(i int, h *load.Host, v cue.Value) bool {
+				refs[i] = vet.HostUserRef(v, contract)
+				if !chk.Host(i, h, v) {
+					// Not compiled: what compiling would find that CUE
+					// cannot is looked for on its own, so that every
+					// problem is said.
+					addProblems(chk, i, comp.DottedKeys(h, v, false))
+					return false
+				}
+				data[i], _ = compileOne(chk, i, comp.Host, h, v, SourceName(outDir, h.Pos.Filename()))
+				return true
+			})
 		})
+		if !evaluated || !res.Confirmed() {
+			// A package taken to build does not: what was found of its
+			// hosts is not what vet finds. Checked again, without the
+			// guess, before the memo keeps any of it.
+			o.noGuess, o.Warn = true, nil // the warning was given
+			return Run(o, paths, outDir, rc)
+		}
 		out.Entries = res.Hosts
 		for i, h := range res.Hosts {
 			out.Files[compile.HostFile(h.Name)] = data[i]
@@ -446,6 +467,23 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 		ds = append(ds, d)
 	}
 	return out, vet.Sorted(ds), nil
+}
+
+// guarded runs the evaluation of res's hosts, eval: it reports false when
+// eval panicked on a package its loader wrongly took to build
+// (load.Loader.SetGuess), whose evaluation is thrown away; any other panic
+// goes on.
+func guarded(res *load.Result, eval func()) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			if res.Confirmed() {
+				panic(p)
+			}
+			ok = false
+		}
+	}()
+	eval()
+	return true
 }
 
 // compileOne compiles one entry (host or user) that vetted clean; its

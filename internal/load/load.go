@@ -110,6 +110,11 @@ type Result struct {
 	Warnings []Warning
 
 	lazy []*lazyPackage
+	// guessed are whether each package taken to build (compiles), for
+	// evaluation in chunks, does: a loader that guesses (SetGuess) finds
+	// out beside the evaluation. See Confirmed.
+	guessed []<-chan bool
+	wrong   bool
 	// schema holds the schema files, for JSON and YAML hosts' chunks.
 	schema map[string][]byte
 	kind   *Kind
@@ -156,6 +161,9 @@ type Loader struct {
 	// scanCache keeps the scans of the package's files across Loads
 	// (SetScanCache); nil: scanned in each Load.
 	scanCache *ScanCache
+	// guess: packages whose hosts the syntax names are taken to build
+	// (SetGuess).
+	guess bool
 }
 
 // NewWithSchema returns a loader for the schema whose .cue files are in
@@ -191,6 +199,27 @@ func (l *Loader) SetKind(k *Kind) { l.kind = k }
 // SetFiles makes the loader read entry files (hosts, users and their
 // packages) from in rather than from the disk.
 func (l *Loader) SetFiles(in safeio.Files) { l.in = in }
+
+// SetGuess makes the loader take a package whose hosts its syntax names
+// to build (compiles) and to be evaluated in chunks, finding out whether
+// it does on another core while the caller evaluates them: the caller
+// must ask Result.Confirmed before it uses what it found, and load again
+// without guessing when the guess was wrong. For the language server,
+// where a change to one host of a large package is evaluated alone and
+// the package almost always builds: the check of it (a build of every
+// host of the file) then costs no time of the change's.
+func (l *Loader) SetGuess(on bool) { l.guess = on }
+
+// Confirmed reports whether the guesses of r's loader (SetGuess) were
+// right, waiting for them: when not, r is not what Load without guessing
+// would have read, and is to be thrown away.
+func (r *Result) Confirmed() bool {
+	for _, c := range r.guessed {
+		r.wrong = !<-c || r.wrong
+	}
+	r.guessed = nil
+	return !r.wrong
+}
 
 // SetDisk makes the loader read the files around the entries (the
 // module file, the vendored schema) from disk rather than safeio.Disk: a
@@ -727,7 +756,21 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 
 	selected := selectedHosts(req, inst.Files)
 	names, chunked := inChunks(inst.Files)
-	if chunked && compiles(inst) {
+	if chunked && l.guess {
+		built := make(chan bool, 1)
+		go func() {
+			defer func() {
+				if recover() != nil {
+					// Not a guess to keep: loading again without guessing
+					// meets the panic where it is reported.
+					built <- false
+				}
+			}()
+			built <- compiles(inst)
+		}()
+		res.guessed = append(res.guessed, built)
+	}
+	if chunked && (l.guess || compiles(inst)) {
 		// Hosts all known from the syntax: evaluate them later, in chunks,
 		// each in a context of its own with the other hosts left out
 		// (Result.Each), and only those asked for.
