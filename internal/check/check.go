@@ -55,6 +55,10 @@ type Options struct {
 	// no Render) found of each host on disk for the next process's check
 	// of the same hosts (MemoStore).
 	Store *MemoStore
+
+	// noGuess: the hosts are loaded without guessing that their packages
+	// build (load.Loader.SetGuess), after a guess was wrong.
+	noGuess bool
 }
 
 // Cache keeps what does not change between the runs of a long-lived
@@ -68,6 +72,10 @@ type Cache struct {
 	// table is the built-in release table, parsed once (a seventh of a
 	// language server's check of one file of a large package).
 	table *release.Table
+	// disk keeps the files around the entries (the module file, the
+	// vendored schema) while unchanged (safeio.CachingDisk): a check
+	// stats them rather than reading them.
+	disk safeio.Files
 }
 
 // builtin is the built-in release table: c's, parsed on first use (a
@@ -90,7 +98,7 @@ func (c *Cache) builtin() (*release.Table, error) {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{schemas: map[string]*load.SchemaCache{}, scans: load.NewScanCache()}
+	return &Cache{schemas: map[string]*load.SchemaCache{}, scans: load.NewScanCache(), disk: safeio.CachingDisk()}
 }
 
 // scanCache is c's scans of files (nil for a nil c).
@@ -99,6 +107,15 @@ func (c *Cache) scanCache() *load.ScanCache {
 		return nil
 	}
 	return c.scans
+}
+
+// around is where the files around the entries are read: c's caching
+// disk (safeio.Disk for a nil c).
+func (c *Cache) around() safeio.Files {
+	if c == nil {
+		return safeio.Disk
+	}
+	return c.disk
 }
 
 // schema is the cache of the schema named name; nil for a nil c, and for
@@ -194,12 +211,13 @@ func SchemaOf(table *release.Table, choice release.Choice) (*Schema, error) {
 // against the schema fsys; unreadable input is an error.
 // sc, when set, keeps the schema parsed across runs (Cache).
 func LoadEntries(files safeio.Files, sc *load.SchemaCache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
-	return loadEntries(files, sc, nil, paths, fsys, k, r)
+	return loadEntries(files, sc, nil, false, paths, fsys, k, r)
 }
 
-// loadEntries is LoadEntries keeping the scans of files in scans (nil:
-// none kept).
-func loadEntries(files safeio.Files, sc *load.SchemaCache, scans *load.ScanCache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
+// loadEntries is LoadEntries keeping the scans of files, and the files
+// around the entries, in c (nil: none kept); guess is the loader's
+// (load.Loader.SetGuess).
+func loadEntries(files safeio.Files, sc *load.SchemaCache, c *Cache, guess bool, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		return nil, nil, Prefixed("schema: ", err)
@@ -210,7 +228,9 @@ func loadEntries(files safeio.Files, sc *load.SchemaCache, scans *load.ScanCache
 	if sc != nil {
 		l.SetSchemaCache(sc)
 	}
-	l.SetScanCache(scans)
+	l.SetScanCache(c.scanCache())
+	l.SetDisk(c.around())
+	l.SetGuess(guess)
 	l.SetKind(k)
 	l.SetReach(r)
 	res, err := l.Load(paths)
@@ -298,14 +318,19 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	var l *load.Loader
 	var res *load.Result
 	if len(in.Hosts) > 0 || len(hostReach) > 0 {
-		if l, res, err = loadEntries(files, o.Cache.schema(chk0), o.Cache.scanCache(), in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
+		// In a long-lived process (the language server), the hosts'
+		// packages are taken to build while the changed hosts are
+		// evaluated: the check of it runs beside the evaluation, not
+		// before it.
+		guess := o.Cache != nil && outDir == "" && !o.noGuess
+		if l, res, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, guess, in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
 			return nil, nil, err
 		}
 	}
 	var ul *load.Loader
 	var ures *load.Result
 	if len(in.Users) > 0 {
-		if ul, ures, err = loadEntries(files, o.Cache.schema(chk0), o.Cache.scanCache(), in.Users, chk0.FS, load.Users, userReach); err != nil {
+		if ul, ures, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, false, in.Users, chk0.FS, load.Users, userReach); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -359,17 +384,27 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 		}
 		// A host with errors is seen again with the full schema's messages
 		// (EachLean).
-		res.EachLeanSkipping(skip, func(i int, h *load.Host, v cue.Value) bool {
-			refs[i] = vet.HostUserRef(v, contract)
-			if !chk.Host(i, h, v) {
-				// Not compiled: what compiling would find that CUE cannot
-				// is looked for on its own, so that every problem is said.
-				addProblems(chk, i, comp.DottedKeys(h, v, false))
-				return false
-			}
-			data[i], _ = compileOne(chk, i, comp.Host, h, v, SourceName(outDir, h.Pos.Filename()))
-			return true
+		evaluated := guarded(res, func() {
+			res.EachLeanSkipping(skip, func(i int, h *load.Host, v cue.Value) bool {
+				refs[i] = vet.HostUserRef(v, contract)
+				if !chk.Host(i, h, v) {
+					// Not compiled: what compiling would find that CUE
+					// cannot is looked for on its own, so that every
+					// problem is said.
+					addProblems(chk, i, comp.DottedKeys(h, v, false))
+					return false
+				}
+				data[i], _ = compileOne(chk, i, comp.Host, h, v, SourceName(outDir, h.Pos.Filename()))
+				return true
+			})
 		})
+		if !evaluated || !res.Confirmed() {
+			// A package taken to build does not: what was found of its
+			// hosts is not what vet finds. Checked again, without the
+			// guess, before the memo keeps any of it.
+			o.noGuess, o.Warn = true, nil // the warning was given
+			return Run(o, paths, outDir, rc)
+		}
 		out.Entries = res.Hosts
 		for i, h := range res.Hosts {
 			out.Files[compile.HostFile(h.Name)] = data[i]
@@ -445,6 +480,23 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 		ds = append(ds, d)
 	}
 	return out, vet.Sorted(ds), nil
+}
+
+// guarded runs the evaluation of res's hosts, eval: it reports false when
+// eval panicked on a package its loader wrongly took to build
+// (load.Loader.SetGuess), whose evaluation is thrown away; any other panic
+// goes on.
+func guarded(res *load.Result, eval func()) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			if res.Confirmed() {
+				panic(p)
+			}
+			ok = false
+		}
+	}()
+	eval()
+	return true
 }
 
 // compileOne compiles one entry (host or user) that vetted clean; its

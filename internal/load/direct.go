@@ -18,7 +18,6 @@ import (
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
-	"github.com/axc-dev/axc/internal/safeio"
 	"github.com/axc-dev/axc/schema"
 )
 
@@ -58,10 +57,11 @@ func (l *Loader) directInstance(absDir, pkgName string, files []source) (*build.
 	if !ok {
 		return nil, nil
 	}
-	cfg := parser.NewConfig(parser.ParseComments).Apply(parser.Version(mod.version))
+	cfg := sourceConfig(mod.version)
 	parsed := make([]*ast.File, len(files))
 	for i, file := range files {
-		f, err := parser.ParseFile(file.name, file.data, cfg)
+		// The scans of this Load parsed the changed files already.
+		f, err := l.scanCache.parse(file.name, file.data, mod.version)
 		if err != nil || !plainFile(f, pkgName) {
 			return nil, nil
 		}
@@ -275,13 +275,13 @@ func (l *Loader) plainModule(absDir string) (directModule, bool) {
 	if root == "" {
 		return directModule{schemaDir: filepath.Join(absDir, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath)), version: schemaLanguage}, true
 	}
-	data, err := readModuleFile(root)
+	data, err := readModuleFile(l.disk, root)
 	if err != nil || data == nil || !plainModuleFile(data) {
 		return directModule{}, false
 	}
 	mod := directModule{schemaDir: filepath.Join(root, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath)), version: schemaLanguage}
 	for _, sub := range []string{"pkg", "usr", "gen"} {
-		entries, err := safeio.ReadDir(filepath.Join(root, "cue.mod", sub, filepath.FromSlash(schema.ImportPath)))
+		entries, err := l.disk.ReadDir(filepath.Join(root, "cue.mod", sub, filepath.FromSlash(schema.ImportPath)))
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return directModule{}, false
 		}
@@ -296,7 +296,7 @@ func (l *Loader) plainModule(absDir string) (directModule, bool) {
 		if len(d) < len(root) {
 			return directModule{}, false // absDir is not under root
 		}
-		entries, err := safeio.ReadDir(d)
+		entries, err := l.disk.ReadDir(d)
 		if err != nil {
 			return directModule{}, false
 		}

@@ -110,6 +110,11 @@ type Result struct {
 	Warnings []Warning
 
 	lazy []*lazyPackage
+	// guessed are whether each package taken to build (compiles), for
+	// evaluation in chunks, does: a loader that guesses (SetGuess) finds
+	// out beside the evaluation. See Confirmed.
+	guessed []<-chan bool
+	wrong   bool
 	// schema holds the schema files, for JSON and YAML hosts' chunks.
 	schema map[string][]byte
 	kind   *Kind
@@ -147,18 +152,24 @@ type Loader struct {
 	// in is where entry files are read (SetFiles): the disk, or the disk
 	// under an editor's unsaved texts.
 	in safeio.Files
+	// disk is where the files around the entries are read: the module
+	// file and the vendored schema (SetDisk).
+	disk safeio.Files
 	// schemaCache keeps the schema parsed across Loads and loaders
 	// (SetSchemaCache); nil: parsed for each package.
 	schemaCache *SchemaCache
 	// scanCache keeps the scans of the package's files across Loads
 	// (SetScanCache); nil: scanned in each Load.
 	scanCache *ScanCache
+	// guess: packages whose hosts the syntax names are taken to build
+	// (SetGuess).
+	guess bool
 }
 
 // NewWithSchema returns a loader for the schema whose .cue files are in
 // fsys (at its root): the embedded one, or a schema being developed.
 func NewWithSchema(fsys fs.FS) (*Loader, error) {
-	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}, fsys: fsys, kind: Hosts, in: safeio.Disk}
+	l := &Loader{ctx: cuecontext.New(), files: map[string][]byte{}, fsys: fsys, kind: Hosts, in: safeio.Disk, disk: safeio.Disk}
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
@@ -188,6 +199,33 @@ func (l *Loader) SetKind(k *Kind) { l.kind = k }
 // SetFiles makes the loader read entry files (hosts, users and their
 // packages) from in rather than from the disk.
 func (l *Loader) SetFiles(in safeio.Files) { l.in = in }
+
+// SetGuess makes the loader take a package whose hosts its syntax names
+// to build (compiles) and to be evaluated in chunks, finding out whether
+// it does on another core while the caller evaluates them: the caller
+// must ask Result.Confirmed before it uses what it found, and load again
+// without guessing when the guess was wrong. For the language server,
+// where a change to one host of a large package is evaluated alone and
+// the package almost always builds: the check of it (a build of every
+// host of the file) then costs no time of the change's.
+func (l *Loader) SetGuess(on bool) { l.guess = on }
+
+// Confirmed reports whether the guesses of r's loader (SetGuess) were
+// right, waiting for them: when not, r is not what Load without guessing
+// would have read, and is to be thrown away.
+func (r *Result) Confirmed() bool {
+	for _, c := range r.guessed {
+		r.wrong = !<-c || r.wrong
+	}
+	r.guessed = nil
+	return !r.wrong
+}
+
+// SetDisk makes the loader read the files around the entries (the
+// module file, the vendored schema) from disk rather than safeio.Disk: a
+// long-lived process gives one that keeps them (safeio.CachingDisk), and
+// a check then costs a stat of each, not a read.
+func (l *Loader) SetDisk(disk safeio.Files) { l.disk = disk }
 
 // Kind is what the loader reads.
 func (l *Loader) Kind() *Kind { return l.kind }
@@ -402,6 +440,19 @@ func (l *Loader) loadDir(dir string, res *Result) ([]*Host, error) {
 // exhaust its memory, and text.
 func readInputFile(in safeio.Files, p string, k *Kind) ([]byte, error) {
 	data, err := in.ReadFile(p, MaxFileSize)
+	return checkInput(p, k, data, err)
+}
+
+// readInputShared is readInputFile without a copy of what in keeps
+// (safeio.ReadFileShared): the bytes must not be modified.
+func readInputShared(in safeio.Files, p string, k *Kind) ([]byte, error) {
+	data, err := safeio.ReadFileShared(in, p, MaxFileSize)
+	return checkInput(p, k, data, err)
+}
+
+// checkInput is what reading the host or user file p gave (data, err)
+// as readInputFile returns it.
+func checkInput(p string, k *Kind, data []byte, err error) ([]byte, error) {
 	if errors.Is(err, safeio.ErrTooLarge) {
 		return nil, &InputError{Path: p, Err: fmt.Sprintf("larger than %s, the most a %s file may be", safeio.Size(MaxFileSize), k.Noun)}
 	}
@@ -705,7 +756,21 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 
 	selected := selectedHosts(req, inst.Files)
 	names, chunked := inChunks(inst.Files)
-	if chunked && compiles(inst) {
+	if chunked && l.guess {
+		built := make(chan bool, 1)
+		go func() {
+			defer func() {
+				if recover() != nil {
+					// Not a guess to keep: loading again without guessing
+					// meets the panic where it is reported.
+					built <- false
+				}
+			}()
+			built <- compiles(inst)
+		}()
+		res.guessed = append(res.guessed, built)
+	}
+	if chunked && (l.guess || compiles(inst)) {
 		// Hosts all known from the syntax: evaluate them later, in chunks,
 		// each in a context of its own with the other hosts left out
 		// (Result.Each), and only those asked for.
@@ -861,7 +926,9 @@ func readPackage(in safeio.Files, dir, absDir, pkgName string, k *Kind, sc *Scan
 			r.err = &InputError{Path: shown, Err: `a name with ":" or "\" cannot be loaded by CUE: rename it`}
 			return
 		}
-		r.data, r.err = readInputFile(in, shown, k)
+		// Shared: the sources of a package are only read (parsed,
+		// scanned, served to CUE; a chunk copies what it blanks out).
+		r.data, r.err = readInputShared(in, shown, k)
 		if r.err == nil {
 			r.cl, r.err = sc.packageClause(filepath.Join(absDir, names[i]), r.data)
 		}
@@ -929,7 +996,7 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 	var mod []byte
 	if root != "" {
 		var err error
-		if mod, err = readModuleFile(root); err != nil {
+		if mod, err = readModuleFile(l.disk, root); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -954,7 +1021,7 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 		cfg.Overlay[filepath.Join(root, "cue.mod", "module.cue")] = cueload.FromBytes(mod)
 	}
 	vendored := filepath.Join(root, "cue.mod", "pkg", filepath.FromSlash(schema.ImportPath))
-	if theirs, ok := releaseOf(filepath.Join(vendored, schema.HostFile)); ok {
+	if theirs, ok := releaseOf(l.disk, filepath.Join(vendored, schema.HostFile)); ok {
 		if ours, _ := releaseOfData(l.files[schema.HostFile]); theirs != ours {
 			// The author's CUE (cue eval) sees one release, the lock says
 			// another: which one the hosts are meant for is not ours to guess.
@@ -968,7 +1035,7 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 		}
 	}
 	var warn *Warning
-	differs, extra := vendoredDiffers(vendored, l.files)
+	differs, extra := vendoredDiffers(l.disk, vendored, l.files)
 	if differs {
 		warn = &Warning{Path: vendored, Msg: "differs from the schema built into axc; axc uses its own"}
 	}
@@ -990,8 +1057,8 @@ func (l *Loader) config(dir string) (*cueload.Config, *Warning, error) {
 // be read (a special file), or the directory holds CUE files the embedded
 // schema does not (extra). Any of these makes the author's cue eval see
 // another schema than axc checks against.
-func vendoredDiffers(vendored string, files map[string][]byte) (differs bool, extra []string) {
-	entries, err := safeio.ReadDir(vendored)
+func vendoredDiffers(disk safeio.Files, vendored string, files map[string][]byte) (differs bool, extra []string) {
+	entries, err := disk.ReadDir(vendored)
 	if err != nil {
 		return false, nil // no vendored copy (or not a directory: CUE will say)
 	}
@@ -1005,7 +1072,7 @@ func vendoredDiffers(vendored string, files map[string][]byte) (differs bool, ex
 		if !strings.HasSuffix(name, ".cue") || differs {
 			continue
 		}
-		onDisk, err := safeio.ReadFile(filepath.Join(vendored, name), MaxFileSize)
+		onDisk, err := safeio.ReadFileShared(disk, filepath.Join(vendored, name), MaxFileSize)
 		differs = err != nil || !bytes.Equal(onDisk, data)
 	}
 	return differs, extra
@@ -1055,9 +1122,9 @@ func findModuleRoot(dir string) string {
 // when there is none; an *InputError when it cannot be read (a FIFO, a
 // device, too large), which stops the load rather than leave the file to
 // CUE.
-func readModuleFile(root string) ([]byte, error) {
+func readModuleFile(disk safeio.Files, root string) ([]byte, error) {
 	p := filepath.Join(root, "cue.mod", "module.cue")
-	data, err := safeio.ReadFile(p, MaxFileSize)
+	data, err := disk.ReadFile(p, MaxFileSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
@@ -1132,8 +1199,8 @@ func notHosts(err errors.Error, patternFile string, files []*ast.File, k *Kind) 
 var releaseDecl = regexp.MustCompile(`(?m)^#Release:\s*"([^"]+)"`)
 
 // releaseOf is the release a schema's host.cue (on disk) is of.
-func releaseOf(hostFile string) (string, bool) {
-	data, err := safeio.ReadFile(hostFile, MaxFileSize)
+func releaseOf(disk safeio.Files, hostFile string) (string, bool) {
+	data, err := safeio.ReadFileShared(disk, hostFile, MaxFileSize)
 	if err != nil {
 		return "", false
 	}

@@ -154,7 +154,7 @@ func reachedFiles(named map[string]bool, sources map[string][]byte, gone, strs [
 		f, ok := parsed[name]
 		if !ok {
 			var err error
-			if f, err = sc.parse(name, sources[name]); err != nil {
+			if f, err = sc.parse(name, sources[name], schemaLanguage); err != nil {
 				f = nil // not read as a whole: reached, for its errors
 			}
 			parsed[name] = f

@@ -30,10 +30,12 @@ type scanned struct {
 	holds    map[string]bool // by the words, joined by NUL
 	clauseOK bool
 	clause   clause
-	// parsed is the file parsed whole (parser.ParseFile, no options),
-	// for the scans of the Load that parsed it alone: an AST is
-	// many times its text.
+	// parsed is the file parsed whole (sourceConfig, in language
+	// version parsedIn), for the Load that parsed it alone (its scans,
+	// and the package's instance: see parse): an AST is many times its
+	// text.
 	parsedOK bool
+	parsedIn string
 	parsed   *ast.File
 	parseErr error
 }
@@ -64,7 +66,7 @@ func (c *ScanCache) begin() {
 		if e.gen < c.gen-1 {
 			delete(c.files, name)
 		}
-		e.parsedOK, e.parsed, e.parseErr = false, nil, nil
+		e.parsedOK, e.parsedIn, e.parsed, e.parseErr = false, "", nil, nil
 	}
 }
 
@@ -152,23 +154,33 @@ func (c *ScanCache) packageClause(name string, src []byte) (clause, error) {
 	return cl, nil
 }
 
-// parse is parser.ParseFile(name, src), kept for the rest of this Load:
-// the scans of a Load (fileSubset, reachedFiles) parse the same files,
-// the changed one first of all. The file must only be read.
-func (c *ScanCache) parse(name string, src []byte) (*ast.File, error) {
+// parse is parser.ParseFile(name, src, sourceConfig(version)), kept for
+// the rest of this Load: the scans of a Load (fileSubset, reachedFiles)
+// parse the same files, the changed one first of all, and the package's
+// instance (directInstance) is made of the same parses, as cue/load
+// parses: a change of one file of a large package parses it once, not
+// twice. The file must only be read, and be in one instance only (a
+// Load puts a file in the instance of its package, once).
+func (c *ScanCache) parse(name string, src []byte, version string) (*ast.File, error) {
 	if c == nil {
-		return parser.ParseFile(name, src)
+		return parser.ParseFile(name, src, sourceConfig(version))
 	}
 	c.mu.Lock()
-	if e := c.entry(name, src); e.parsedOK {
+	if e := c.entry(name, src); e.parsedOK && e.parsedIn == version {
 		defer c.mu.Unlock()
 		return e.parsed, e.parseErr
 	}
 	c.mu.Unlock()
-	f, err := parser.ParseFile(name, src)
+	f, err := parser.ParseFile(name, src, sourceConfig(version))
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entry(name, src)
-	e.parsedOK, e.parsed, e.parseErr = true, f, err
+	e.parsedOK, e.parsedIn, e.parsed, e.parseErr = true, version, f, err
 	return f, err
+}
+
+// sourceConfig is how the files of a package are parsed: as cue/load
+// parses them, with their comments, in the language version version.
+func sourceConfig(version string) parser.Config {
+	return parser.NewConfig(parser.ParseComments).Apply(parser.Version(version))
 }

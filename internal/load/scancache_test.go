@@ -25,6 +25,8 @@ func TestScanCacheMatchesScans(t *testing.T) {
 		"package hosts\n\n@extern(embed)\na: {}\n",
 		"package hosts\n\na: {\n",
 		"a: {}\n",
+		"package hosts\n\n// a comment\na: {} // and another\n",
+		"package hosts\n\na: [1\n2]\n",
 	}
 	for round := range 3 {
 		c.begin()
@@ -33,10 +35,17 @@ func TestScanCacheMatchesScans(t *testing.T) {
 			src := []byte(text)
 			// The parse and the clause first: they are the first to see
 			// the new text.
-			f, err := c.parse(name, src)
-			wf, werr := parser.ParseFile(name, src)
+			f, err := c.parse(name, src, schemaLanguage)
+			wf, werr := parser.ParseFile(name, src, parser.ParseComments, parser.Version(schemaLanguage))
 			if got, want := fmt.Sprint(nodeText(f), err), fmt.Sprint(nodeText(wf), werr); got != want {
 				t.Errorf("round %d, %s: kept parse %s, parse %s", round, text, got, want)
+			}
+			// Kept by language version too: v0.16 wants commas between
+			// a list's lines.
+			f, err = c.parse(name, src, "v0.16.0")
+			wf, werr = parser.ParseFile(name, src, parser.ParseComments, parser.Version("v0.16.0"))
+			if got, want := fmt.Sprint(nodeText(f), err), fmt.Sprint(nodeText(wf), werr); got != want {
+				t.Errorf("round %d, %s: kept parse in v0.16.0 %s, parse %s", round, text, got, want)
 			}
 			cl, err := c.packageClause(name, src)
 			want, werr := packageClause(name, src)

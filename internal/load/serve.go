@@ -26,7 +26,7 @@ import (
 func serveModuleFiles(cfg *cueload.Config, dir string, sources map[string][]byte) error {
 	root := cmp.Or(cfg.ModuleRoot, findModuleRoot(dir), dir)
 	modPath := ""
-	if mod, err := readModuleFile(root); err == nil && mod != nil {
+	if mod, err := readModuleFile(safeio.Disk, root); err == nil && mod != nil {
 		modPath = modulePathOf(mod)
 	}
 	s := &server{cfg: cfg, root: root, modPath: modPath, scanned: map[string]bool{}}

@@ -69,7 +69,7 @@ func fileSubset(named map[string]bool, sources map[string][]byte, sc *ScanCache)
 	for len(queue) > 0 {
 		name := queue[0]
 		queue = queue[1:]
-		f, err := sc.parse(name, sources[name])
+		f, err := sc.parse(name, sources[name], schemaLanguage)
 		if err != nil {
 			continue // its errors are reported when the package loads
 		}

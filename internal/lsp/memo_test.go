@@ -21,7 +21,9 @@ import (
 // the change left alone from its last check (check.Memo). For sequences
 // of random edits of host files (a host's value changed, a typo, a line
 // added or removed so that the hosts below move, two conflicting values,
-// a host added, removed or renamed, a shared value changed, a file the
+// a host added, removed or renamed, a reference to nothing (the package
+// does not build, which the server's check finds out beside evaluating:
+// check.Options.Cache), a shared value changed, a file the
 // host names deleted or made again on disk, a return to an older text),
 // what it says after each edit is exactly what a check of the same text
 // from nothing says.
@@ -229,7 +231,7 @@ func edit(r *rand.Rand, text string, history []string, dir string, removed *[]st
 		return starts[k], to, true
 	}
 	join := func(ls []string) string { return strings.Join(ls, "\n") }
-	switch r.IntN(12) {
+	switch r.IntN(13) {
 	case 0: // a number in a host changes
 		for range 10 {
 			i := r.IntN(len(lines))
@@ -309,6 +311,11 @@ func edit(r *rand.Rand, text string, history []string, dir string, removed *[]st
 				*removed = append(*removed, p)
 			}
 			return text, "file deleted"
+		}
+	case 12: // a reference to nothing: the package does not build
+		if from, _, ok := host(); ok && strings.HasSuffix(lines[from], "{") {
+			lines[from] += "\n\tdescription: nowhere"
+			return join(lines), "reference to nothing"
 		}
 	case 11: // a host renamed
 		if from, _, ok := host(); ok {

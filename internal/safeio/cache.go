@@ -57,6 +57,13 @@ func stampOf(info fs.FileInfo) (fileStamp, bool) {
 }
 
 func (c *cachingDisk) ReadFile(name string, limit int64) ([]byte, error) {
+	data, err := c.readShared(name, limit)
+	return slices.Clone(data), err
+}
+
+// readShared is ReadFile without the copy: the bytes returned are the
+// ones kept (ReadFileShared).
+func (c *cachingDisk) readShared(name string, limit int64) ([]byte, error) {
 	info, err := os.Stat(name)
 	if err == nil && info.Mode().IsRegular() {
 		if stamp, ok := stampOf(info); ok {
@@ -64,7 +71,7 @@ func (c *cachingDisk) ReadFile(name string, limit int64) ([]byte, error) {
 			f, hit := c.files[name]
 			c.mu.Unlock()
 			if hit && f.stamp == stamp && f.limit == limit {
-				return slices.Clone(f.data), nil
+				return f.data, nil
 			}
 		}
 	}
@@ -76,14 +83,16 @@ func (c *cachingDisk) ReadFile(name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	// Kept only when the stamp taken before the read still holds after it,
-	// and the file did not change within racyWindow of now.
+	// and the file did not change within racyWindow of now. The bytes kept
+	// are the ones returned: no caller modifies them (ReadFileShared, and
+	// ReadFile copies them).
 	if after, err := os.Stat(name); err == nil && info != nil {
 		before, ok1 := stampOf(info)
 		now, ok2 := stampOf(after)
 		settled := time.Since(after.ModTime()) > racyWindow && time.Since(time.Unix(0, now.ctime)) > racyWindow
 		if ok1 && ok2 && before == now && now.size == int64(len(data)) && settled {
 			c.mu.Lock()
-			c.files[name] = cachedFile{stamp: now, limit: limit, data: slices.Clone(data)}
+			c.files[name] = cachedFile{stamp: now, limit: limit, data: data}
 			c.mu.Unlock()
 		}
 	}
