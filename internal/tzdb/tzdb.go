@@ -6,9 +6,8 @@ package tzdb
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
-	"time"
-	_ "time/tzdata" // the database, built into axc
 
 	"github.com/axc-dev/axc/internal/nearest"
 )
@@ -20,13 +19,17 @@ import (
 // refuses spaces, and a name with ".." or a leading "/" is a path.
 var shape = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$`)
 
-// Valid reports whether name is a zone of the database.
+// Valid reports whether name is a zone of the database: of Names, not
+// whatever time.LoadLocation finds, which looks in $ZONEINFO and the
+// system's zoneinfo directories first (where posix/Europe/Berlin and
+// other copies, or an older or newer database, would pass on one machine
+// and fail on another).
 func Valid(name string) bool {
 	if !shape.MatchString(name) || name == "Local" {
 		return false
 	}
-	_, err := time.LoadLocation(name)
-	return err == nil
+	_, found := slices.BinarySearch(Names, name)
+	return found
 }
 
 // Closest is the zone a misspelt name most likely means ("Europe/Berln",

@@ -77,3 +77,22 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// Valid is the database's word, not the machine's: copies of zones under
+// other names that a system's zoneinfo has (posix/, right/), and whatever
+// $ZONEINFO names, are no zones, so that vet judges a zone the same on
+// every machine.
+func TestValidIsTheMachinesNot(t *testing.T) {
+	if !slices.IsSorted(Names) {
+		t.Fatal("Names are not sorted: Valid searches them")
+	}
+	t.Setenv("ZONEINFO", "/usr/share/zoneinfo")
+	for _, name := range []string{"posix/Europe/Berlin", "right/UTC", "posixrules", "Factory"} {
+		if slices.Contains(Names, name) {
+			continue // Go's database has it too
+		}
+		if Valid(name) {
+			t.Errorf("Valid(%q): the machine's zone, not the database's", name)
+		}
+	}
+}
