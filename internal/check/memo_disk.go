@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/axc-dev/axc/internal/atomicfile"
 	"github.com/axc-dev/axc/internal/safeio"
@@ -94,6 +95,10 @@ func (s *MemoStore) path(run string) string {
 // read.
 func (s *MemoStore) open(run string) *Memo {
 	m := &Memo{run: run, hosts: map[string]keptHost{}, store: s}
+	stat, err := os.Stat(s.path(run))
+	if err != nil {
+		return m
+	}
 	data, err := safeio.ReadFile(s.path(run), maxMemoFile)
 	if err != nil {
 		return m
@@ -103,6 +108,11 @@ func (s *MemoStore) open(run string) *Memo {
 		return m
 	}
 	m.gen = f.Gen
+	// Used: not one of the files trim removes, though nothing in it
+	// changes.
+	if now := time.Now(); now.Sub(stat.ModTime()) > time.Hour {
+		_ = os.Chtimes(s.path(run), now, now)
+	}
 	for _, e := range f.Hosts {
 		if len(e.Key) != sha256.Size || e.File == "" {
 			continue
@@ -129,5 +139,38 @@ func (s *MemoStore) save(m *Memo) {
 	if err != nil {
 		return
 	}
-	_ = atomicfile.Write(s.path(m.run), data)
+	if atomicfile.Write(s.path(m.run), data) == nil {
+		s.trim(time.Now())
+	}
+}
+
+// memoUnused is how long a memo file lives unused: each axc build and
+// each repository and release has its own, and an upgrade of axc leaves
+// the old ones behind.
+const memoUnused = 14 * 24 * time.Hour
+
+// trimMark is the file whose time says when s was last trimmed.
+const trimMark = "trimmed"
+
+// trim removes the memo files of s unused for memoUnused, once a day at
+// most (as the go command trims its build cache).
+func (s *MemoStore) trim(now time.Time) {
+	mark := filepath.Join(s.Dir, trimMark)
+	if fi, err := os.Stat(mark); err == nil && now.Sub(fi.ModTime()) < 24*time.Hour {
+		return
+	}
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || filepath.Ext(e.Name()) != ".json" {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && now.Sub(fi.ModTime()) > memoUnused {
+			os.Remove(filepath.Join(s.Dir, e.Name()))
+		}
+	}
+	_ = os.WriteFile(mark, nil, 0o644)
+	_ = os.Chtimes(mark, now, now)
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/axc-dev/axc/bench/hostgen"
 	"github.com/axc-dev/axc/internal/vet"
@@ -199,5 +200,49 @@ func TestStoreSkipsUnchangedHosts(t *testing.T) {
 	got := vetted()
 	if len(got) != 11 || slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, first+":") }) {
 		t.Errorf("after %s changed: %q, want the other 11 from the store", first, got)
+	}
+}
+
+// Memo files unused for two weeks go, once a day at most; a file a vet
+// reads is used, though nothing in it changes; other files stay.
+func TestMemoStoreTrims(t *testing.T) {
+	s := &MemoStore{Dir: t.TempDir(), Identity: "axc"}
+	now := time.Now()
+	at := func(name string, age time.Duration) string {
+		t.Helper()
+		p := filepath.Join(s.Dir, name)
+		if _, err := os.Stat(p); err != nil {
+			if err := os.WriteFile(p, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chtimes(p, now.Add(-age), now.Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	day := 24 * time.Hour
+	old, recent, other := at("old.json", 20*day), at("recent.json", 2*day), at("other.txt", 20*day)
+	run := "run"
+	storedMemo(t, s, run, memoFile{Format: memoFormat, Identity: s.Identity, Run: run})
+	used := at(filepath.Base(s.path(run)), 20*day)
+	if m := s.open(run); len(m.hosts) != 1 {
+		t.Fatalf("the used file: %d hosts", len(m.hosts))
+	}
+	s.trim(now)
+	for p, want := range map[string]bool{old: false, recent: true, other: true, used: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", filepath.Base(p), err == nil, want)
+		}
+	}
+	// Within a day of the last trim, nothing is looked at.
+	again := at("again.json", 20*day)
+	s.trim(now.Add(time.Hour))
+	if _, err := os.Stat(again); err != nil {
+		t.Errorf("trimmed twice in a day: %v", err)
+	}
+	s.trim(now.Add(25 * time.Hour))
+	if _, err := os.Stat(again); err == nil {
+		t.Errorf("%s: not trimmed a day later", again)
 	}
 }
