@@ -27,6 +27,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 
 	"cuelang.org/go/cue/ast"
@@ -220,10 +221,14 @@ var (
 //go:embed templates/*.tmpl
 var templates embed.FS
 
-var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
-	"str":   literal.String.Quote,
-	"label": label,
-}).ParseFS(templates, "templates/*.tmpl"))
+// tmpl is the templates, parsed on first use: every axc run would parse
+// them at start-up, and only init and import write files from them.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"str":   literal.String.Quote,
+		"label": label,
+	}).ParseFS(templates, "templates/*.tmpl"))
+})
 
 // label is name as a CUE field label: an identifier when it can be one
 // (not hidden, not a definition), else a quoted string.
@@ -353,7 +358,7 @@ func dataOf(r Repo) (templateData, error) {
 // file: a .cue file formatted as cue fmt formats it.
 func render(name, file string, data templateData) ([]byte, error) {
 	var b bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+	if err := tmpl().ExecuteTemplate(&b, name, data); err != nil {
 		return nil, err
 	}
 	text := b.Bytes()
