@@ -36,7 +36,6 @@ package release
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"slices"
 	"strings"
@@ -47,7 +46,6 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 
 	cueerrors "cuelang.org/go/cue/errors"
-	"github.com/axc-dev/axc/schema"
 )
 
 // Release is one release of the framework that axc knows.
@@ -405,15 +403,10 @@ func (t *Table) Lookup(s string) (Release, error) {
 
 // Builtin is the table of the releases whose schemas are built into axc
 // (schema.ReleasesFile).
+//
+// It is what Parse makes of that file, kept as Go (builtin_gen.go, held
+// equal to the file by TestBuiltinMatchesReleasesFile): compiling it with
+// CUE took half a millisecond of every run.
 func Builtin() (*Table, error) {
-	src, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
-	if err != nil {
-		return nil, err
-	}
-	t, err := Parse(src)
-	if err != nil {
-		return nil, fmt.Errorf("internal error: %v", err) // tested: the table parses
-	}
-	t.revsSrc = revsFile
-	return t, nil
+	return &Table{releases: slices.Clone(builtinReleases), revsSrc: revsFile}, nil
 }
