@@ -159,7 +159,7 @@ func (s *MemoStore) trim(now time.Time) {
 	if fi, err := os.Stat(mark); err == nil && now.Sub(fi.ModTime()) < 24*time.Hour {
 		return
 	}
-	entries, err := os.ReadDir(s.Dir)
+	entries, err := safeio.ReadDir(s.Dir)
 	if err != nil {
 		return
 	}
