@@ -211,13 +211,13 @@ func SchemaOf(table *release.Table, choice release.Choice) (*Schema, error) {
 // against the schema fsys; unreadable input is an error.
 // sc, when set, keeps the schema parsed across runs (Cache).
 func LoadEntries(files safeio.Files, sc *load.SchemaCache, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
-	return loadEntries(files, sc, nil, false, paths, fsys, k, r)
+	return loadEntries(files, sc, nil, false, nil, paths, fsys, k, r)
 }
 
 // loadEntries is LoadEntries keeping the scans of files, and the files
-// around the entries, in c (nil: none kept); guess is the loader's
-// (load.Loader.SetGuess).
-func loadEntries(files safeio.Files, sc *load.SchemaCache, c *Cache, guess bool, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
+// around the entries, in c (nil: none kept); guess and builds (nil: none)
+// are the loader's (load.Loader.SetGuess, SetBuilds).
+func loadEntries(files safeio.Files, sc *load.SchemaCache, c *Cache, guess bool, builds load.Builds, paths []string, fsys fs.FS, k *load.Kind, r []load.Reach) (*load.Loader, *load.Result, error) {
 	l, err := load.NewWithSchema(fsys)
 	if err != nil {
 		return nil, nil, Prefixed("schema: ", err)
@@ -231,6 +231,9 @@ func loadEntries(files safeio.Files, sc *load.SchemaCache, c *Cache, guess bool,
 	l.SetScanCache(c.scanCache())
 	l.SetDisk(c.around())
 	l.SetGuess(guess)
+	if builds != nil {
+		l.SetBuilds(builds)
+	}
 	l.SetKind(k)
 	l.SetReach(r)
 	res, err := l.Load(paths)
@@ -315,25 +318,6 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	if contract.User == nil {
 		in.Users = nil // a schema without #User (--schema): no users
 	}
-	var l *load.Loader
-	var res *load.Result
-	if len(in.Hosts) > 0 || len(hostReach) > 0 {
-		// In a long-lived process (the language server), the hosts'
-		// packages are taken to build while the changed hosts are
-		// evaluated: the check of it runs beside the evaluation, not
-		// before it.
-		guess := o.Cache != nil && outDir == "" && !o.noGuess
-		if l, res, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, guess, in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
-			return nil, nil, err
-		}
-	}
-	var ul *load.Loader
-	var ures *load.Result
-	if len(in.Users) > 0 {
-		if ul, ures, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, false, in.Users, chk0.FS, load.Users, userReach); err != nil {
-			return nil, nil, err
-		}
-	}
 	// vet checks for the directory build writes by default: the top of
 	// the hosts' repository.
 	comp, err := compile.New(cmp.Or(outDir, in.Root, "."), chk0.FS)
@@ -342,6 +326,43 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	}
 	comp.CheckOnly = outDir == ""
 	comp.Render = o.Render
+	// What an earlier check found of each host, as a long-lived process
+	// keeps it (Options.Memo) or on disk (Options.Store); not for build,
+	// which writes every host, nor for a schema directory, which may
+	// change between checks.
+	memo := o.Memo
+	run := chk0.Name + "\x00" + comp.OutDir + "\x00" + comp.Repo + "\x00" + strconv.FormatBool(o.Render)
+	if memo == nil && o.Store != nil && !o.Render {
+		// Render: every host's file is wanted (Nix evaluates them).
+		run = storeRun(run)
+		memo = o.Store.open(run)
+	}
+	if outDir != "" || chk0.Release == nil {
+		memo = nil
+	}
+	var builds load.Builds
+	if memo != nil && memo.store != nil {
+		builds = memo
+	}
+	var l *load.Loader
+	var res *load.Result
+	if len(in.Hosts) > 0 || len(hostReach) > 0 {
+		// In a long-lived process (the language server), the hosts'
+		// packages are taken to build while the changed hosts are
+		// evaluated: the check of it runs beside the evaluation, not
+		// before it.
+		guess := o.Cache != nil && outDir == "" && !o.noGuess
+		if l, res, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, guess, builds, in.Hosts, chk0.FS, load.Hosts, hostReach); err != nil {
+			return nil, nil, err
+		}
+	}
+	var ul *load.Loader
+	var ures *load.Result
+	if len(in.Users) > 0 {
+		if ul, ures, err = loadEntries(files, o.Cache.schema(chk0), o.Cache, false, nil, in.Users, chk0.FS, load.Users, userReach); err != nil {
+			return nil, nil, err
+		}
+	}
 	out := &Compiled{Files: map[string][]byte{}, Schema: chk0, Args: comp.FileArgs(), Sources: append(append([]string{}, in.Hosts...), in.Users...), OutDir: comp.OutDir}
 
 	var chk, uchk *vet.Checker
@@ -355,18 +376,6 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 		if chk0.Release != nil {
 			// Unknown names that another release has say so.
 			chk.Release, chk.Releases = chk0.Release.Tag, chk0.Table
-		}
-		memo := o.Memo
-		run := chk0.Name + "\x00" + comp.OutDir + "\x00" + comp.Repo + "\x00" + strconv.FormatBool(o.Render)
-		if memo == nil && o.Store != nil && !o.Render {
-			// Render: every host's file is wanted (Nix evaluates them).
-			run = storeRun(run)
-			memo = o.Store.open(run)
-		}
-		if outDir != "" || chk0.Release == nil {
-			// build writes every host; a schema directory may change
-			// between checks.
-			memo = nil
 		}
 		var skip []bool
 		var reads *diskReads

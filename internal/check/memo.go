@@ -30,6 +30,44 @@ type Memo struct {
 	store   *MemoStore
 	gen     int
 	changed bool
+	// builds are the packages found to build (load.Builds), by key, with
+	// the gen that last used each; used are those this check asked or
+	// learned. Kept with store only; buildsMu guards both, as packages
+	// load in parallel.
+	buildsMu sync.Mutex
+	builds   map[string]int
+	used     map[string]bool
+}
+
+// Built reports whether the package with this key was found to build by
+// an earlier check of m (load.Builds).
+func (m *Memo) Built(key string) bool {
+	m.buildsMu.Lock()
+	defer m.buildsMu.Unlock()
+	if _, ok := m.builds[key]; !ok {
+		return false
+	}
+	m.usedBuild(key)
+	return true
+}
+
+// Learned records that the package with this key builds.
+func (m *Memo) Learned(key string) {
+	m.buildsMu.Lock()
+	defer m.buildsMu.Unlock()
+	if m.builds == nil {
+		m.builds = map[string]int{}
+	}
+	m.builds[key] = m.gen
+	m.usedBuild(key)
+	m.changed = true
+}
+
+func (m *Memo) usedBuild(key string) {
+	if m.used == nil {
+		m.used = map[string]bool{}
+	}
+	m.used[key] = true
 }
 
 // keptHost is what a check found of one host.
@@ -79,8 +117,7 @@ func (m *Memo) use(run string, h *load.Host, disk *diskStates) (keptHost, bool) 
 func (m *Memo) keep(run string, res *load.Result, chk *vet.Checker, refs []vet.UserRef, skip []bool, reads *diskReads) {
 	old := m.hosts
 	if m.store != nil {
-		m.gen++
-		m.changed = false
+		m.gen++ // changed: since open, by Learned or below
 	}
 	m.run, m.hosts = run, map[string]keptHost{}
 	for i, h := range res.Hosts {
@@ -105,6 +142,15 @@ func (m *Memo) keep(run string, res *load.Result, chk *vet.Checker, refs []vet.U
 			m.hosts[key] = k
 		}
 	}
+	for key, seen := range m.builds {
+		switch {
+		case m.used[key]:
+			m.builds[key] = m.gen
+		case m.gen-seen >= memoAge:
+			delete(m.builds, key)
+		}
+	}
+	m.used = nil
 }
 
 // diskReads records the files each host's problems depend on.

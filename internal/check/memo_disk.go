@@ -67,6 +67,13 @@ type memoFile struct {
 	Run      string      `json:"run"`
 	Gen      int         `json:"gen"`
 	Hosts    []memoEntry `json:"hosts"`
+	// Builds are the packages found to build (load.Builds).
+	Builds []memoBuild `json:"builds,omitempty"`
+}
+
+type memoBuild struct {
+	Key  []byte `json:"key"`
+	Seen int    `json:"seen"`
 }
 
 type memoEntry struct {
@@ -119,11 +126,19 @@ func (s *MemoStore) open(run string) *Memo {
 		}
 		m.hosts[string(e.Key)] = keptHost{line: e.Line, file: e.File, seen: e.Seen, refs: e.Refs, found: e.Found, disk: e.Disk}
 	}
+	for _, b := range f.Builds {
+		if len(b.Key) == sha256.Size {
+			if m.builds == nil {
+				m.builds = map[string]int{}
+			}
+			m.builds[string(b.Key)] = b.Seen
+		}
+	}
 	return m
 }
 
 // save writes m where it was read from, when the last check evaluated a
-// host it can keep.
+// host it can keep or found a package to build.
 func (s *MemoStore) save(m *Memo) {
 	if !m.changed {
 		return
@@ -134,6 +149,9 @@ func (s *MemoStore) save(m *Memo) {
 			continue
 		}
 		f.Hosts = append(f.Hosts, memoEntry{Key: []byte(key), File: k.file, Line: k.line, Seen: k.seen, Refs: k.refs, Found: k.found, Disk: k.disk})
+	}
+	for key, seen := range m.builds {
+		f.Builds = append(f.Builds, memoBuild{Key: []byte(key), Seen: seen})
 	}
 	data, err := json.Marshal(f)
 	if err != nil {

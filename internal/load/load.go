@@ -6,6 +6,7 @@ package load
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -164,6 +165,54 @@ type Loader struct {
 	// guess: packages whose hosts the syntax names are taken to build
 	// (SetGuess).
 	guess bool
+	// builds remembers packages that build, across processes (SetBuilds).
+	builds Builds
+}
+
+// Builds remembers which packages build (the check of compiles), by a key
+// of everything that check reads: for a process that loads the same
+// packages as an earlier one (check's MemoStore). Keys are made only for
+// packages read directly (their files are exactly the texts read, parsed
+// in a known language version), and cover the schema only as the variant
+// used: a Builds is for one schema.
+type Builds interface {
+	// Built reports whether the package with this key was found to build.
+	Built(key string) bool
+	// Learned records that it builds.
+	Learned(key string)
+}
+
+// SetBuilds has l take from b whether packages build, and tell b those it
+// finds do.
+func (l *Loader) SetBuilds(b Builds) { l.builds = b }
+
+// compilesKnown is compiles(inst), taken from l.builds when it knows the
+// package's key and told to it when it builds.
+func (l *Loader) compilesKnown(inst *build.Instance, sources map[string][]byte, direct *schemaSource) bool {
+	if l.builds == nil || direct == nil {
+		return compiles(inst)
+	}
+	h := sha256.New()
+	word(h, "compiles")
+	word(h, direct.version)
+	word(h, strconv.FormatBool(direct.lean))
+	for _, f := range inst.Files {
+		data, ok := sources[f.Filename]
+		if !ok {
+			return compiles(inst)
+		}
+		word(h, f.Filename)
+		word(h, string(data))
+	}
+	key := string(h.Sum(nil))
+	if l.builds.Built(key) {
+		return true
+	}
+	ok := compiles(inst)
+	if ok {
+		l.builds.Learned(key)
+	}
+	return ok
 }
 
 // NewWithSchema returns a loader for the schema whose .cue files are in
@@ -770,7 +819,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 		}()
 		res.guessed = append(res.guessed, built)
 	}
-	if chunked && (l.guess || compiles(inst)) {
+	if chunked && (l.guess || l.compilesKnown(inst, sources, direct)) {
 		// Hosts all known from the syntax: evaluate them later, in chunks,
 		// each in a context of its own with the other hosts left out
 		// (Result.Each), and only those asked for.
