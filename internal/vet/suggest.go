@@ -34,8 +34,10 @@ type suggester struct {
 	// the same way everywhere (a release migration) asks the same few
 	// paths for every host, and each asking lists the schema's fields.
 	knownAt map[string][]string
-	// steps caches shapeStep by path.
+	// steps caches shapeStep by path; enums caches enumAt by pathKey (a
+	// migrating fleet has the same wrong values in every host).
 	steps map[string]shapeStep
+	enums map[string]enumAt
 }
 
 func newSuggester(l *load.Loader) *suggester {
@@ -235,7 +237,33 @@ func writtenString(n *load.FieldIndex) (string, bool) {
 // those (and maybe null, and raw Nix): nil when it allows any string, or
 // no string.
 func (s *suggester) enumAt(path []string) (allowed []string, null bool) {
-	return enumOf(s.host.LookupPath(optionalPath(path)))
+	key := pathKey(path)
+	if e, ok := s.enums[key]; ok {
+		return e.allowed, e.null
+	}
+	allowed, null = enumOf(s.host.LookupPath(optionalPath(path)))
+	if s.enums == nil {
+		s.enums = map[string]enumAt{}
+	}
+	s.enums[key] = enumAt{allowed, null}
+	return allowed, null
+}
+
+// enumAt is what enumOf says of a path.
+type enumAt struct {
+	allowed []string
+	null    bool
+}
+
+// pathKey is a key no other path has: each name after its length.
+func pathKey(path []string) string {
+	var b strings.Builder
+	for _, p := range path {
+		b.WriteString(strconv.Itoa(len(p)))
+		b.WriteByte(':')
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 func enumOf(v cue.Value) (allowed []string, null bool) {
