@@ -2,6 +2,7 @@ package check
 
 import (
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -31,10 +32,10 @@ import (
 // processes writing at once leave one's entries.
 type MemoStore struct {
 	Dir string
-	// Identity is the program that checks: its version and the size,
-	// time and place of its executable, so that a rebuilt axc (a
-	// development build keeps its version) never takes another's
-	// findings. Part of each file's name and checked inside it.
+	// Identity is the program that checks: its version and its build
+	// (exeIdentity), so that a rebuilt axc (a development build keeps its
+	// version) never takes another's findings. Part of each file's name
+	// and checked inside it.
 	Identity string
 }
 
@@ -43,11 +44,30 @@ type MemoStore struct {
 func NewMemoStore(dir, version string) *MemoStore {
 	id := version
 	if exe, err := os.Executable(); err == nil {
-		if fi, err := os.Stat(exe); err == nil {
-			id += "\x00" + exe + "\x00" + strconv.FormatInt(fi.Size(), 10) + "\x00" + fi.ModTime().UTC().String()
-		}
+		id += "\x00" + exeIdentity(exe)
 	}
 	return &MemoStore{Dir: dir, Identity: id}
+}
+
+// exeIdentity names the program in the executable exe: the Go build ID
+// its ELF notes hold (a hash of what it was built from, the same for
+// every copy of one build, so that `go run` and an installed copy share a
+// cache and a rebuilt axc does not), else its path, size and time. The
+// executable is axc's own file, not input: read with debug/elf, which
+// reads its headers and the one note.
+func exeIdentity(exe string) string {
+	if f, err := elf.Open(exe); err == nil {
+		defer f.Close()
+		if s := f.Section(".note.go.buildid"); s != nil && s.Size > 16 && s.Size < 1<<12 {
+			if data, err := s.Data(); err == nil {
+				return "build " + string(data)
+			}
+		}
+	}
+	if fi, err := os.Stat(exe); err == nil {
+		return exe + "\x00" + strconv.FormatInt(fi.Size(), 10) + "\x00" + fi.ModTime().UTC().String()
+	}
+	return exe
 }
 
 // memoFormat is the version of the file's layout.

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"os"
@@ -244,5 +245,49 @@ func TestMemoStoreTrims(t *testing.T) {
 	s.trim(now.Add(25 * time.Hour))
 	if _, err := os.Stat(again); err == nil {
 		t.Errorf("%s: not trimmed a day later", again)
+	}
+}
+
+// A build is one program wherever its copies are and whenever they were
+// made (go run, an installed copy); another build is another.
+func TestExeIdentity(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyOf := filepath.Join(t.TempDir(), "copy")
+	if err := os.WriteFile(copyOf, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(copyOf, time.Now().Add(time.Hour), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	id := exeIdentity(exe)
+	if !strings.HasPrefix(id, "build ") {
+		t.Fatalf("the test binary's identity %q: want its Go build ID", id)
+	}
+	if got := exeIdentity(copyOf); got != id {
+		t.Errorf("a copy: %q, want %q", got, id)
+	}
+	// Another build: the same bytes with another build ID.
+	other := bytes.Replace(data, []byte(strings.TrimPrefix(id, "build ")[4:20]), []byte(strings.Repeat("x", 16)), -1)
+	otherPath := filepath.Join(t.TempDir(), "other")
+	if err := os.WriteFile(otherPath, other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := exeIdentity(otherPath); got == id || !strings.HasPrefix(got, "build ") {
+		t.Errorf("another build: %q, want a build ID other than %q", got, id)
+	}
+	// No ELF: where and what the file is.
+	script := filepath.Join(t.TempDir(), "script")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := exeIdentity(script); !strings.HasPrefix(got, script+"\x00") {
+		t.Errorf("a script: %q", got)
 	}
 }
