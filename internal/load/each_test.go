@@ -58,20 +58,7 @@ func TestChunkedEvaluationMatchesWhole(t *testing.T) {
 		if want := map[bool]int{true: 130, false: 0}[size < 130]; lazy != want {
 			t.Fatalf("chunk size %d: %d lazy hosts, want %d", size, lazy, want)
 		}
-		var mu sync.Mutex
-		out := map[string]string{}
-		res.Each(func(_ int, h *Host, v cue.Value) {
-			var lines []string
-			for _, e := range errors.Errors(v.Validate(cue.Concrete(true))) {
-				f, a := e.Msg()
-				lines = append(lines, fmt.Sprintf("%v: %s %v", e.Path(), fmt.Sprintf(f, a...), errors.Positions(e)))
-			}
-			sort.Strings(lines)
-			mu.Lock()
-			out[h.Name] = strings.Join(lines, "\n")
-			mu.Unlock()
-		})
-		return out
+		return evaluated(res, false)
 	}
 	whole, chunked := run(1<<30), run(7)
 	if len(whole) != 130 || len(chunked) != 130 {
@@ -170,21 +157,7 @@ func TestChunkLeavesOutOtherFilesMatchesWhole(t *testing.T) {
 				left.Add(int64(len(lp.inst.Files) - len(inst.Files)))
 			}
 		}
-		var mu sync.Mutex
-		out := map[string]string{}
-		res.Each(func(_ int, h *Host, v cue.Value) {
-			var lines []string
-			for _, e := range errors.Errors(v.Validate(cue.Concrete(true))) {
-				f, a := e.Msg()
-				lines = append(lines, fmt.Sprintf("%v: %s %v", e.Path(), fmt.Sprintf(f, a...), errors.Positions(e)))
-			}
-			js, _ := v.MarshalJSON()
-			sort.Strings(lines)
-			mu.Lock()
-			out[h.Name] = string(js) + "\n" + strings.Join(lines, "\n")
-			mu.Unlock()
-		})
-		return out
+		return evaluated(res, true)
 	}
 	whole := run(1 << 30)
 	for _, size := range []int{1, 2, 3} {
@@ -220,4 +193,29 @@ func loadPinned(t *testing.T, dir string) *Result {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// evaluated is what res.Each says of each host, by name: CUE's errors of
+// validating it, sorted, each with its path and positions, after its JSON
+// when withJSON.
+func evaluated(res *Result, withJSON bool) map[string]string {
+	var mu sync.Mutex
+	out := map[string]string{}
+	res.Each(func(_ int, h *Host, v cue.Value) {
+		var lines []string
+		for _, e := range errors.Errors(v.Validate(cue.Concrete(true))) {
+			f, a := e.Msg()
+			lines = append(lines, fmt.Sprintf("%v: %s %v", e.Path(), fmt.Sprintf(f, a...), errors.Positions(e)))
+		}
+		sort.Strings(lines)
+		text := strings.Join(lines, "\n")
+		if withJSON {
+			js, _ := v.MarshalJSON()
+			text = string(js) + "\n" + text
+		}
+		mu.Lock()
+		out[h.Name] = text
+		mu.Unlock()
+	})
+	return out
 }
