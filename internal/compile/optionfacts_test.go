@@ -1,10 +1,10 @@
 package compile
 
 import (
-	"io/fs"
 	"reflect"
 	"testing"
 
+	"github.com/axc-dev/axc/internal/load/loadtest"
 	"github.com/axc-dev/axc/schema"
 )
 
@@ -12,18 +12,7 @@ import (
 // file, are those of that text: whatever texts came before it, each
 // release's after the others', and again.
 func TestOptionFactsMatchScan(t *testing.T) {
-	var texts [][]byte
-	err := fs.WalkDir(schema.Files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Name() == schema.GenFile {
-			data, rerr := fs.ReadFile(schema.Files, p)
-			texts = append(texts, data)
-			return rerr
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	texts := loadtest.OptionTexts(t)
 	if len(texts) < 2 {
 		t.Fatalf("%d releases", len(texts))
 	}

@@ -1,11 +1,11 @@
 package vet
 
 import (
-	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/axc-dev/axc/internal/load/loadtest"
 	"github.com/axc-dev/axc/schema"
 )
 
@@ -13,18 +13,7 @@ import (
 // scan of that text finds, whatever was kept before: every release's, for
 // two config fields, in turn and again.
 func TestZoneOptionsMatchScan(t *testing.T) {
-	var texts [][]byte
-	err := fs.WalkDir(schema.Files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Name() == schema.GenFile {
-			data, rerr := fs.ReadFile(schema.Files, p)
-			texts = append(texts, data)
-			return rerr
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	texts := loadtest.OptionTexts(t)
 	// A text whose zone options differ from every release's.
 	texts = append(texts, []byte("#NixosOptions: {\n\tfoo: zone: string @option(name=\"foo.timeZone\",type=\"string\")\n}\n"))
 	for round := range 2 {

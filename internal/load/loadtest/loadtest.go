@@ -2,6 +2,7 @@
 package loadtest
 
 import (
+	"io/fs"
 	"testing"
 
 	"github.com/axc-dev/axc/internal/load"
@@ -25,4 +26,23 @@ func Load(t testing.TB, tag string, paths ...string) (*load.Loader, *load.Result
 		t.Fatal(err)
 	}
 	return l, res
+}
+
+// OptionTexts are the generated option files (schema.GenFile) of every
+// release built into axc, in the order of schema.Files.
+func OptionTexts(t testing.TB) [][]byte {
+	t.Helper()
+	var texts [][]byte
+	err := fs.WalkDir(schema.Files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Name() == schema.GenFile {
+			data, rerr := fs.ReadFile(schema.Files, p)
+			texts = append(texts, data)
+			return rerr
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return texts
 }
