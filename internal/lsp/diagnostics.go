@@ -173,12 +173,18 @@ func (s *Server) Vet(path string) (findings []vet.Diagnostic, records []string) 
 		s.mu.Unlock()
 		ds = vet.Sorted(append(ds, res.Diagnostics...))
 	}
+	return inFile(ds, path), nil
+}
+
+// inFile are the diagnostics of ds in the file at path.
+func inFile(ds []vet.Diagnostic, path string) []vet.Diagnostic {
+	var out []vet.Diagnostic
 	for _, d := range ds {
 		if absPath(d.File) == path {
-			findings = append(findings, d)
+			out = append(out, d)
 		}
 	}
-	return findings, nil
+	return out
 }
 
 // forget drops what the checks of the file at path kept of its hosts

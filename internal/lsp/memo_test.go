@@ -199,12 +199,7 @@ func storedVet(s *Server, store *check.MemoStore, path string) (findings []vet.D
 	if err != nil {
 		return nil, check.Records(err)
 	}
-	for _, d := range ds {
-		if absPath(d.File) == path {
-			findings = append(findings, d)
-		}
-	}
-	return findings, nil
+	return inFile(ds, path), nil
 }
 
 var hostStart = regexp.MustCompile(`(?m)^("[^"\n]*"|[A-Za-z][A-Za-z0-9_-]*): `)

@@ -30,7 +30,7 @@ type suggester struct {
 	home bool
 	// cross knows the other releases, when the checker was told of them.
 	cross *crossReleases
-	// knownAt caches known by path (joined by NUL): a fleet that fails
+	// knownAt caches known by pathKey: a fleet that fails
 	// the same way everywhere (a release migration) asks the same few
 	// paths for every host, and each asking lists the schema's fields.
 	knownAt map[string][]string
@@ -107,7 +107,7 @@ func (s *suggester) allows(path []string) bool {
 // known lists the field names the schema allows at path. The list is
 // shared between callers: not to be changed.
 func (s *suggester) known(path []string) []string {
-	key := strings.Join(path, "\x00")
+	key := pathKey(path)
 	if names, ok := s.knownAt[key]; ok {
 		return names
 	}
@@ -138,7 +138,7 @@ func (s *suggester) unknownFields(idx *load.FieldIndex) [][]string {
 	walk = func(at string, n *load.FieldIndex, path []string) {
 		for _, name := range n.Names() {
 			p := append(path[:len(path):len(path)], name)
-			key := at + strconv.Itoa(len(name)) + ":" + name
+			key := at + pathKey([]string{name})
 			st := s.shapeStep(at, key, name)
 			if !st.allowed {
 				out = append(out, p)
@@ -156,9 +156,8 @@ func (s *suggester) unknownFields(idx *load.FieldIndex) [][]string {
 }
 
 // shapeStep is what #Host (shape) says of the field name below the path
-// whose key is at: whether it allows it, and whether its value there is a
-// struct to look into. The path's key is its names, each after its length
-// (no two paths share one). Remembered by key: a fleet that fails the
+// whose pathKey is at: whether it allows it, and whether its value there
+// is a struct to look into. Remembered by key: a fleet that fails the
 // same way everywhere asks the same paths of every host, and each asking
 // is a CUE lookup.
 type shapeStep struct {
