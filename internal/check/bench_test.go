@@ -32,21 +32,17 @@ func BenchmarkRun(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Chdir(dir)
-			b.Run("cold", func(b *testing.B) {
-				for b.Loop() {
-					if _, ds, err := Run(Options{}, []string{"hosts"}, "", &Reach{}); err != nil || len(ds) != 0 {
-						b.Fatalf("%v %v", ds, err)
-					}
-				}
-			})
-			// warm: with the store a first run filled, as a second vet.
-			b.Run("warm", func(b *testing.B) {
-				o := Options{Store: &MemoStore{Dir: b.TempDir(), Identity: "bench"}}
+			loop := func(b *testing.B, o Options) {
 				for b.Loop() {
 					if _, ds, err := Run(o, []string{"hosts"}, "", &Reach{}); err != nil || len(ds) != 0 {
 						b.Fatalf("%v %v", ds, err)
 					}
 				}
+			}
+			b.Run("cold", func(b *testing.B) { loop(b, Options{}) })
+			// warm: with the store a first run filled, as a second vet.
+			b.Run("warm", func(b *testing.B) {
+				loop(b, Options{Store: &MemoStore{Dir: b.TempDir(), Identity: "bench"}})
 			})
 		})
 	}
