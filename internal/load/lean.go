@@ -1,38 +1,58 @@
 package load
 
 import (
+	"slices"
+
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/ast/astutil"
 	"cuelang.org/go/cue/token"
 )
 
-// The lean schema is the schema without the error(...) alternatives of its
-// disjunctions: `"amd" | "intel" | error("… is not one of …")` becomes
-// `"amd" | "intel"`. An error(...) alternative is bottom, so it accepts no
-// value and is never a default: a host is valid against the lean schema
+// The lean schema is the schema without the messages of its errors. The
+// error(...) alternatives of its disjunctions go: `"amd" | "intel" |
+// error("… is not one of …")` becomes `"amd" | "intel"`. An error(...)
+// alternative is bottom, so it accepts no value and is never a default. The
+// other error(...) calls (a check that fires, an option of a module that is
+// off) keep their place but lose their message: error(msg) is bottom
+// whatever msg says, and a message is evaluated with everything it
+// interpolates (the advice of 11 modules flags, built for every host whose
+// module is off, was a fifth of evaluating a valid host). The lets only
+// messages read go with them. So a host is valid against the lean schema
 // exactly when it is valid against the full one, and then its value is the
-// same. What the alternatives add is their messages, and they cost about
-// half of evaluating a host. So hosts evaluated in chunks are evaluated
-// against the lean schema first (Result.EachLean), and only those with
-// problems again against the full one, for its messages.
+// same. What the lean schema leaves out is the messages, and they cost more
+// than half of evaluating a host. So hosts evaluated in chunks are
+// evaluated against the lean schema first (Result.EachLean), and only those
+// with problems again against the full one, for its messages.
 // TestEachLeanMatchesEach holds the two ways to each other.
 
-// makeLean removes the error(...) alternatives of f's disjunctions, and the
-// imports only their messages used.
+// leanMessage stands for every message of the lean schema. Nobody reads
+// it: a host with an error is evaluated again against the full schema.
+const leanMessage = "(lean schema: see the full schema for the message)"
+
+// makeLean removes the error(...) alternatives of f's disjunctions, the
+// messages of its other error(...) calls, and the lets and imports only
+// those used.
 func makeLean(f *ast.File) {
 	astutil.Apply(f, nil, func(c astutil.Cursor) bool {
-		b, ok := c.Node().(*ast.BinaryExpr)
-		if !ok || b.Op != token.OR {
-			return true
-		}
-		switch {
-		case isErrorCall(b.Y):
-			c.Replace(b.X)
-		case isErrorCall(b.X):
-			c.Replace(b.Y)
+		switch n := c.Node().(type) {
+		case *ast.BinaryExpr:
+			if n.Op != token.OR {
+				return true
+			}
+			switch {
+			case isErrorCall(n.Y):
+				c.Replace(n.X)
+			case isErrorCall(n.X):
+				c.Replace(n.Y)
+			}
+		case *ast.CallExpr:
+			if isErrorCall(n) {
+				n.Args = []ast.Expr{ast.NewString(leanMessage)}
+			}
 		}
 		return true
 	})
+	dropUnusedLets(f)
 	dropUnusedImports(f)
 }
 
@@ -80,4 +100,40 @@ func dropUnusedImports(f *ast.File) {
 		decls = append(decls, d)
 	}
 	f.Decls = decls
+}
+
+// dropUnusedLets removes the let declarations of f that no identifier
+// refers to (CUE rejects them), again and again: a let used only by one
+// that goes goes too.
+func dropUnusedLets(f *ast.File) {
+	for {
+		used := map[*ast.LetClause]bool{}
+		ast.Walk(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if let, ok := id.Node.(*ast.LetClause); ok {
+					used[let] = true
+				}
+			}
+			return true
+		}, nil)
+		dropped := false
+		keep := func(d ast.Decl) bool {
+			let, ok := d.(*ast.LetClause)
+			if ok && !used[let] {
+				dropped = true
+				return false
+			}
+			return true
+		}
+		f.Decls = slices.DeleteFunc(f.Decls, func(d ast.Decl) bool { return !keep(d) })
+		ast.Walk(f, func(n ast.Node) bool {
+			if s, ok := n.(*ast.StructLit); ok {
+				s.Elts = slices.DeleteFunc(s.Elts, func(d ast.Decl) bool { return !keep(d) })
+			}
+			return true
+		}, nil)
+		if !dropped {
+			return
+		}
+	}
 }
