@@ -326,6 +326,12 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 	}
 	comp.CheckOnly = outDir == ""
 	comp.Render = o.Render
+	// What SourceName names the hosts' files from, absolute once rather
+	// than once a host (each asks the system for the working directory).
+	sourceDir, err := filepath.Abs(outDir)
+	if err != nil {
+		sourceDir = outDir
+	}
 	// What an earlier check found of each host, as a long-lived process
 	// keeps it (Options.Memo) or on disk (Options.Store); not for build,
 	// which writes every host, nor for a schema directory, which may
@@ -403,7 +409,7 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 					addProblems(chk, i, comp.DottedKeys(h, v, false))
 					return false
 				}
-				data[i], _ = compileOne(chk, i, comp.Host, h, v, SourceName(outDir, h.Pos.Filename()))
+				data[i], _ = compileOne(chk, i, comp.Host, h, v, SourceName(sourceDir, h.Pos.Filename()))
 				return true
 			})
 		})
@@ -438,7 +444,7 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 				addProblems(uchk, i, comp.DottedKeys(u, v, true))
 				return false
 			}
-			data[i], _ = compileOne(uchk, i, comp.User, u, v, SourceName(outDir, u.Pos.Filename()))
+			data[i], _ = compileOne(uchk, i, comp.User, u, v, SourceName(sourceDir, u.Pos.Filename()))
 			return true
 		})
 		for i, u := range ures.Hosts {
@@ -575,7 +581,8 @@ func (j joined) Error() string {
 
 // SourceName names a host's file relative to the output directory, so that
 // the header of the file compiled from it does not depend on where axc
-// ran.
+// ran. Given an absolute outDir, it does not ask the system for the
+// working directory.
 func SourceName(outDir, f string) string {
 	abs, err := filepath.Abs(outDir)
 	if err == nil {

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -96,6 +97,9 @@ type Compiler struct {
 	// a key must be an option name (dotted.go).
 	nixosNames, homeNames *schema.OptionNames
 	contract              *schema.Contract
+	// repoShown is Repo as messages show it (see shownRepo).
+	repoShown     string
+	repoShownOnce sync.Once
 	// Reads, when set, is told each file or directory (absolute) whose
 	// state on disk (whether it exists, what it is, the symbolic links on
 	// the way to it) a host's problems depend on: a long-lived process
