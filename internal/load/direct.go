@@ -58,14 +58,18 @@ func (l *Loader) directInstance(absDir, pkgName string, files []source) (*build.
 		return nil, nil
 	}
 	cfg := sourceConfig(mod.version)
+	// Parsed over the cores: parsing is most of putting a large package
+	// together, before any host is evaluated (1000 hosts in 100 files:
+	// 70 ms of CPU).
 	parsed := make([]*ast.File, len(files))
-	for i, file := range files {
+	plain := make([]bool, len(files))
+	parallel(len(files), func(i int) {
 		// The scans of this Load parsed the changed files already.
-		f, err := l.scanCache.parse(file.name, file.data, mod.version)
-		if err != nil || !plainFile(f, pkgName) {
-			return nil, nil
-		}
-		parsed[i] = f
+		f, err := l.scanCache.parse(files[i].name, files[i].data, mod.version)
+		parsed[i], plain[i] = f, err == nil && plainFile(f, pkgName)
+	})
+	if slices.Contains(plain, false) {
+		return nil, nil
 	}
 	// The schema as the package's evaluation will mostly want it: lean
 	// for one evaluated in chunks (EachLean), full for one evaluated
