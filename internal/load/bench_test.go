@@ -2,6 +2,7 @@ package load_test
 
 import (
 	"fmt"
+	"io/fs"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -37,14 +38,7 @@ func BenchmarkLoadAndValidate(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				l, err := load.NewWithSchema(fsys)
-				if err != nil {
-					b.Fatal(err)
-				}
-				res, err := l.Load([]string{dir})
-				if err != nil {
-					b.Fatal(err)
-				}
+				res := loadDir(b, fsys, dir)
 				if res.Errors != nil {
 					b.Fatal(res.Errors)
 				}
@@ -95,14 +89,7 @@ func BenchmarkLeanFloor(b *testing.B) {
 			var failed atomic.Int64
 			for b.Loop() {
 				failed.Store(0)
-				l, err := load.NewWithSchema(fsys)
-				if err != nil {
-					b.Fatal(err)
-				}
-				res, err := l.Load([]string{dir})
-				if err != nil {
-					b.Fatal(err)
-				}
+				res := loadDir(b, fsys, dir)
 				res.EachLean(func(_ int, _ *load.Host, v cue.Value) bool {
 					if v.Validate(cue.Concrete(true)) != nil {
 						failed.Add(1)
@@ -113,4 +100,17 @@ func BenchmarkLeanFloor(b *testing.B) {
 			b.ReportMetric(float64(failed.Load()), "failing-hosts")
 		})
 	}
+}
+
+// loadDir is a new loader's Load of dir against the schema in fsys.
+func loadDir(b *testing.B, fsys fs.FS, dir string) *load.Result {
+	l, err := load.NewWithSchema(fsys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := l.Load([]string{dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res
 }

@@ -75,15 +75,7 @@ func isErrorCall(e ast.Expr) bool {
 
 // dropUnusedImports removes the imports no identifier of f refers to.
 func dropUnusedImports(f *ast.File) {
-	used := map[*ast.ImportSpec]bool{}
-	ast.Walk(f, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			if spec, ok := id.Node.(*ast.ImportSpec); ok {
-				used[spec] = true
-			}
-		}
-		return true
-	}, nil)
+	used := referenced[*ast.ImportSpec](f)
 	decls := f.Decls[:0]
 	for _, d := range f.Decls {
 		if imp, ok := d.(*ast.ImportDecl); ok {
@@ -107,15 +99,7 @@ func dropUnusedImports(f *ast.File) {
 // that goes goes too.
 func dropUnusedLets(f *ast.File) {
 	for {
-		used := map[*ast.LetClause]bool{}
-		ast.Walk(f, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				if let, ok := id.Node.(*ast.LetClause); ok {
-					used[let] = true
-				}
-			}
-			return true
-		}, nil)
+		used := referenced[*ast.LetClause](f)
 		dropped := false
 		keep := func(d ast.Decl) bool {
 			let, ok := d.(*ast.LetClause)
@@ -136,4 +120,19 @@ func dropUnusedLets(f *ast.File) {
 			return
 		}
 	}
+}
+
+// referenced are the nodes of type N (import specs, let clauses) that an
+// identifier of f refers to.
+func referenced[N comparable](f *ast.File) map[N]bool {
+	used := map[N]bool{}
+	ast.Walk(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if to, ok := id.Node.(N); ok {
+				used[to] = true
+			}
+		}
+		return true
+	}, nil)
+	return used
 }
