@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -97,9 +96,10 @@ type Compiler struct {
 	// a key must be an option name (dotted.go).
 	nixosNames, homeNames *schema.OptionNames
 	contract              *schema.Contract
-	// repoShown is Repo as messages show it (see shownRepo).
-	repoShown     string
-	repoShownOnce sync.Once
+	// repoShown is Repo as messages show it (load.RelPath), worked out
+	// once: RelPath asks the system for the working directory (two
+	// stats), and outside is asked of every path field of every host.
+	repoShown string
 	// Reads, when set, is told each file or directory (absolute) whose
 	// state on disk (whether it exists, what it is, the symbolic links on
 	// the way to it) a host's problems depend on: a long-lived process
@@ -224,7 +224,8 @@ func New(outDir string, fsys fs.FS) (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Compiler{OutDir: abs, Repo: nixpath.SourceRoot(abs), pathTypes: o.pathTypes, homePathTypes: o.homePathTypes, contract: c, nixosNames: o.nixosNames, homeNames: o.homeNames}, nil
+	repo := nixpath.SourceRoot(abs)
+	return &Compiler{OutDir: abs, Repo: repo, repoShown: load.RelPath(repo), pathTypes: o.pathTypes, homePathTypes: o.homePathTypes, contract: c, nixosNames: o.nixosNames, homeNames: o.homeNames}, nil
 }
 
 // optionFacts are what a compiler knows of a schema's options. They are

@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/axc-dev/axc/internal/load"
 	"github.com/axc-dev/axc/internal/nix/syntax"
 	"github.com/axc-dev/axc/internal/nixpath"
 )
@@ -24,8 +23,7 @@ import (
 // nixpath.Place gives it; "" for an absolute path), leaves it, or "" when
 // it does not; because, when not "", says why the flake reads the path.
 func (c *Compiler) outside(text, place, because string) string {
-	shown := c.shownRepo()
-	why := nixpath.Why(c.Repo, shown, place, text, "the repository ("+shown+")")
+	why := nixpath.Why(c.Repo, c.repoShown, place, text, "the repository ("+c.repoShown+")")
 	if why == "" {
 		return ""
 	}
@@ -33,14 +31,6 @@ func (c *Compiler) outside(text, place, because string) string {
 		return why + ": " + because + ", and the flake's pure evaluation cannot read it"
 	}
 	return why + ": the flake's pure evaluation cannot read it"
-}
-
-// shownRepo is load.RelPath(c.Repo), worked out once: RelPath asks the
-// system for the working directory (two stats), and outside is asked of
-// every path field of every host (a twentieth of vetting 1000 hosts).
-func (c *Compiler) shownRepo() string {
-	c.repoShownOnce.Do(func() { c.repoShown = load.RelPath(c.Repo) })
-	return c.repoShown
 }
 
 // rawPaths warns of the path literals in raw Nix that lead out of the
