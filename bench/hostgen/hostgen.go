@@ -14,7 +14,13 @@ import (
 
 // Write writes a hosts package of n valid hosts to dir, 10 a file, cycling
 // through a desktop, a laptop and a server like those of hosts/.
-func Write(dir string, n int) error {
+func Write(dir string, n int) error { return write(dir, n, seed) }
+
+// WriteMigrated writes the hosts of Write as MigratedHost gives them: valid
+// for v2026.05.01.
+func WriteMigrated(dir string, n int) error { return write(dir, n, migrated) }
+
+func write(dir string, n int, d dialect) error {
 	files := map[string]*strings.Builder{
 		"hosts.cue": {},
 	}
@@ -33,14 +39,14 @@ import "axc.dev/axc/schema"
 			files[name] = f
 		}
 		f.WriteString("\n")
-		f.WriteString(Host(i))
+		f.WriteString(host(i, d))
 	}
 	for name, f := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(f.String()), 0o644); err != nil {
 			return err
 		}
 	}
-	return writeReferenced(dir, n)
+	return writeReferenced(dir, n, d)
 }
 
 // WriteJSON writes n valid hosts to dir as JSON files, one host each
@@ -63,16 +69,16 @@ func WriteJSON(dir string, n int) error {
 			}
 		}
 	}
-	return writeReferenced(dir, n)
+	return writeReferenced(dir, n, seed)
 }
 
 // writeReferenced writes the files the hosts' relative paths name (disk
-// layouts, with each host's root file system, and secrets directories):
-// axc checks that they exist.
-func writeReferenced(dir string, n int) error {
+// layouts or hardware configurations, with each host's root file system,
+// and secrets directories): axc checks that they exist.
+func writeReferenced(dir string, n int, d dialect) error {
 	for i := range n {
 		name := hostName(i)
-		ps := []string{filepath.Join(dir, "disks", name+".nix")}
+		ps := []string{filepath.Join(dir, d.pathDir, name+".nix")}
 		if i%3 == 1 {
 			ps = append(ps, filepath.Join(dir, "age", name, "README"))
 		}
@@ -97,16 +103,49 @@ var zones = []string{"UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "
 
 // Host is host i: a desktop, a laptop or a server, varied so that no two
 // hosts are the same value.
-func Host(i int) string {
+func Host(i int) string { return host(i, seed) }
+
+// MigratedHost is host i as its author fixes it for v2026.05.01, the newest
+// release, when every finding of `axc vet --axios v2026.05.01` is mended:
+// axios.* options renamed cairn.*, the fields and options the release
+// dropped removed or moved (diskConfigPath, selfHosted, the MSI and
+// Pangolin options), a hardware configuration imported for the root file
+// system, and what the Immich server now needs (Tailscale auth keys). The
+// same machines, valid for the newer schema: what a fleet costs there when
+// nothing fails.
+func MigratedHost(i int) string { return host(i, migrated) }
+
+// A dialect is what differs between a host written for the seed release
+// (96990f9) and the same host migrated to v2026.05.01.
+type dialect struct {
+	ns          string // the namespace of axios's own options
+	pathField   string // the field naming a file of the machine's
+	pathDir     string // where that file is, under the hosts directory
+	msiSensors  bool   // hardware.desktop.enableMsiSensors exists
+	laptopQuirk bool   // hardware.laptop.enablePangolinQuirks exists
+	laptopHome  string // the laptop's homeProfile
+}
+
+var (
+	seed     = dialect{ns: "axios", pathField: "diskConfigPath", pathDir: "disks", msiSensors: true, laptopQuirk: true, laptopHome: "laptop"}
+	migrated = dialect{ns: "cairn", pathField: "hardwareConfigPath", pathDir: "hardware", laptopHome: "standard"}
+)
+
+func host(i int, d dialect) string {
 	tz := zones[i%len(zones)]
 	odd := i%2 == 1
+	name := hostName(i)
+	path := fmt.Sprintf("%s: \"./%s/%s.nix\"", d.pathField, d.pathDir, name)
 	switch i % 3 {
 	case 0:
 		cpu, gpu, vendor, msi := "amd", "amd", `vendor: "msi"`, true
 		if odd {
 			cpu, gpu, vendor, msi = "intel", "nvidia", "", false
 		}
-		name := hostName(i)
+		sensors := ""
+		if d.msiSensors {
+			sensors = fmt.Sprintf("\n\t\thardware: desktop: enableMsiSensors: %t", msi)
+		}
 		return fmt.Sprintf(`%q: {
 	formFactor: "desktop"
 	hardware: {
@@ -121,23 +160,25 @@ func Host(i int) string {
 		graphics:    true
 		gaming:      true
 	}
-	diskConfigPath: "./disks/%s.nix"
+	%s
 	extraConfig: {
-		axios: system: timeZone: %q
-		gaming: enable: true
-		hardware: desktop: enableMsiSensors: %t
+		%s: system: timeZone: %q
+		gaming: enable: true%s
 		boot: lanzaboote: enableSecureBoot: true
 		services: openssh: enable: true
 		boot: kernel: sysctl: "net.core.rmem_max": %d
 	}
 }
-`, name, cpu, gpu, vendor, name, tz, msi, 7500000+i)
+`, name, cpu, gpu, vendor, path, d.ns, tz, sensors, 7500000+i)
 	case 1:
 		vendor, quirks := `vendor: "system76"`, true
 		if odd {
 			vendor, quirks = "", false
 		}
-		name := hostName(i)
+		quirk := ""
+		if d.laptopQuirk {
+			quirk = fmt.Sprintf("\n\t\thardware: laptop: enablePangolinQuirks: %t", quirks)
+		}
 		return fmt.Sprintf(`%q: {
 	formFactor: "laptop"
 	hardware: {
@@ -153,27 +194,57 @@ func Host(i int) string {
 		graphics:    true
 		secrets:     true
 	}
-	homeProfile: "laptop"
+	homeProfile: %q
 	secrets: secretsDir: "./age/%s"
-	diskConfigPath: "./disks/%s.nix"
+	%s
 	extraConfig: {
-		axios: system: {
+		%s: system: {
 			timeZone: %q
 			locale:   "de_DE.UTF-8"
 		}
-		axios: networking: backend: "iwd"
-		hardware: laptop: enablePangolinQuirks: %t
+		%s: networking: backend: "iwd"%s
 		networking: samba: sharedDirectories: ["Music", "Documents"]
 		services: tlp: enable: true
 	}
 }
-`, name, vendor, name, name, tz, quirks)
+`, name, vendor, d.laptopHome, name, path, d.ns, tz, d.ns, quirk)
 	default:
 		gpu := "intel"
 		if odd {
 			gpu = "nvidia"
 		}
-		name := hostName(i)
+		// The seed release's selfHosted field became the cairn section
+		// (Immich without its subdomain; Caddy is gone), and an Immich
+		// server registers a Tailscale service: auth keys.
+		immich := fmt.Sprintf(`immich: {
+			enable:                true
+			enableGpuAcceleration: true
+			gpuType:               %q
+			mediaLocation:         "/srv/photos/%s"
+			port:                  %d`, gpu, name, 2283+i%1000)
+		services, tailscale := "", ""
+		if d == seed {
+			services = fmt.Sprintf(`selfHosted: {
+		%s
+			subdomain:             "photos-%d"
+		}
+		caddy: extraConfig: """
+			header {
+				X-Frame-Options DENY
+			}
+			"""
+	}`, immich, i)
+		} else {
+			services = fmt.Sprintf(`cairn: {
+		%s
+		}
+	}`, immich)
+			tailscale = `
+		networking: tailscale: {
+			authMode:    "authkey"
+			authKeyFile: "/run/agenix/tailscale-server-key"
+		}`
+		}
 		return fmt.Sprintf(`%q: {
 	system: "x86_64-linux"
 	hardware: {
@@ -189,25 +260,11 @@ func Host(i int) string {
 		containers: enable: true
 		libvirt: enable:    true
 	}
-	diskConfigPath: "./disks/%s.nix"
-	selfHosted: {
-		immich: {
-			enable:                true
-			enableGpuAcceleration: true
-			gpuType:               %q
-			mediaLocation:         "/srv/photos/%s"
-			port:                  %d
-			subdomain:             "photos-%d"
-		}
-		caddy: extraConfig: """
-			header {
-				X-Frame-Options DENY
-			}
-			"""
-	}
+	%s
+	%s
 	extraConfig: {
-		axios: system: timeZone: %q
-		networking: tailscale: domain: "tail%04xab.ts.net"
+		%s: system: timeZone: %q
+		networking: tailscale: domain: "tail%04xab.ts.net"%s
 		hardware: crashDiagnostics: {
 			enable:        true
 			rebootOnPanic: %d
@@ -220,6 +277,6 @@ func Host(i int) string {
 		networking: firewall: allowedTCPPorts: [22, 443, %d]
 	}
 }
-`, name, name, gpu, name, 2283+i%1000, i, tz, i, 10+i%20, 8000+i%1000)
+`, name, path, services, d.ns, tz, i, tailscale, 10+i%20, 8000+i%1000)
 	}
 }
