@@ -10,6 +10,7 @@ import (
 
 func main() {
 	tuneGC()
+	adviseHugePages()
 	stop := startProfiles()
 	code := cmd.Main()
 	stop()

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package main
+
+// Huge pages are asked for on Linux only (hugepages_linux.go).
+
+func adviseHugePages()      {}
+func adviseGrowth(_ uint64) {}
