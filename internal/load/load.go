@@ -188,9 +188,9 @@ func (l *Loader) SetBuilds(b Builds) { l.builds = b }
 
 // compilesKnown is compiles(inst), taken from l.builds when it knows the
 // package's key and told to it when it builds.
-func (l *Loader) compilesKnown(inst *build.Instance, sources map[string][]byte, direct *schemaSource) bool {
+func (l *Loader) compilesKnown(inst *build.Instance, hosts []string, sources map[string][]byte, direct *schemaSource) bool {
 	if l.builds == nil || direct == nil {
-		return compiles(inst)
+		return compiles(inst, hosts)
 	}
 	h := sha256.New()
 	word(h, "compiles")
@@ -199,7 +199,7 @@ func (l *Loader) compilesKnown(inst *build.Instance, sources map[string][]byte, 
 	for _, f := range inst.Files {
 		data, ok := sources[f.Filename]
 		if !ok {
-			return compiles(inst)
+			return compiles(inst, hosts)
 		}
 		word(h, f.Filename)
 		word(h, string(data))
@@ -208,7 +208,7 @@ func (l *Loader) compilesKnown(inst *build.Instance, sources map[string][]byte, 
 	if l.builds.Built(key) {
 		return true
 	}
-	ok := compiles(inst)
+	ok := compiles(inst, hosts)
 	if ok {
 		l.builds.Learned(key)
 	}
@@ -815,11 +815,11 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 					built <- false
 				}
 			}()
-			built <- compiles(inst)
+			built <- compiles(inst, names)
 		}()
 		res.guessed = append(res.guessed, built)
 	}
-	if chunked && (l.guess || l.compilesKnown(inst, sources, direct)) {
+	if chunked && (l.guess || l.compilesKnown(inst, names, sources, direct)) {
 		// Hosts all known from the syntax: evaluate them later, in chunks,
 		// each in a context of its own with the other hosts left out
 		// (Result.Each), and only those asked for.
