@@ -51,10 +51,14 @@ type lazyPackage struct {
 	inst  *build.Instance
 	names []string
 	hosts map[string]bool // names, as a set
-	// hostsOnly are, by file name, the hosts of the files that declare
-	// nothing else (but their package clause, imports and comments).
-	hostsOnly map[string][]string
-	src       map[string][]byte // file contents by name, to parse chunks from
+	// shared are the files (indexes in inst.Files) that declare more than
+	// hosts (onlyHosts), which every chunk has; filesOf, by host, the
+	// others that declare it: a chunk looks at its own files, not at
+	// every file of the package (10,000 hosts in 1000 files: 200 chunks
+	// looked at 200,000).
+	shared  []int
+	filesOf map[string][]int
+	src     map[string][]byte // file contents by name, to parse chunks from
 	// schema is where the schema inst imports came from, when axc put it
 	// together (directInstance); nil when cue/load did, and then there is
 	// no lean copy. inst imports the schema lean or not as schema.lean
@@ -72,10 +76,15 @@ func newLazyPackage(inst *build.Instance, names []string, src map[string][]byte,
 	for _, n := range names {
 		lp.hosts[n] = true
 	}
-	lp.hostsOnly = map[string][]string{}
-	for _, f := range inst.Files {
-		if names, ok := onlyHosts(f, lp.hosts); ok {
-			lp.hostsOnly[f.Filename] = names
+	lp.filesOf = map[string][]int{}
+	for i, f := range inst.Files {
+		names, ok := onlyHosts(f, lp.hosts)
+		if !ok {
+			lp.shared = append(lp.shared, i)
+			continue
+		}
+		for _, n := range names {
+			lp.filesOf[n] = append(lp.filesOf[n], i)
 		}
 	}
 	return lp
@@ -316,11 +325,9 @@ func (lp *lazyPackage) only(keep map[string]bool, lean bool) (*build.Instance, e
 		}
 		c.Imports = withImport(c.Imports, lp.other.inst)
 	}
-	c.Files = make([]*ast.File, 0, len(lp.inst.Files))
-	for _, f := range lp.inst.Files {
-		if lp.nothingKept(f, keep) {
-			continue
-		}
+	c.Files = nil
+	for _, i := range lp.chunkFiles(keep) {
+		f := lp.inst.Files[i]
 		src, ok := lp.src[f.Filename]
 		if !ok {
 			return nil, fmt.Errorf("%s: source not read", f.Filename)
@@ -349,22 +356,17 @@ func (lp *lazyPackage) only(keep map[string]bool, lean bool) (*build.Instance, e
 	return &c, nil
 }
 
-// nothingKept reports whether f, its hosts not in keep blanked out, would
-// declare nothing: all it has besides those hosts is its package clause,
-// imports (used by nothing left) and comments. Such a file adds nothing
-// to a chunk; any other declaration (a let, a hidden field, a definition,
-// an attribute) keeps it.
-func (lp *lazyPackage) nothingKept(f *ast.File, keep map[string]bool) bool {
-	names, ok := lp.hostsOnly[f.Filename]
-	if !ok {
-		return false
+// chunkFiles are the files (indexes in inst.Files, in order) of the chunk
+// of the hosts in keep: those that declare more than hosts, and those that
+// declare one of them. The others, their hosts blanked out, would declare
+// nothing: a package clause, imports (used by nothing left) and comments.
+func (lp *lazyPackage) chunkFiles(keep map[string]bool) []int {
+	files := slices.Clone(lp.shared)
+	for name := range keep {
+		files = append(files, lp.filesOf[name]...)
 	}
-	for _, n := range names {
-		if keep[n] {
-			return false
-		}
-	}
-	return true
+	slices.Sort(files)
+	return slices.Compact(files)
 }
 
 // hostLabel is the name of a top-level declaration that declares a host: a
