@@ -10,7 +10,7 @@ import (
 
 func main() {
 	tuneGC()
-	adviseHugePages()
+	adviseHugePages(hugeHeapFor(inputBytes(os.Args[1:])))
 	stop := startProfiles()
 	code := cmd.Main()
 	stop()
