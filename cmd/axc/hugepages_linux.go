@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"unsafe"
+
+	"github.com/axc-dev/axc/internal/safeio"
 )
 
 // Huge pages for the heap. Where the system leaves transparent huge pages
@@ -62,7 +64,7 @@ func inputBytes(args []string) int64 {
 	}
 	var n int64
 	for _, d := range dirs {
-		entries, _ := os.ReadDir(d)
+		entries, _ := safeio.ReadDir(d) // a FIFO named hosts: an error, not a wait
 		for _, e := range entries {
 			if inputFile(e.Name()) && e.Type().IsRegular() {
 				if info, err := e.Info(); err == nil {

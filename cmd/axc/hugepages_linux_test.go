@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestAdviseHugePages holds adviseHugePages to what it says, in a process
@@ -129,6 +131,21 @@ func TestHugeHeapFor(t *testing.T) {
 	}
 	if got := inputBytes([]string{"vet"}); got != 42 {
 		t.Errorf("inputBytes with no path: %d, want 42 (./hosts)", got)
+	}
+	// A FIFO where ./users should be (a hostile repository): nothing
+	// counted, and no wait for a writer.
+	if err := syscall.Mkfifo("users", 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int64, 1)
+	go func() { done <- inputBytes([]string{"vet"}) }()
+	select {
+	case got := <-done:
+		if got != 42 {
+			t.Errorf("inputBytes with users a FIFO: %d, want 42", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("inputBytes waits on a FIFO named users")
 	}
 	for _, c := range []struct {
 		input int64
