@@ -2,8 +2,6 @@ package check
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/axc-dev/axc/bench/hostgen"
@@ -15,23 +13,9 @@ import (
 //
 //	go test -run '^$' -bench Run ./internal/check
 func BenchmarkRun(b *testing.B) {
-	lock, err := os.ReadFile(filepath.Join("..", "..", "testdata", "fleet-2025.11", "flake.lock"))
-	if err != nil {
-		b.Fatal(err)
-	}
 	for _, n := range []int{1, 10} {
 		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
-			dir := b.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "flake.lock"), lock, 0o644); err != nil {
-				b.Fatal(err)
-			}
-			if err := os.Mkdir(filepath.Join(dir, "hosts"), 0o755); err != nil {
-				b.Fatal(err)
-			}
-			if err := hostgen.Write(filepath.Join(dir, "hosts"), n); err != nil {
-				b.Fatal(err)
-			}
-			b.Chdir(dir)
+			b.Chdir(fleetRepo(b, hostgen.Write, n))
 			loop := func(b *testing.B, o Options) {
 				for b.Loop() {
 					if _, ds, err := Run(o, []string{"hosts"}, "", &Reach{}); err != nil || len(ds) != 0 {

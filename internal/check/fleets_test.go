@@ -15,10 +15,6 @@ import (
 // v2026.05.01 pass there (the fleet after it, which tells the newer
 // release's own cost from the cost of failing).
 func TestBenchFleets(t *testing.T) {
-	lock, err := os.ReadFile(filepath.Join("..", "..", "testdata", "fleet-2025.11", "flake.lock"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	const n = 12 // every kind of host, odd and even, and in chunks
 	for _, tc := range []struct {
 		name      string
@@ -31,17 +27,7 @@ func TestBenchFleets(t *testing.T) {
 		{"migrated", hostgen.WriteMigrated, "v2026.05.01", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "flake.lock"), lock, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Mkdir(filepath.Join(dir, "hosts"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := tc.write(filepath.Join(dir, "hosts"), n); err != nil {
-				t.Fatal(err)
-			}
-			t.Chdir(dir)
+			t.Chdir(fleetRepo(t, tc.write, n))
 			_, ds, err := Run(Options{Axios: tc.axios}, []string{"hosts"}, "", &Reach{})
 			if err != nil {
 				t.Fatal(err)
@@ -58,4 +44,26 @@ func TestBenchFleets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fleetRepo is a new author repository of n hosts that write writes into
+// its hosts directory, with the lock of testdata/fleet-2025.11 (pinning
+// 96990f9), as bench/run.sh makes them.
+func fleetRepo(tb testing.TB, write func(dir string, n int) error, n int) string {
+	tb.Helper()
+	lock, err := os.ReadFile(filepath.Join("..", "..", "testdata", "fleet-2025.11", "flake.lock"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir := tb.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "flake.lock"), lock, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "hosts"), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := write(filepath.Join(dir, "hosts"), n); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
 }
