@@ -17,8 +17,7 @@ import (
 // of its own that calls it first, as axc's main does: the advised
 // addresses are one mapping with the huge-page advice (VmFlags hg), and
 // nothing of them is touched (a small run's memory stays small). Where the
-// kernel has no transparent huge pages, it checks that nothing was
-// advised.
+// kernel has no transparent huge pages, nothing is advised.
 func TestAdviseHugePages(t *testing.T) {
 	if os.Getenv("AXC_HUGEPAGES_CHILD") == "" {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestAdviseHugePages$", "-test.v")
@@ -31,8 +30,9 @@ func TestAdviseHugePages(t *testing.T) {
 		return
 	}
 	from, to := adviseHugePages(hugeHeap)
-	thp, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
-	if err != nil || strings.Contains(string(thp), "[never]") {
+	if _, err := os.Stat("/sys/kernel/mm/transparent_hugepage"); err != nil {
+		// A kernel without them refuses the advice (EINVAL). (With them
+		// set to never, the advice is taken and has no effect.)
 		if from != to {
 			t.Fatalf("advised %#x-%#x where the kernel has no transparent huge pages", from, to)
 		}
