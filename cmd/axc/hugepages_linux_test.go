@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // TestAdviseHugePages holds adviseHugePages to what it says, in a process
@@ -29,7 +26,7 @@ func TestAdviseHugePages(t *testing.T) {
 		t.Logf("%s", out)
 		return
 	}
-	from, to := adviseHugePages(hugeHeap)
+	from, to := adviseHugePages()
 	if _, err := os.Stat("/sys/kernel/mm/transparent_hugepage"); err != nil {
 		// A kernel without them refuses the advice (EINVAL). (With them
 		// set to never, the advice is taken and has no effect.)
@@ -104,59 +101,4 @@ func addrRange(line string) (lo, hi uintptr, ok bool) {
 		return 0, 0, false
 	}
 	return uintptr(l), uintptr(h), true
-}
-
-// The heap advised at start follows the input: the least for a small
-// repository, more for a large fleet, never more than the most; the input
-// is the host files the arguments name, or ./hosts and ./users.
-func TestHugeHeapFor(t *testing.T) {
-	dir := t.TempDir()
-	for name, size := range map[string]int{"a.cue": 1000, "b.json": 200, "c.yaml": 30, "notes.txt": 5000, "d.nix": 7000} {
-		if err := os.WriteFile(filepath.Join(dir, name), make([]byte, size), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.Mkdir(filepath.Join(dir, "sub.cue"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if got := inputBytes([]string{"vet", "--axios", "v2026.05.01", dir, filepath.Join(dir, "d.nix")}); got != 1230 {
-		t.Errorf("inputBytes of the directory: %d, want 1230 (its .cue, .json and .yaml files)", got)
-	}
-	t.Chdir(dir)
-	if err := os.Mkdir("hosts", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join("hosts", "h.cue"), make([]byte, 42), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if got := inputBytes([]string{"vet"}); got != 42 {
-		t.Errorf("inputBytes with no path: %d, want 42 (./hosts)", got)
-	}
-	// A FIFO where ./users should be (a hostile repository): nothing
-	// counted, and no wait for a writer.
-	if err := syscall.Mkfifo("users", 0o644); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan int64, 1)
-	go func() { done <- inputBytes([]string{"vet"}) }()
-	select {
-	case got := <-done:
-		if got != 42 {
-			t.Errorf("inputBytes with users a FIFO: %d, want 42", got)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("inputBytes waits on a FIFO named users")
-	}
-	for _, c := range []struct {
-		input int64
-		want  int
-	}{
-		{0, hugeHeap},
-		{700_000, 426 << 20}, // 1000 hosts
-		{7_000_000, hugeHeapMax},
-	} {
-		if got := hugeHeapFor(c.input); got != c.want {
-			t.Errorf("hugeHeapFor(%d) = %d MiB, want %d", c.input, got>>20, c.want>>20)
-		}
-	}
 }

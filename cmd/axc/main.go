@@ -10,7 +10,7 @@ import (
 
 func main() {
 	tuneGC()
-	adviseHugePages(hugeHeapFor(inputBytes(os.Args[1:])))
+	adviseHugePages()
 	stop := startProfiles()
 	code := cmd.Main()
 	stop()

@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 			cmd.Version = os.Getenv("AXC_TEST_VERSION")
 			cmd.Revision = os.Getenv("AXC_TEST_REVISION")
 			tuneGC() // as main does: the heap's cap too
-			adviseHugePages(hugeHeapFor(inputBytes(args)))
+			adviseHugePages()
 			os.Exit(cmd.Run(args, os.Stdout, os.Stderr))
 		},
 		// The real cue command, from the module axc depends on.
