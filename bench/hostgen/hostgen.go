@@ -124,10 +124,11 @@ type dialect struct {
 	msiSensors  bool   // hardware.desktop.enableMsiSensors exists
 	laptopQuirk bool   // hardware.laptop.enablePangolinQuirks exists
 	laptopHome  string // the laptop's homeProfile
+	selfHosted  bool   // the server's Immich is in selfHosted, with Caddy (else in cairn)
 }
 
 var (
-	seed     = dialect{ns: "axios", pathField: "diskConfigPath", pathDir: "disks", msiSensors: true, laptopQuirk: true, laptopHome: "laptop"}
+	seed     = dialect{ns: "axios", pathField: "diskConfigPath", pathDir: "disks", msiSensors: true, laptopQuirk: true, laptopHome: "laptop", selfHosted: true}
 	migrated = dialect{ns: "cairn", pathField: "hardwareConfigPath", pathDir: "hardware", laptopHome: "standard"}
 )
 
@@ -223,7 +224,7 @@ func host(i int, d dialect) string {
 			mediaLocation:         "/srv/photos/%s"
 			port:                  %d`, gpu, name, 2283+i%1000)
 		services, tailscale := "", ""
-		if d == seed {
+		if d.selfHosted {
 			services = fmt.Sprintf(`selfHosted: {
 		%s
 			subdomain:             "photos-%d"

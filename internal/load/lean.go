@@ -101,18 +101,15 @@ func dropUnusedLets(f *ast.File) {
 	for {
 		used := referenced[*ast.LetClause](f)
 		dropped := false
-		keep := func(d ast.Decl) bool {
+		unused := func(d ast.Decl) bool {
 			let, ok := d.(*ast.LetClause)
-			if ok && !used[let] {
-				dropped = true
-				return false
-			}
-			return true
+			dropped = dropped || ok && !used[let]
+			return ok && !used[let]
 		}
-		f.Decls = slices.DeleteFunc(f.Decls, func(d ast.Decl) bool { return !keep(d) })
+		f.Decls = slices.DeleteFunc(f.Decls, unused)
 		ast.Walk(f, func(n ast.Node) bool {
 			if s, ok := n.(*ast.StructLit); ok {
-				s.Elts = slices.DeleteFunc(s.Elts, func(d ast.Decl) bool { return !keep(d) })
+				s.Elts = slices.DeleteFunc(s.Elts, unused)
 			}
 			return true
 		}, nil)
