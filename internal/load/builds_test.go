@@ -9,13 +9,15 @@ import (
 	"github.com/axc-dev/axc/bench/hostgen"
 )
 
-// fakeBuilds is a Builds that answers yes for the keys in yes.
+// fakeBuilds is a Builds that answers yes for the keys in yes, and counts
+// what it is asked.
 type fakeBuilds struct {
 	yes     map[string]bool
+	asked   int
 	learned []string
 }
 
-func (b *fakeBuilds) Built(key string) bool { return b.yes[key] }
+func (b *fakeBuilds) Built(key string) bool { b.asked++; return b.yes[key] }
 func (b *fakeBuilds) Learned(key string)    { b.learned = append(b.learned, key) }
 
 // A package's key is its exact texts: a loader tells Builds the key of a
