@@ -154,7 +154,7 @@ func TestChunkLeavesOutOtherFilesMatchesWhole(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				left.Add(int64(len(lp.inst.Files) - len(inst.Files)))
+				left.Add(int64(len(lp.files) - len(inst.Files)))
 			}
 		}
 		return evaluated(res, true)

@@ -32,12 +32,12 @@ func (h *Host) EvalKey() string {
 	return h.evalKey
 }
 
-// evalKeys sets the EvalKey of hosts, all of lp.
-func (lp *lazyPackage) evalKeys(kind *Kind, hosts []*Host) {
+// evalKeys sets the EvalKey of hosts, all of lp, whose files are files.
+func (lp *lazyPackage) evalKeys(kind *Kind, hosts []*Host, files []*ast.File) {
 	ctx := sha256.New()
 	word(ctx, kind.Noun)
 	count := map[string]int{}
-	for _, f := range lp.inst.Files {
+	for _, f := range files {
 		src, ok := lp.src[f.Filename]
 		if !ok {
 			return // no keys: every host is evaluated
@@ -68,7 +68,7 @@ func (lp *lazyPackage) evalKeys(kind *Kind, hosts []*Host) {
 		d    ast.Decl
 	}
 	decls := map[string][]hostDecl{}
-	for _, f := range lp.inst.Files {
+	for _, f := range files {
 		for _, d := range f.Decls {
 			if name, isHost := hostLabel(d); isHost {
 				decls[name] = append(decls[name], hostDecl{f.Filename, lp.src[f.Filename], d})

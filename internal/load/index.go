@@ -43,7 +43,31 @@ const kidsIndexed = 8
 // Decl is one place a field's value is written.
 type Decl struct {
 	Label token.Pos
-	Expr  ast.Expr
+	// Lit is the value written when it is a literal (see literal), nil
+	// when it is anything else: all that is asked of a value here (two
+	// files disagreeing, the string an author meant). The whole
+	// expression would keep its file's syntax tree alive for the run: at
+	// 10,000 hosts, 117 MiB of a live heap of 270 (issue 24).
+	Lit ast.Expr
+}
+
+// literalOnly is e when it is a literal value (a number, a string, a bool or
+// null, maybe negated), holding no other node of its tree; nil otherwise.
+func literalOnly(e ast.Expr) ast.Expr {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return e
+	case *ast.UnaryExpr:
+		if _, ok := e.X.(*ast.BasicLit); ok && e.Op == token.SUB {
+			return e
+		}
+	case *ast.Ident:
+		if e.Name == "true" || e.Name == "false" || e.Name == "null" {
+			// A fresh identifier: a parsed one holds what it resolves to.
+			return &ast.Ident{NamePos: e.NamePos, Name: e.Name}
+		}
+	}
+	return nil
 }
 
 func newFieldIndex() *FieldIndex { return &FieldIndex{} }
@@ -110,7 +134,7 @@ func (x *FieldIndex) addStruct(st *ast.StructLit) {
 			if !c.Label.IsValid() {
 				c.Label, c.Value = d.Label.Pos(), d.Value.Pos()
 			}
-			c.Decls = append(c.Decls, Decl{Label: d.Label.Pos(), Expr: d.Value})
+			c.Decls = append(c.Decls, Decl{Label: d.Label.Pos(), Lit: literalOnly(d.Value)})
 			c.addValue(d.Value)
 		case *ast.EmbedDecl:
 			x.addValue(d.Expr)
@@ -128,7 +152,7 @@ func (x *FieldIndex) addValue(v ast.Expr) {
 			if !c.Label.IsValid() {
 				c.Label, c.Value = e.Pos(), e.Pos()
 			}
-			c.Decls = append(c.Decls, Decl{Label: e.Pos(), Expr: e})
+			c.Decls = append(c.Decls, Decl{Label: e.Pos(), Lit: literalOnly(e)})
 			c.addValue(e)
 		}
 	case *ast.BinaryExpr:

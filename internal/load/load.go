@@ -833,7 +833,7 @@ func (l *Loader) loadPackage(req *pkgRequest, res *Result) ([]*Host, error) {
 			h.lazy = lp
 			hosts = append(hosts, h)
 		}
-		lp.evalKeys(l.kind, hosts)
+		lp.evalKeys(l.kind, hosts, inst.Files)
 		res.lazy = append(res.lazy, lp)
 		return hosts, nil
 	}

@@ -224,7 +224,7 @@ func writtenString(n *load.FieldIndex) (string, bool) {
 	if n == nil || len(n.Decls) != 1 {
 		return "", false
 	}
-	lit, ok := n.Decls[0].Expr.(*ast.BasicLit)
+	lit, ok := n.Decls[0].Lit.(*ast.BasicLit)
 	if !ok || lit.Kind != token.STRING {
 		return "", false
 	}

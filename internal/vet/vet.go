@@ -517,15 +517,15 @@ func conflictMsg(n *load.FieldIndex, msg string) string {
 	var lits []load.Decl
 	if n != nil {
 		for _, d := range n.Decls {
-			if isLiteral(d.Expr) {
+			if d.Lit != nil {
 				lits = append(lits, d)
 			}
 		}
 	}
 	if len(lits) >= 2 {
 		for _, d := range lits[1:] {
-			if text(d.Expr) != text(lits[0].Expr) {
-				return fmt.Sprintf("%s in %s conflicts with %s in %s", text(lits[0].Expr), posString(lits[0].Expr.Pos()), text(d.Expr), posString(d.Expr.Pos()))
+			if text(d.Lit) != text(lits[0].Lit) {
+				return fmt.Sprintf("%s in %s conflicts with %s in %s", text(lits[0].Lit), posString(lits[0].Lit.Pos()), text(d.Lit), posString(d.Lit.Pos()))
 			}
 		}
 	}
@@ -541,21 +541,6 @@ func conflictMsg(n *load.FieldIndex, msg string) string {
 		}
 	}
 	return msg
-}
-
-// isLiteral reports whether e is a literal value (a number, string, bool
-// or null), the kind of value two files can disagree on.
-func isLiteral(e ast.Expr) bool {
-	switch e := e.(type) {
-	case *ast.BasicLit:
-		return true
-	case *ast.UnaryExpr:
-		_, ok := e.X.(*ast.BasicLit)
-		return ok && e.Op == token.SUB
-	case *ast.Ident:
-		return e.Name == "true" || e.Name == "false" || e.Name == "null"
-	}
-	return false
 }
 
 // text is the source text of a literal.
