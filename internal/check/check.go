@@ -430,6 +430,9 @@ func Run(o Options, paths []string, outDir string, rc *Reach) (*Compiled, []vet.
 			out.Hosts = append(out.Hosts, fh)
 		}
 		if memo != nil {
+			// Kept in the author's terms: a host taken from the memo
+			// next time needs no suggestions worked out again.
+			chk.Explain()
 			memo.keep(run, res, chk, refs, skip, reads)
 			if memo.store != nil {
 				memo.store.save(memo)

@@ -39,6 +39,10 @@ func (c *Checker) Keep(i int) Kept {
 // (and Add placed the same problems).
 func (c *Checker) Restore(i int, k Kept) {
 	c.perHost[i] = slices.Clone(k.fs)
+	// Kept after Explain (Keep's callers explain first), a host with an
+	// error had its syntax searched; one kept unexplained (an older
+	// memo) is searched by Diagnostics.
+	c.fieldsDone[i] = hasError(k.fs) && !slices.ContainsFunc(k.fs, func(f finding) bool { return !f.explained })
 }
 
 // placedBySyntax reports whether the finding f of host h is placed by
@@ -65,6 +69,8 @@ type keptFinding struct {
 	Label   bool     `json:"label,omitempty"`
 	Unknown bool     `json:"unknown,omitempty"`
 	Sev     string   `json:"sev"`
+	// Explained: Msg is in the author's terms already (Checker.Explain).
+	Explained bool `json:"explained,omitempty"`
 }
 
 // MarshalJSON is k's on-disk form, for a process that checks the same
@@ -76,7 +82,7 @@ func (k Kept) MarshalJSON() ([]byte, error) {
 	}
 	out := make([]keptFinding, len(k.fs))
 	for i, f := range k.fs {
-		out[i] = keptFinding{Path: f.path, Msg: f.msg, Label: f.label, Unknown: f.unknown, Sev: f.sev}
+		out[i] = keptFinding{Path: f.path, Msg: f.msg, Label: f.label, Unknown: f.unknown, Sev: f.sev, Explained: f.explained}
 	}
 	return json.Marshal(out)
 }
@@ -93,7 +99,7 @@ func (k *Kept) UnmarshalJSON(data []byte) error {
 		if f.Sev != Error && f.Sev != Warning {
 			return fmt.Errorf("vet: a kept finding of severity %q", f.Sev)
 		}
-		fs[i] = finding{path: f.Path, msg: f.Msg, label: f.Label, unknown: f.Unknown, sev: f.Sev}
+		fs[i] = finding{path: f.Path, msg: f.Msg, label: f.Label, unknown: f.Unknown, sev: f.Sev, explained: f.Explained}
 	}
 	*k = Kept{fs: fs, Movable: true}
 	return nil

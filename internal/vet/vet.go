@@ -65,6 +65,10 @@ type Checker struct {
 	out     []Diagnostic
 	badName map[*load.Host]bool
 	perHost [][]finding
+	// fieldsDone says, by host, that its syntax was searched for unknown
+	// names (explain: done once a host has an error).
+	fieldsDone []bool
+	sugg       *suggester // see suggester
 	// mkSystem evaluates mkSystem's definitions again for hosts with a
 	// wrong value among their inputs.
 	mkSystem *mkSystemAgain
@@ -81,7 +85,7 @@ type Checker struct {
 // NewChecker starts vetting res: problems of the input as a whole and of
 // host names are known at once.
 func NewChecker(l *load.Loader, res *load.Result) *Checker {
-	c := &Checker{l: l, res: res, perHost: make([][]finding, len(res.Hosts)), mkSystem: &mkSystemAgain{newHost: l.NewHostSchema}}
+	c := &Checker{l: l, res: res, perHost: make([][]finding, len(res.Hosts)), fieldsDone: make([]bool, len(res.Hosts)), mkSystem: &mkSystemAgain{newHost: l.NewHostSchema}}
 	if l.Kind() == load.Hosts {
 		c.zones = timeZoneOptions(l)
 	}
@@ -149,58 +153,11 @@ func Check(l *load.Loader, res *load.Result, stage func(i int, h *load.Host, v c
 // sorted by file, line and column, without duplicates. Call it after the
 // pass, in one goroutine.
 func (c *Checker) Diagnostics() []Diagnostic {
-	res, out, perHost := c.res, c.out, c.perHost
-	// Suggestions use the loader's own context: after Each, in this goroutine.
-	var s *suggester
+	c.Explain()
+	out := slices.Clone(c.out) // sorted below: c.out stays as it is
 	rel := relPaths()
-	for i, h := range res.Hosts {
-		if !hasError(perHost[i]) {
-			// CUE reports unknown fields when nothing else is wrong; when
-			// something is, it may leave them out: find them from the
-			// author's syntax.
-			continue
-		}
-		if s == nil {
-			s = c.newSuggester()
-		}
-		reported := map[string]bool{}
-		var unknown []finding
-		for _, p := range s.unknownFields(h.Fields) {
-			reported[strings.Join(p, "\x00")] = true
-			unknown = append(unknown, finding{path: p, label: true, unknown: true, sev: Error})
-		}
-		kept := unknown
-		for _, f := range perHost[i] {
-			if !f.unknown || !reported[strings.Join(f.path, "\x00")] {
-				kept = append(kept, f)
-			}
-		}
-		perHost[i] = append(kept, s.otherReleaseOptions(h.Fields, kept)...)
-	}
-	for i, h := range res.Hosts {
-		closedSeen := false
-		for _, f := range perHost[i] {
-			if f.unknown {
-				if s == nil {
-					s = c.newSuggester()
-				}
-				f.msg = s.unknownField(f.path)
-				if f.msg == closedDefinitionMsg {
-					if closedSeen {
-						continue
-					}
-					closedSeen = true
-					f.path, f.label = nil, true // the host: the cause is not at any one field
-				}
-			} else if f.sev == Error && !f.label {
-				if s == nil {
-					s = c.newSuggester()
-				}
-				f.msg += s.valueHint(h.Fields, f.path)
-				if slices.ContainsFunc(c.zones, func(z []string) bool { return slices.Equal(z, f.path) }) {
-					f.msg += zoneHint(h.Fields, f.path)
-				}
-			}
+	for i, h := range c.res.Hosts {
+		for _, f := range c.perHost[i] {
 			d := diagnostic(h, f, rel)
 			if c.l.Kind() == load.Users {
 				d.Host, d.User = "", d.Host
@@ -209,6 +166,79 @@ func (c *Checker) Diagnostics() []Diagnostic {
 		}
 	}
 	return sortUnique(out)
+}
+
+// Explain says the findings of every host so far in the author's terms
+// (unknown names found in the syntax, near names, other releases' names,
+// the values meant): what Diagnostics gives, kept with the findings
+// (Keep), so that a host taken from the memo needs none of it again (the
+// suggestions evaluate the schema and index every release: 1000 failing
+// hosts, warm, spent a third of their time there). Findings added later
+// (Add) are explained by Diagnostics. Call it after the pass, in one
+// goroutine: suggestions use the loader's own context.
+func (c *Checker) Explain() {
+	for i := range c.res.Hosts {
+		c.explain(i)
+	}
+}
+
+// explain is Explain of host i.
+func (c *Checker) explain(i int) {
+	h, fs := c.res.Hosts[i], c.perHost[i]
+	if !c.fieldsDone[i] && hasError(fs) {
+		// CUE reports unknown fields when nothing else is wrong; when
+		// something is, it may leave them out: find them from the
+		// author's syntax.
+		s := c.suggester()
+		reported := map[string]bool{}
+		var unknown []finding
+		for _, p := range s.unknownFields(h.Fields) {
+			reported[strings.Join(p, "\x00")] = true
+			unknown = append(unknown, finding{path: p, label: true, unknown: true, sev: Error})
+		}
+		kept := unknown
+		for _, f := range fs {
+			if !f.unknown || !reported[strings.Join(f.path, "\x00")] {
+				kept = append(kept, f)
+			}
+		}
+		fs = append(kept, s.otherReleaseOptions(h.Fields, kept)...)
+		c.fieldsDone[i] = true
+	}
+	closedSeen := slices.ContainsFunc(fs, func(f finding) bool { return f.explained && f.unknown && f.msg == closedDefinitionMsg })
+	out := make([]finding, 0, len(fs))
+	for _, f := range fs {
+		if f.explained {
+			out = append(out, f)
+			continue
+		}
+		if f.unknown {
+			f.msg = c.suggester().unknownField(f.path)
+			if f.msg == closedDefinitionMsg {
+				if closedSeen {
+					continue
+				}
+				closedSeen = true
+				f.path, f.label = nil, true // the host: the cause is not at any one field
+			}
+		} else if f.sev == Error && !f.label {
+			f.msg += c.suggester().valueHint(h.Fields, f.path)
+			if slices.ContainsFunc(c.zones, func(z []string) bool { return slices.Equal(z, f.path) }) {
+				f.msg += zoneHint(h.Fields, f.path)
+			}
+		}
+		f.explained = true
+		out = append(out, f)
+	}
+	c.perHost[i] = out
+}
+
+// suggester is c's suggester, made at the first question.
+func (c *Checker) suggester() *suggester {
+	if c.sugg == nil {
+		c.sugg = c.newSuggester()
+	}
+	return c.sugg
 }
 
 func inputDiagnostic(e errors.Error) Diagnostic {
@@ -305,6 +335,8 @@ type finding struct {
 	// author's terms
 	conflict bool
 	sev      string
+	// explained: msg is said in the author's terms (Checker.explain).
+	explained bool
 	// cuePos are the positions CUE gave the error: where a host the
 	// syntax does not show is placed.
 	cuePos []token.Pos
