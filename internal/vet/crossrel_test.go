@@ -16,6 +16,16 @@ import (
 // release.
 func vetRelease(t *testing.T, src string) []Diagnostic {
 	t.Helper()
+	l, res := loadSource(t, src)
+	c := NewChecker(l, res)
+	c.Release, c.Releases = "96990f9", releaseTable(t)
+	res.Each(func(i int, h *load.Host, v cue.Value) { c.Host(i, h, v) })
+	return c.Diagnostics()
+}
+
+// releaseTable is the table of every release axc knows.
+func releaseTable(t *testing.T) *release.Table {
+	t.Helper()
 	table, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
 	if err != nil {
 		t.Fatal(err)
@@ -24,11 +34,7 @@ func vetRelease(t *testing.T, src string) []Diagnostic {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, res := loadSource(t, src)
-	c := NewChecker(l, res)
-	c.Release, c.Releases = "96990f9", tab
-	res.Each(func(i int, h *load.Host, v cue.Value) { c.Host(i, h, v) })
-	return c.Diagnostics()
+	return tab
 }
 
 // A clean run builds no index of the other releases; an unknown name does.

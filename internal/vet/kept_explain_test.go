@@ -3,7 +3,6 @@ package vet
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -11,8 +10,6 @@ import (
 	"cuelang.org/go/cue"
 
 	"github.com/axc-dev/axc/internal/load"
-	"github.com/axc-dev/axc/internal/release"
-	"github.com/axc-dev/axc/schema"
 )
 
 // Findings kept after Explain (as the memo keeps them) say, restored into
@@ -34,14 +31,7 @@ func TestKeptExplainedNeedsNoSuggester(t *testing.T) {
 	b.WriteString(`closed: #Closed & {homeProfile: "laptop", formFactor: "desktop", ` + tz + "}\n")
 	b.WriteString(`clean: {` + tz + "}\n")
 	l, res := loadSource(t, b.String())
-	table, err := fs.ReadFile(schema.Files, schema.ReleasesFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := release.Parse(table)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab := releaseTable(t)
 	checker := func() *Checker {
 		c := NewChecker(l, res)
 		c.Release, c.Releases = "96990f9", tab
