@@ -341,6 +341,24 @@ func TestCommitFailureRollsBack(t *testing.T) {
 	}
 }
 
+// Files are staged several at once: when some cannot be, the error is the
+// first of them in order (as when staged one by one), and every file that
+// was staged is removed again, the others' included.
+func TestStageFailureNamesFirstFile(t *testing.T) {
+	dir := setupOld(t)
+	for _, blocked := range []string{".a.nix.axc-new", ".c.nix.axc-new"} {
+		// A directory with a file in it where the new file is staged:
+		// not a leftover to remove, and not removable.
+		writeTree(t, dir, map[string]string{"hosts/" + blocked + "/x": "x\n"})
+	}
+	before := tree(t, dir)
+	_, err := commit(t, dir, false)
+	if want := filepath.Join(dir, "hosts", "a.nix") + ": cannot write: "; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("commit = %v, want %s…", err, want)
+	}
+	sameTree(t, "after failure", tree(t, dir), before)
+}
+
 // A rename that really fails after the first file is in place rolls back.
 func TestRenameFailureRollsBack(t *testing.T) {
 	dir := setupOld(t)

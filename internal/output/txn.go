@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sync"
 	"syscall"
 
 	"github.com/axc-dev/axc/internal/safeio"
@@ -162,39 +163,71 @@ func (t *txn) run() error {
 }
 
 // stage writes each new file to its temporary name and backs up each file
-// that is to be replaced or removed.
+// that is to be replaced or removed. The directories are made first, in
+// order; then the files are staged stageWorkers at a time, since each is a
+// write and an fsync, and the file system commits fsyncs that wait
+// together at once (1000 hosts' files, one after another, took 0.1 to
+// 0.4 s of waiting, more after another large build). The error is the
+// first file's in order, as when they were staged one by one.
 func (t *txn) stage() error {
 	d := t.d
 	for _, f := range t.files {
-		op := "cannot remove"
-		if f.write {
-			op = "cannot write"
-			if dir := filepath.Dir(f.rel); dir != "." {
-				// Plan checked that it is a real directory if it exists.
-				err := d.root.Mkdir(dir, 0o755)
-				switch {
-				case err == nil:
-					d.madeIn = append(d.madeIn, dir)
-					t.dirs = append(t.dirs, dir)
-				case !errors.Is(err, fs.ErrExist):
-					return &Error{Path: d.join(dir), Op: "cannot create directory", Err: err}
-				}
-			}
-			f.staged = true
-			if err := d.root.WriteNew(tempName(f.rel), f.data, 0o644); err != nil {
-				return &Error{Path: d.join(f.rel), Op: op, Err: err}
+		if dir := filepath.Dir(f.rel); f.write && dir != "." {
+			// Plan checked that it is a real directory if it exists.
+			err := d.root.Mkdir(dir, 0o755)
+			switch {
+			case err == nil:
+				d.madeIn = append(d.madeIn, dir)
+				t.dirs = append(t.dirs, dir)
+			case !errors.Is(err, fs.ErrExist):
+				return &Error{Path: d.join(dir), Op: "cannot create directory", Err: err}
 			}
 		}
-		if _, err := d.root.LstatRegular(f.rel); err == nil {
-			f.backedUp = true
-			if err := d.backup(f.rel); err != nil {
-				return &Error{Path: d.join(f.rel), Op: op, Err: err}
-			}
-		} else if !errors.Is(err, fs.ErrNotExist) {
+	}
+	errs := make([]error, len(t.files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, stageWorkers)
+	for i, f := range t.files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = t.stageFile(f)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}
 	t.syncDirs()
+	return nil
+}
+
+// stageWorkers is how many files stage writes at once.
+const stageWorkers = 16
+
+// stageFile writes f's temporary file and backs up the file it replaces
+// or removes.
+func (t *txn) stageFile(f *txnFile) error {
+	d := t.d
+	op := "cannot remove"
+	if f.write {
+		op = "cannot write"
+		f.staged = true
+		if err := d.root.WriteNew(tempName(f.rel), f.data, 0o644); err != nil {
+			return &Error{Path: d.join(f.rel), Op: op, Err: err}
+		}
+	}
+	if _, err := d.root.LstatRegular(f.rel); err == nil {
+		f.backedUp = true
+		if err := d.backup(f.rel); err != nil {
+			return &Error{Path: d.join(f.rel), Op: op, Err: err}
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	return nil
 }
 
