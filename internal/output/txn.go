@@ -168,10 +168,13 @@ func (t *txn) run() error {
 // write and an fsync, and the file system commits fsyncs that wait
 // together at once (1000 hosts' files, one after another, took 0.1 to
 // 0.4 s of waiting, more after another large build). The error is the
-// first file's in order, as when they were staged one by one.
+// first file's in order, its directory's or its own, as when they were
+// staged one by one (build_unwritable: a read-only DIR names flake.nix,
+// not hosts/).
 func (t *txn) stage() error {
 	d := t.d
-	for _, f := range t.files {
+	errs := make([]error, len(t.files))
+	for i, f := range t.files {
 		if dir := filepath.Dir(f.rel); f.write && dir != "." {
 			// Plan checked that it is a real directory if it exists.
 			err := d.root.Mkdir(dir, 0o755)
@@ -180,14 +183,18 @@ func (t *txn) stage() error {
 				d.madeIn = append(d.madeIn, dir)
 				t.dirs = append(t.dirs, dir)
 			case !errors.Is(err, fs.ErrExist):
-				return &Error{Path: d.join(dir), Op: "cannot create directory", Err: err}
+				// The file's error, in its place in the order: an earlier
+				// file's error, if any, is the one said.
+				errs[i] = &Error{Path: d.join(dir), Op: "cannot create directory", Err: err}
 			}
 		}
 	}
-	errs := make([]error, len(t.files))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, stageWorkers)
 	for i, f := range t.files {
+		if errs[i] != nil {
+			continue
+		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
