@@ -42,8 +42,7 @@ const kidsIndexed = 8
 
 // Decl is one place a field's value is written.
 type Decl struct {
-	Label token.Pos
-	// Lit is the value written when it is a literal (see literal), nil
+	// Lit is the value written when it is a literal (see literalOnly), nil
 	// when it is anything else: all that is asked of a value here (two
 	// files disagreeing, the string an author meant). The whole
 	// expression would keep its file's syntax tree alive for the run: at
@@ -134,7 +133,7 @@ func (x *FieldIndex) addStruct(st *ast.StructLit) {
 			if !c.Label.IsValid() {
 				c.Label, c.Value = d.Label.Pos(), d.Value.Pos()
 			}
-			c.Decls = append(c.Decls, Decl{Label: d.Label.Pos(), Lit: literalOnly(d.Value)})
+			c.Decls = append(c.Decls, Decl{Lit: literalOnly(d.Value)})
 			c.addValue(d.Value)
 		case *ast.EmbedDecl:
 			x.addValue(d.Expr)
@@ -152,7 +151,7 @@ func (x *FieldIndex) addValue(v ast.Expr) {
 			if !c.Label.IsValid() {
 				c.Label, c.Value = e.Pos(), e.Pos()
 			}
-			c.Decls = append(c.Decls, Decl{Label: e.Pos(), Lit: literalOnly(e)})
+			c.Decls = append(c.Decls, Decl{Lit: literalOnly(e)})
 			c.addValue(e)
 		}
 	case *ast.BinaryExpr:
