@@ -205,6 +205,10 @@ func (c *Checker) explain(i int) {
 		fs = append(kept, s.otherReleaseOptions(h.Fields, kept)...)
 		c.fieldsDone[i] = true
 	}
+	if !slices.ContainsFunc(fs, func(f finding) bool { return !f.explained }) {
+		c.perHost[i] = fs // explained already (Explain, then Diagnostics)
+		return
+	}
 	closedSeen := slices.ContainsFunc(fs, func(f finding) bool { return f.explained && f.unknown && f.msg == closedDefinitionMsg })
 	out := make([]finding, 0, len(fs))
 	for _, f := range fs {
