@@ -121,20 +121,8 @@ func FuzzMemoFile(f *testing.F) {
 // finding put into every stored entry, which the hosts taken from the
 // store say and the changed one does not.
 func TestStoreSkipsUnchangedHosts(t *testing.T) {
-	lock, err := os.ReadFile(filepath.Join("..", "..", "testdata", "fleet-2025.11", "flake.lock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, d := range []string{".git", "hosts"} {
-		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "flake.lock"), lock, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := hostgen.Write(filepath.Join(dir, "hosts"), 12); err != nil {
+	dir := fleetRepo(t, hostgen.Write, 12)
+	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
